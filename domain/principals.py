@@ -1,0 +1,94 @@
+"""Principals: who may act, for which department, in which role, and since when.
+
+Principals are event-sourced so that "who could do what, and since when" is on the
+record. A token is never stored: its SHA-256 is, and the principal's id follows
+from that hash, so a bearer token finds its principal in one lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Self
+from uuid import UUID
+
+from domain.aggregate import AggregateState, Command, natural_id
+from domain.errors import Conflict, RuleViolation
+from domain.events import LedgerEvent
+from domain.vocabulary import Role
+
+TOKEN_PREFIX = "lgr_"
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def principal_id_for_token(token: str) -> UUID:
+    return natural_id("principal", token_hash(token))
+
+
+class Principal(AggregateState):
+    name: str
+    department: str
+    role: Role
+    token_hash: str
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+    def revoke(self, cmd: Command, reason: str) -> PrincipalRevoked:
+        if not self.active:
+            raise Conflict(f"principal {self.name} is already revoked")
+        return cmd.next_event(PrincipalRevoked, self, reason=reason)
+
+    def apply(self, event: LedgerEvent) -> Self:
+        if isinstance(event, PrincipalRevoked):
+            return self.model_copy(update={"revoked_at": event.occurred_at})
+        return self
+
+
+class PrincipalRegistered(LedgerEvent):
+    name: str
+    department: str
+    role: Role
+    token_hash: str
+
+    def create(self) -> Principal:
+        return Principal(
+            id=self.originator_id,
+            version=self.originator_version,
+            created_at=self.occurred_at,
+            name=self.name,
+            department=self.department,
+            role=self.role,
+            token_hash=self.token_hash,
+        )
+
+
+class PrincipalRevoked(LedgerEvent):
+    reason: str
+
+
+def register_principal(
+    cmd: Command, token: str, name: str, department: str, role: Role
+) -> PrincipalRegistered:
+    if not name.strip():
+        raise RuleViolation("a principal needs a name", field="name")
+    digest = token_hash(token)
+    return cmd.event(
+        PrincipalRegistered,
+        natural_id("principal", digest),
+        1,
+        name=name,
+        department=department,
+        role=role,
+        token_hash=digest,
+    )

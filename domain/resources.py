@@ -1,0 +1,313 @@
+"""Data resources 数据资源: catalog entries with the Art. 10 fields and the guide's fields.
+
+Art. 10 fixes what every entry states; Art. 23–24 fix the share types and what
+each needs; the national cataloguing guide (2017) adds the resource code, the
+provider's code, data items, conditions, publication date and related codes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any, Self
+from uuid import UUID
+
+from pydantic import Field, ValidationError, field_validator
+
+from domain.aggregate import AggregateState, Command, natural_id
+from domain.errors import (
+    BasicDataMustBeUnconditional,
+    ConditionalWithoutConditions,
+    InternalRuleIsNoLegalBasis,
+    InvalidResourceCode,
+    NotSharedWithoutLegalBasis,
+    ResourceRetired,
+    RuleViolation,
+)
+from domain.events import Frozen, LedgerEvent
+from domain.vocabulary import (
+    BasicDataKind,
+    DataItemType,
+    LegalBasisKind,
+    OpenType,
+    ResourceCategory,
+    ResourceFormat,
+    ResourceSource,
+    ShareMethod,
+    ShareType,
+    UpdateCycle,
+)
+
+# Guide: front part (class digit, then item, sub-item and detail digits) "/" sequence.
+RESOURCE_CODE = re.compile(r"^(?P<cls>[1-3])\d*/\d+$")
+CATEGORY_DIGIT = {
+    ResourceCategory.BASIC: "1",
+    ResourceCategory.THEME: "2",
+    ResourceCategory.DEPARTMENT: "3",
+}
+ACCEPTED_LEGAL_BASES = {
+    LegalBasisKind.LAW,
+    LegalBasisKind.ADMINISTRATIVE_REGULATION,
+    LegalBasisKind.CENTRAL_POLICY,
+}
+
+
+class DataItem(Frozen):
+    """信息项: one field the resource holds, with the guide's data type."""
+
+    name: str = Field(min_length=1, max_length=200)
+    type: DataItemType
+
+
+class ShareConditions(Frozen):
+    """Art. 24(3): scope 共享范围, content 数据内容 and permitted uses 使用用途."""
+
+    scope: str = ""
+    content: str = ""
+    uses: tuple[str, ...] = ()
+
+
+class LegalBasis(Frozen):
+    """Art. 24(1): the law, regulation or central policy that keeps data unshared."""
+
+    kind: LegalBasisKind
+    title: str = Field(min_length=1, max_length=500)
+    article: str | None = None
+
+
+class ResourceFields(Frozen):
+    """Everything a catalog entry states (Art. 10 and the national guide)."""
+
+    code: str = Field(min_length=3, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    category: ResourceCategory
+    department: str
+    provider_code: str | None = Field(default=None, max_length=64)
+    source: ResourceSource
+    summary: str = Field(min_length=1, max_length=4000)
+    format: ResourceFormat
+    data_items: tuple[DataItem, ...] = Field(min_length=1)
+    share_type: ShareType
+    share_conditions: ShareConditions | None = None
+    legal_basis: LegalBasis | None = None
+    share_method: ShareMethod
+    open_type: OpenType
+    update_cycle: UpdateCycle
+    usage_requirements: str = Field(min_length=1, max_length=4000)
+    classified: bool = False
+    basic_data_kind: BasicDataKind | None = None
+    system_id: UUID | None = None
+    publication_date: date | None = None
+    related_codes: tuple[str, ...] = ()
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, code: str) -> str:
+        if not RESOURCE_CODE.match(code):
+            msg = "resource code must be <class digit 1-3><digits>/<sequence digits>"
+            raise ValueError(msg)
+        return code
+
+
+def check_share_rules(fields: ResourceFields) -> None:
+    """The share-type rules of Art. 24 and the code's class digit, each naming its field."""
+    expected_digit = CATEGORY_DIGIT[fields.category]
+    if not fields.code.startswith(expected_digit):
+        msg = (
+            f"resource code {fields.code} starts with {fields.code[0]}, but category "
+            f"{fields.category.value} ({fields.category.label}) needs {expected_digit}"
+        )
+        raise InvalidResourceCode(msg, field="code")
+    if fields.share_type is ShareType.NOT_SHARED:
+        _check_legal_basis(fields.legal_basis)
+    if fields.share_type is ShareType.CONDITIONAL:
+        _check_conditions(fields.share_conditions)
+    if (
+        fields.basic_data_kind is not None
+        and not fields.classified
+        and fields.share_type is not ShareType.UNCONDITIONAL
+    ):
+        msg = (
+            f"{fields.basic_data_kind.label} is basic data: once declassified it is shared "
+            "unconditionally (Art. 24(2)); share_type must be unconditional"
+        )
+        raise BasicDataMustBeUnconditional(msg, field="share_type", article="24(2)")
+
+
+def _check_legal_basis(basis: LegalBasis | None) -> None:
+    if basis is None:
+        msg = "not_shared data needs a legal basis: a law, administrative regulation or central policy (Art. 24(1))"
+        raise NotSharedWithoutLegalBasis(msg, field="legal_basis", article="24(1)")
+    if basis.kind not in ACCEPTED_LEGAL_BASES:
+        msg = (
+            f"{basis.kind.label} cannot justify not sharing: only a law, an administrative "
+            "regulation or a central policy can (Art. 24(1))"
+        )
+        raise InternalRuleIsNoLegalBasis(msg, field="legal_basis.kind", article="24(1)")
+
+
+def _check_conditions(conditions: ShareConditions | None) -> None:
+    missing = [
+        name
+        for name in ("scope", "content", "uses")
+        if conditions is None or not _filled(getattr(conditions, name))
+    ]
+    if missing:
+        field = "share_conditions" if conditions is None else f"share_conditions.{missing[0]}"
+        msg = f"conditional sharing must state its {', '.join(missing)} (Art. 24(3))"
+        raise ConditionalWithoutConditions(msg, field=field, article="24(3)")
+
+
+def _filled(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return bool(value) and all(str(item).strip() for item in value)
+
+
+def resource_code_id(code: str) -> UUID:
+    return natural_id("resource-code", code)
+
+
+class Resource(AggregateState):
+    fields: ResourceFields
+    content_version: int  # the version whose content is current (cataloged or amended)
+    approved_fields: ResourceFields | None = None
+    approved_version: int | None = None
+    approved_at: datetime | None = None
+    approved_by_submission: UUID | None = None
+    retired_at: datetime | None = None
+    retirement_reason: str | None = None
+
+    @property
+    def department(self) -> str:
+        return self.fields.department
+
+    @property
+    def in_catalog(self) -> bool:
+        """In the unified 厅级 catalog: approved by the office and not retired (Art. 11)."""
+        return self.approved_fields is not None and self.retired_at is None
+
+    @property
+    def status(self) -> str:
+        if self.retired_at is not None:
+            return "retired"
+        if self.approved_version is None:
+            return "draft"
+        # Amended after approval: the unified catalog keeps the approved fields until
+        # the department submits again and the office approves.
+        return "in_catalog" if self.content_version < self.approved_version else "amended"
+
+    def amend(self, cmd: Command, changes: dict[str, Any]) -> LedgerEvent:
+        cmd.require_department(self.department, f"resource {self.fields.code}")
+        self.check_not_retired()
+        if "department" in changes and changes["department"] != self.department:
+            raise RuleViolation("a resource cannot move to another department", field="department")
+        merged = {**self.fields.model_dump(), **changes}
+        try:
+            fields = ResourceFields.model_validate(merged)
+        except ValidationError as error:
+            raise _first_error(error) from None
+        check_share_rules(fields)
+        if fields.code != self.fields.code:
+            raise RuleViolation("a resource's code cannot change; retire it and catalog anew", field="code")
+        changed = {
+            name: value
+            for name, value in fields.model_dump().items()
+            if getattr(self.fields, name) != getattr(fields, name)
+        }
+        if not changed:
+            raise RuleViolation("the amendment changes nothing", field="body")
+        cls = ShareTypeChanged if "share_type" in changed else ResourceAmended
+        return cmd.next_event(cls, self, changes=changed)
+
+    def retire(self, cmd: Command, reason: str) -> ResourceRetiredEvent:
+        cmd.require_department(self.department, f"resource {self.fields.code}")
+        self.check_not_retired()
+        if not reason.strip():
+            raise RuleViolation("retiring a resource needs a reason", field="reason")
+        return cmd.next_event(ResourceRetiredEvent, self, reason=reason)
+
+    def join_catalog(self, cmd: Command, submission_id: UUID) -> JoinedCatalog:
+        return cmd.next_event(JoinedCatalog, self, submission_id=submission_id)
+
+    def check_not_retired(self) -> None:
+        if self.retired_at is not None:
+            raise ResourceRetired(f"resource {self.fields.code} is retired", field="resource_id")
+
+    def apply(self, event: LedgerEvent) -> Self:
+        if isinstance(event, ResourceAmended):
+            fields = self.fields.model_copy(update=_revalidated(self.fields, event.changes))
+            return self.model_copy(
+                update={"fields": fields, "content_version": event.originator_version}
+            )
+        if isinstance(event, JoinedCatalog):
+            return self.model_copy(
+                update={
+                    "approved_fields": self.fields,
+                    "approved_version": event.originator_version,
+                    "approved_at": event.occurred_at,
+                    "approved_by_submission": event.submission_id,
+                }
+            )
+        if isinstance(event, ResourceRetiredEvent):
+            return self.model_copy(
+                update={"retired_at": event.occurred_at, "retirement_reason": event.reason}
+            )
+        return self
+
+
+def _revalidated(fields: ResourceFields, changes: dict[str, Any]) -> dict[str, Any]:
+    merged = ResourceFields.model_validate({**fields.model_dump(), **changes})
+    return {name: getattr(merged, name) for name in changes}
+
+
+def _first_error(error: ValidationError) -> RuleViolation:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    return RuleViolation(f"{field}: {first['msg']}", field=field)
+
+
+class ResourceCataloged(LedgerEvent):
+    fields: ResourceFields
+
+    def create(self) -> Resource:
+        return Resource(
+            id=self.originator_id,
+            version=self.originator_version,
+            created_at=self.occurred_at,
+            fields=self.fields,
+            content_version=self.originator_version,
+        )
+
+
+class ResourceAmended(LedgerEvent):
+    changes: dict[str, Any]
+
+
+class ShareTypeChanged(ResourceAmended):
+    """An amendment that changes the share type (Art. 23), kept apart for supervision."""
+
+
+class JoinedCatalog(LedgerEvent):
+    """The office approved a submission holding this resource (Art. 11)."""
+
+    submission_id: UUID
+
+
+class ResourceRetiredEvent(LedgerEvent):
+    reason: str
+
+
+class ResourceCodeClaimed(LedgerEvent):
+    """Makes a resource code unique across the ledger: a second claim cannot be saved."""
+
+    resource_id: UUID
+
+
+def catalog_resource(cmd: Command, resource_id: UUID, fields: ResourceFields) -> list[LedgerEvent]:
+    cmd.require_department(fields.department, "a resource")
+    check_share_rules(fields)
+    return [
+        cmd.event(ResourceCataloged, resource_id, 1, fields=fields),
+        cmd.event(ResourceCodeClaimed, resource_code_id(fields.code), 1, resource_id=resource_id),
+    ]

@@ -1,0 +1,83 @@
+"""One setting, ``LEDGER_DATABASE_URL``, turned into the library's persistence settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlparse
+
+DEFAULT_DATABASE_URL = "sqlite:///./ledger.db"
+
+
+class DatabaseUrlError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    backend: str  # "sqlite" or "postgresql"
+    env: dict[str, str]
+
+    @property
+    def display(self) -> str:
+        """The URL without its password, fit for /health and logs."""
+        parsed = urlparse(self.url)
+        if parsed.password:
+            netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@")
+            return parsed._replace(netloc=netloc).geturl()
+        return self.url
+
+
+def database_url() -> str:
+    return os.environ.get("LEDGER_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def parse_database_url(url: str) -> Database:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        return Database(url, "sqlite", _sqlite_env(url))
+    if parsed.scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        return Database(url, "postgresql", _postgres_env(url))
+    msg = f"LEDGER_DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}"
+    raise DatabaseUrlError(msg)
+
+
+def _sqlite_env(url: str) -> dict[str, str]:
+    path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+    if not path:
+        msg = f"a SQLite URL names a file, e.g. sqlite:///./ledger.db, not {url!r}"
+        raise DatabaseUrlError(msg)
+    if path == ":memory:":
+        # A shared in-memory database, so every pooled connection sees the same data.
+        path = "file:ledger?mode=memory&cache=shared"
+    return {"PERSISTENCE_MODULE": "store.sqlite:Factory", "SQLITE_DBNAME": path}
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    parsed = urlparse(url)
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    dbname = parsed.path.lstrip("/")
+    if not dbname:
+        msg = f"a PostgreSQL URL names a database, e.g. postgresql://user@host/ledger, not {url!r}"
+        raise DatabaseUrlError(msg)
+    env = {
+        "PERSISTENCE_MODULE": "store.postgres:Factory",
+        "POSTGRES_DBNAME": unquote(dbname),
+        "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parsed.port or 5432),
+        "POSTGRES_USER": unquote(parsed.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+    }
+    if "schema" in query:
+        env["POSTGRES_SCHEMA"] = query["schema"]
+    return env
+
+
+def application_env(database: Database) -> dict[str, str]:
+    """The library's settings for the ledger application on this database."""
+    return {
+        **database.env,
+        "MAPPER_TOPIC": "store.transcoding:PydanticMapper",
+        "TRANSCODER_TOPIC": "store.transcoding:OrjsonTranscoder",
+    }
