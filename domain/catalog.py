@@ -98,7 +98,9 @@ def submit_catalog(
     """Art. 11: a department submits its catalog, resource by resource at their versions."""
     cmd.require_department(department, "the catalog")
     if not resources:
-        raise RuleViolation("a catalog submission lists at least one resource", field="resource_ids")
+        raise RuleViolation(
+            "a catalog submission lists at least one resource", field="resource_ids"
+        )
     for resource in resources:
         cmd.require_department(resource.department, f"resource {resource.fields.code}")
         resource.check_not_retired()

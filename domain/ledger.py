@@ -25,7 +25,13 @@ from domain.catalog import (
 from domain.departments import Department, department_id, register_department
 from domain.errors import Conflict, NotFound, PreconditionFailed, UnknownDepartment, UnknownTrigger
 from domain.events import LedgerEvent
-from domain.principals import Principal, principal_id_for_token, register_principal
+from domain.principals import (
+    Principal,
+    initialisation_id,
+    initialise,
+    principal_id_for_token,
+    register_principal,
+)
 from domain.resources import Resource, ResourceFields, catalog_resource, resource_code_id
 from domain.triggers import FunctionChange, LawChange, record_function_change, record_law_change
 from domain.vocabulary import DepartmentKind, Role
@@ -62,7 +68,10 @@ class Ledger(Application[UUID]):
             msg = f"no {kind.__name__.lower()} with id {object_id}"
             raise NotFound(msg)
         if expected_version is not None and state.version != expected_version:
-            msg = f"If-Match names version {expected_version}, but the current version is {state.version}"
+            msg = (
+                f"If-Match names version {expected_version}, "
+                f"but the current version is {state.version}"
+            )
             raise PreconditionFailed(msg)
         return state
 
@@ -92,6 +101,16 @@ class Ledger(Application[UUID]):
             raise Conflict(msg) from None
 
     # -- principals and departments ---------------------------------------------
+
+    def is_initialised(self) -> bool:
+        return self.exists(initialisation_id())
+
+    def initialise(self, cmd: Command, token: str) -> Decision:
+        """Create the admin principal, once (``ledger init``)."""
+        if self.is_initialised():
+            raise Conflict("the ledger is already initialised")
+        events = initialise(cmd, token)
+        return Decision(events[1].originator_id, events, {"token": token})
 
     def register_principal(
         self, cmd: Command, token: str, name: str, department: str, role: Role

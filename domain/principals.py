@@ -92,3 +92,33 @@ def register_principal(
         role=role,
         token_hash=digest,
     )
+
+
+class Initialisation(AggregateState):
+    admin_principal_id: UUID
+
+
+class LedgerInitialised(LedgerEvent):
+    """Marks the one-time creation of the admin principal, so init stays idempotent."""
+
+    admin_principal_id: UUID
+
+    def create(self) -> Initialisation:
+        return Initialisation(
+            id=self.originator_id,
+            version=self.originator_version,
+            created_at=self.occurred_at,
+            admin_principal_id=self.admin_principal_id,
+        )
+
+
+def initialisation_id() -> UUID:
+    return natural_id("ledger", "initialised")
+
+
+def initialise(cmd: Command, token: str) -> list[LedgerEvent]:
+    admin = register_principal(cmd, token, cmd.actor.person, cmd.actor.department, Role.ADMIN)
+    marker = cmd.event(
+        LedgerInitialised, initialisation_id(), 1, admin_principal_id=admin.originator_id
+    )
+    return [marker, admin]

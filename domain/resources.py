@@ -136,7 +136,10 @@ def check_share_rules(fields: ResourceFields) -> None:
 
 def _check_legal_basis(basis: LegalBasis | None) -> None:
     if basis is None:
-        msg = "not_shared data needs a legal basis: a law, administrative regulation or central policy (Art. 24(1))"
+        msg = (
+            "not_shared data needs a legal basis: a law, an administrative regulation "
+            "or a central policy (Art. 24(1))"
+        )
         raise NotSharedWithoutLegalBasis(msg, field="legal_basis", article="24(1)")
     if basis.kind not in ACCEPTED_LEGAL_BASES:
         msg = (
@@ -209,7 +212,9 @@ class Resource(AggregateState):
             raise _first_error(error) from None
         check_share_rules(fields)
         if fields.code != self.fields.code:
-            raise RuleViolation("a resource's code cannot change; retire it and catalog anew", field="code")
+            raise RuleViolation(
+                "a resource's code cannot change; retire it and catalog anew", field="code"
+            )
         changed = {
             name: value
             for name, value in fields.model_dump().items()
@@ -298,10 +303,22 @@ class ResourceRetiredEvent(LedgerEvent):
     reason: str
 
 
+class ResourceCodeClaim(AggregateState):
+    resource_id: UUID
+
+
 class ResourceCodeClaimed(LedgerEvent):
     """Makes a resource code unique across the ledger: a second claim cannot be saved."""
 
     resource_id: UUID
+
+    def create(self) -> ResourceCodeClaim:
+        return ResourceCodeClaim(
+            id=self.originator_id,
+            version=self.originator_version,
+            created_at=self.occurred_at,
+            resource_id=self.resource_id,
+        )
 
 
 def catalog_resource(cmd: Command, resource_id: UUID, fields: ResourceFields) -> list[LedgerEvent]:

@@ -63,9 +63,7 @@ def record_law_change(
             field="affected_departments",
         )
     unique = tuple(dict.fromkeys(affected_departments))
-    return cmd.event(
-        LawChangeRecorded, change_id, 1, title=title, affected_departments=unique
-    )
+    return cmd.event(LawChangeRecorded, change_id, 1, title=title, affected_departments=unique)
 
 
 def record_function_change(
@@ -73,6 +71,4 @@ def record_function_change(
 ) -> FunctionsChanged:
     if not description.strip():
         raise RuleViolation("describe the change of functions", field="description")
-    return cmd.event(
-        FunctionsChanged, change_id, 1, department=department, description=description
-    )
+    return cmd.event(FunctionsChanged, change_id, 1, department=department, description=description)

@@ -58,7 +58,7 @@ class Node(NamedTuple):
     """A perfect subtree: covers leaves ``[index << level, (index + 1) << level)``."""
 
     level: int
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index(); the tree's own word wins
     hash: bytes
 
 
@@ -119,25 +119,23 @@ def subtree_root_from_nodes(get_node: GetNode) -> SubtreeRoot:
 def subtree_root_from_leaves(leaves: Sequence[bytes]) -> SubtreeRoot:
     """A ``subtree_root`` accessor over in-memory leaf hashes.
 
-    Perfect subtrees are memoised, so generating every proof of a tree costs
-    O(n) hashing overall instead of rehashing the same subtrees again.
+    Every subtree hash is memoised, so generating all the proofs of a tree
+    hashes each interior node once instead of once per proof (O(n), not
+    O(n^2)).
     """
     cache: dict[tuple[int, int], bytes] = {}
 
-    def get_node(level: int, index: int) -> bytes:
-        if level == 0:
-            return leaves[index]
-        key = (level, index)
-        if key not in cache:
-            cache[key] = node_hash(get_node(level - 1, 2 * index), get_node(level - 1, 2 * index + 1))
-        return cache[key]
-
-    inner = subtree_root_from_nodes(get_node)
-
     def subtree_root(start: int, end: int) -> bytes:
-        if end > len(leaves):
-            raise ValueError(f"range [{start}, {end}) exceeds the {len(leaves)} leaves")
-        return inner(start, end)
+        if not 0 <= start < end <= len(leaves):
+            raise ValueError(f"range [{start}, {end}) is empty or beyond the {len(leaves)} leaves")
+        if end - start == 1:
+            return leaves[start]
+        if (start, end) not in cache:
+            k = _split(end - start)  # §2.1.1
+            cache[start, end] = node_hash(
+                subtree_root(start, start + k), subtree_root(start + k, end)
+            )
+        return cache[start, end]
 
     return subtree_root
 

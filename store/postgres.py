@@ -29,9 +29,7 @@ ENTRIES = "ledger_entries"
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
-    def __init__(
-        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
-    ):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self.entries = Identifier(ENTRIES)
         self.schema = Identifier(self.datastore.schema)
@@ -162,7 +160,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             return curs.fetchone()
 
     def recorded_at_of(self, position: int) -> datetime:
-        row = self._one("SELECT recorded_at FROM {schema}.{entries} WHERE position = %s", [position])
+        row = self._one(
+            "SELECT recorded_at FROM {schema}.{entries} WHERE position = %s", [position]
+        )
         if row is None:
             msg = f"no event at position {position}"
             raise LookupError(msg)

@@ -21,7 +21,10 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 __all__ = [
     "Checkpoint",
@@ -159,7 +162,7 @@ def verifier_key(key_name: str, public_key: Ed25519PublicKey) -> str:
 
 def _parse_verifier_key(vkey: str) -> tuple[str, bytes, Ed25519PublicKey]:
     """Split a vkey and check that its stated key ID matches its key."""
-    parts = vkey.split("+")
+    parts = vkey.split("+", 2)  # base64 may itself contain "+"
     if len(parts) != 3 or not _KEY_ID_HEX.fullmatch(parts[1]):
         raise NoteError("verifier key must be <name>+<8 hex digits>+<base64 key>")
     name, id_hex, material = parts[0], parts[1], _b64decode(parts[2], "verifier key")

@@ -61,9 +61,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         positions = super()._insert_events(c, stored_events, **kwargs)
         if not positions:
             return positions
-        c.execute(
-            f"SELECT leaf_index, recorded_at FROM {ENTRIES} ORDER BY position DESC LIMIT 1"
-        )
+        c.execute(f"SELECT leaf_index, recorded_at FROM {ENTRIES} ORDER BY position DESC LIMIT 1")
         last = c.fetchone()
         first_leaf = 0 if last is None else last["leaf_index"] + 1
         previous = None if last is None else parse_instant(last["recorded_at"])

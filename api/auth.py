@@ -1,0 +1,65 @@
+"""Who is calling, and may they: bearer tokens and role requirements as dependencies.
+
+A missing or unknown token is 401; a known principal outside the roles a route
+allows is 403. Object-level checks (another department's object) are domain rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from domain.errors import Forbidden, LedgerError
+from domain.events import Actor
+from domain.ledger import Ledger
+from domain.principals import Principal
+from domain.vocabulary import Role
+
+bearer = HTTPBearer(
+    auto_error=False, description="A token from `ledger init` or `ledger principals add`"
+)
+
+
+class Unauthenticated(LedgerError):
+    status = 401
+    title = "Unauthenticated"
+
+
+def ledger_of(request: Request) -> Ledger:
+    return request.app.state.ledger  # type: ignore[no-any-return]
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("send Authorization: Bearer <token>")
+    principal = ledger_of(request).principal_for_token(credentials.credentials)
+    if principal is None or not principal.active:
+        raise Unauthenticated("the token is not valid")
+    return principal
+
+
+def actor_of(principal: Principal) -> Actor:
+    return Actor(person=principal.name, department=principal.department, role=principal.role)
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency admitting only principals in one of ``roles``."""
+    allowed = frozenset(roles)
+    names = ", ".join(sorted(role.value for role in allowed))
+
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in allowed:
+            msg = f"role {principal.role.value} may not do this; it needs one of: {names}"
+            raise Forbidden(msg)
+        return principal
+
+    return check
+
+
+Authenticated = Annotated[Principal, Depends(current_principal)]

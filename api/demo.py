@@ -1,0 +1,417 @@
+"""A realistic demo ledger: the department's divisions and units, their people, their catalog.
+
+Loaded through the same verbs the API calls, with business times in early 2025,
+so every rule the API enforces holds for the demo data too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from api.runtime import utc_now
+from domain.aggregate import Command
+from domain.departments import department_id
+from domain.events import Actor
+from domain.ledger import Decision, Ledger
+from domain.principals import new_token
+from domain.resources import ResourceFields
+from domain.vocabulary import DepartmentKind, Role
+
+OFFICE = "BGS"
+
+DEPARTMENTS: list[tuple[str, str, DepartmentKind, str | None, list[str]]] = [
+    ("BGS", "办公室", DepartmentKind.DIVISION, "王建国", ["李静"]),
+    ("ZCFG", "政策法规处", DepartmentKind.DIVISION, "张立新", ["赵敏"]),
+    ("ZYKF", "资源开发处", DepartmentKind.DIVISION, "刘洪涛", ["孙悦", "周婷"]),
+    ("CYFZ", "产业发展处", DepartmentKind.DIVISION, "陈志刚", ["吴昊"]),
+    ("GGFW", "公共服务处", DepartmentKind.DIVISION, "杨丽华", ["郑爽"]),
+    ("YSC", "艺术处", DepartmentKind.DIVISION, "黄文博", ["马琳"]),
+    ("SCGL", "市场管理处", DepartmentKind.DIVISION, "林国栋", ["高远", "何佳"]),
+    ("KJJY", "科技教育处", DepartmentKind.DIVISION, "徐振华", ["许诺"]),
+    ("FYC", "非物质文化遗产处", DepartmentKind.DIVISION, "朱晓梅", ["邓雪"]),
+    ("WWBH", "文物保护与考古处", DepartmentKind.DIVISION, "宋德明", ["韩冰"]),
+    ("ZFJD", "文化市场综合执法监督局", DepartmentKind.DIVISION, "曹永胜", ["冯磊"]),
+    ("XXZX", "信息中心", DepartmentKind.AFFILIATED_UNIT, "谢明远", ["罗晨", "唐宁"]),
+    # Designated no one yet: Art. 38 leaves it in breach, which supervision reports.
+    ("YSZX", "艺术研究院", DepartmentKind.AFFILIATED_UNIT, None, []),
+    ("SGAT", "吉林省公安厅", DepartmentKind.EXTERNAL, None, []),
+]
+
+
+def _items(*pairs: str) -> list[dict[str, str]]:
+    return [{"name": pair[:-2], "type": pair[-1]} for pair in pairs]
+
+
+RESOURCES: list[dict[str, Any]] = [
+    {
+        "code": "1010010001/000001",
+        "name": "A级旅游景区名录",
+        "category": "basic",
+        "department": "ZYKF",
+        "source": "collected",
+        "format": "database",
+        "summary": "全省A级旅游景区的名称、等级、地址、评定时间及复核情况",
+        "data_items": _items("景区名称:C", "景区等级:C", "所在地区:C", "详细地址:C", "评定日期:D"),
+        "share_type": "unconditional",
+        "share_method": "api",
+        "open_type": "unconditional_open",
+        "update_cycle": "monthly",
+        "basic_data_kind": "culture_tourism_resources",
+        "usage_requirements": "仅限履职使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "1040020001/000001",
+        "name": "旅行社经营许可信息",
+        "category": "basic",
+        "department": "SCGL",
+        "source": "authorised",
+        "format": "e_licence",
+        "summary": "旅行社业务经营许可证编号、名称、法定代表人、经营范围、许可日期",
+        "data_items": _items(
+            "许可证编号:C", "旅行社名称:C", "统一社会信用代码:C", "经营范围:M", "许可日期:D"
+        ),
+        "share_type": "unconditional",
+        "share_method": "api",
+        "open_type": "unconditional_open",
+        "update_cycle": "daily",
+        "basic_data_kind": "administrative_licensing",
+        "usage_requirements": "仅限履职使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "1050010001/000001",
+        "name": "导游人员信息",
+        "category": "basic",
+        "department": "SCGL",
+        "source": "collected",
+        "format": "database",
+        "summary": "导游证号、姓名、等级、语种、所属旅行社（已脱敏）",
+        "data_items": _items("导游证号:C", "姓名:C", "导游等级:C", "语种:C", "所属机构:C"),
+        "share_type": "unconditional",
+        "share_method": "api",
+        "open_type": "conditional_open",
+        "update_cycle": "weekly",
+        "basic_data_kind": "practitioners",
+        "usage_requirements": "不得向第三方提供个人信息",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "1060010001/000001",
+        "name": "营业性演出审批信息",
+        "category": "basic",
+        "department": "SCGL",
+        "source": "authorised",
+        "format": "database",
+        "summary": "营业性演出许可证号、演出名称、举办单位、时间地点、审批结果",
+        "data_items": _items("许可证号:C", "演出名称:C", "举办单位:C", "演出日期:D", "演出场所:C"),
+        "share_type": "unconditional",
+        "share_method": "api",
+        "open_type": "unconditional_open",
+        "update_cycle": "daily",
+        "basic_data_kind": "performances_events",
+        "usage_requirements": "仅限履职使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "1010020001/000001",
+        "name": "文物保护单位名录",
+        "category": "basic",
+        "department": "WWBH",
+        "source": "collected",
+        "format": "database",
+        "summary": "全国及省级重点文物保护单位名称、级别、年代、类别、公布批次",
+        "data_items": _items("名称:C", "保护级别:C", "年代:C", "类别:C", "公布批次:N"),
+        "share_type": "unconditional",
+        "share_method": "file",
+        "open_type": "unconditional_open",
+        "update_cycle": "yearly",
+        "basic_data_kind": "culture_tourism_resources",
+        "usage_requirements": "仅限履职使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "1040030001/000001",
+        "name": "星级饭店名录",
+        "category": "basic",
+        "department": "SCGL",
+        "source": "collected",
+        "format": "database",
+        "summary": "星级饭店名称、星级、地址、评定时间、经营状态",
+        "data_items": _items("饭店名称:C", "星级:N", "地址:C", "评定日期:D", "经营状态:C"),
+        "share_type": "unconditional",
+        "share_method": "api",
+        "open_type": "unconditional_open",
+        "update_cycle": "quarterly",
+        "basic_data_kind": "market_entities",
+        "usage_requirements": "仅限履职使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "3080010001/000001",
+        "name": "旅游投诉举报处理记录",
+        "category": "department",
+        "department": "ZFJD",
+        "source": "collected",
+        "format": "database",
+        "summary": "旅游投诉举报的受理编号、被投诉单位、事由、处理结果（含投诉人信息）",
+        "data_items": _items(
+            "受理编号:C", "被投诉单位:C", "投诉事由:M", "处理结果:M", "受理日期:D"
+        ),
+        "share_type": "conditional",
+        "share_method": "api",
+        "open_type": "not_open",
+        "share_conditions": {
+            "scope": "仅限市场监管与执法相关处室",
+            "content": "受理编号、被投诉单位、事由、处理结果（不含投诉人信息）",
+            "uses": ["行业监管", "执法办案"],
+        },
+        "update_cycle": "daily",
+        "usage_requirements": "不得公开投诉人个人信息",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "1090010001/000001",
+        "name": "文化市场行政处罚案件信息",
+        "category": "basic",
+        "department": "ZFJD",
+        "source": "collected",
+        "format": "database",
+        "summary": "行政处罚决定书文号、当事人、违法事实、处罚种类、处罚日期",
+        "data_items": _items("决定书文号:C", "当事人:C", "违法事实:M", "处罚种类:C", "处罚日期:D"),
+        "share_type": "unconditional",
+        "share_method": "api",
+        "open_type": "unconditional_open",
+        "update_cycle": "weekly",
+        "basic_data_kind": "administrative_enforcement",
+        "usage_requirements": "仅限履职使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "1010030001/000001",
+        "name": "非物质文化遗产代表性项目名录",
+        "category": "basic",
+        "department": "FYC",
+        "source": "collected",
+        "format": "database",
+        "summary": "国家级、省级非遗代表性项目名称、类别、申报地区、保护单位",
+        "data_items": _items("项目名称:C", "类别:C", "级别:C", "申报地区:C", "保护单位:C"),
+        "share_type": "unconditional",
+        "share_method": "file",
+        "open_type": "unconditional_open",
+        "update_cycle": "yearly",
+        "basic_data_kind": "culture_tourism_resources",
+        "usage_requirements": "仅限履职使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "1020010001/000001",
+        "name": "旅游统计调查数据",
+        "category": "basic",
+        "department": "CYFZ",
+        "source": "collected",
+        "format": "spreadsheet",
+        "summary": "接待游客人次、旅游收入、过夜游客、入境游客等月度统计",
+        "data_items": _items("统计期:C", "接待人次:I", "旅游收入:Y", "过夜游客:I", "入境游客:I"),
+        "share_type": "unconditional",
+        "share_method": "file",
+        "open_type": "unconditional_open",
+        "update_cycle": "monthly",
+        "basic_data_kind": "statistics",
+        "usage_requirements": "引用须注明来源",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "3030010001/000001",
+        "name": "文化和旅游重点项目库",
+        "category": "department",
+        "department": "CYFZ",
+        "source": "collected",
+        "format": "database",
+        "summary": "重点项目名称、投资主体、总投资、建设进度、用地情况",
+        "data_items": _items("项目名称:C", "投资主体:C", "总投资:Y", "建设进度:M", "开工日期:D"),
+        "share_type": "conditional",
+        "share_method": "database",
+        "open_type": "not_open",
+        "share_conditions": {
+            "scope": "发展改革、自然资源等相关部门",
+            "content": "项目名称、总投资、建设进度",
+            "uses": ["项目审批", "统计分析"],
+        },
+        "update_cycle": "quarterly",
+        "usage_requirements": "不得对外公开投资方商业信息",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "3060010001/000001",
+        "name": "艺术创作扶持项目",
+        "category": "department",
+        "department": "YSC",
+        "source": "collected",
+        "format": "file",
+        "summary": "舞台艺术创作扶持项目名称、申报单位、扶持金额、验收结果",
+        "data_items": _items("项目名称:C", "申报单位:C", "扶持金额:Y", "验收结果:C"),
+        "share_type": "conditional",
+        "share_method": "file",
+        "open_type": "conditional_open",
+        "share_conditions": {
+            "scope": "财务处、审计部门",
+            "content": "全部字段",
+            "uses": ["资金监管"],
+        },
+        "update_cycle": "yearly",
+        "usage_requirements": "仅限资金监管使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "3070010001/000001",
+        "name": "公共文化设施基础信息",
+        "category": "department",
+        "department": "GGFW",
+        "source": "collected",
+        "format": "database",
+        "summary": "公共图书馆、文化馆、乡镇综合文化站名称、面积、开放时间、服务人次",
+        "data_items": _items(
+            "设施名称:C", "设施类型:C", "建筑面积:F", "开放时间:C", "年服务人次:I"
+        ),
+        "share_type": "unconditional",
+        "share_method": "api",
+        "open_type": "unconditional_open",
+        "update_cycle": "half_yearly",
+        "usage_requirements": "仅限履职使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "3120010001/000001",
+        "name": "网络安全监测日志",
+        "category": "department",
+        "department": "XXZX",
+        "source": "system_generated",
+        "format": "file",
+        "summary": "厅共享系统及门户网站的安全监测告警与处置记录",
+        "data_items": _items("告警时间:T", "告警类型:C", "源地址:C", "处置结果:M"),
+        "share_type": "not_shared",
+        "share_method": "file",
+        "open_type": "not_open",
+        "legal_basis": {
+            "kind": "law",
+            "title": "中华人民共和国网络安全法",
+            "article": "第二十一条",
+        },
+        "update_cycle": "real_time",
+        "usage_requirements": "不予共享",
+        "classified": False,
+        "publication_date": "2025-03-01",
+    },
+]
+
+# People who act for each department in the demo (besides the responsible persons).
+DEMO_PRINCIPALS: list[tuple[str, str, Role]] = [
+    ("李静", "BGS", Role.OFFICE),
+    ("孙悦", "ZYKF", Role.DEPARTMENT),
+    ("高远", "SCGL", Role.DEPARTMENT),
+    ("吴昊", "CYFZ", Role.DEPARTMENT),
+    ("冯磊", "ZFJD", Role.DEPARTMENT),
+    ("罗晨", "XXZX", Role.INFO_CENTER),
+    ("张立新", "ZCFG", Role.LEADING_GROUP),
+    ("审计员", "ZCFG", Role.AUDITOR),
+]
+
+
+@dataclass
+class DemoClock:
+    """Business time that moves forward a little with every step, from early 2025."""
+
+    instant: datetime = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+
+    def tick(self, hours: float = 2) -> datetime:
+        self.instant += timedelta(hours=hours)
+        return self.instant
+
+
+STAFF = {code: (staff[0] if staff else code) for code, _, _, _, staff in DEPARTMENTS}
+
+
+def _staff(department: str) -> Actor:
+    return Actor(person=STAFF[department], department=department, role=Role.DEPARTMENT)
+
+
+def _act(ledger: Ledger, actor: Actor, when: datetime, verb: Any, *args: Any) -> Decision:
+    """Decide with ``verb(cmd, *args)`` as ``actor`` at business time ``when``, and record."""
+    cmd = Command(
+        actor=actor, occurred_at=when, command_id=f"demo-{when.isoformat()}", now=utc_now()
+    )
+    decision: Decision = verb(cmd, *args)
+    ledger.record(decision.events)
+    return decision
+
+
+def is_loaded(ledger: Ledger) -> bool:
+    return ledger.exists(department_id(OFFICE))
+
+
+def load_demo(ledger: Ledger) -> dict[str, str]:
+    """Load the demo data set; returns the demo principals' tokens by name."""
+    clock = DemoClock()
+    admin = Actor(person="admin", department="ADMIN", role=Role.ADMIN)
+    for code, name, kind, _, _ in DEPARTMENTS:
+        _act(ledger, admin, clock.tick(0.1), ledger.register_department, code, name, kind)
+    tokens: dict[str, str] = {}
+    for person, department, role in DEMO_PRINCIPALS:
+        token = new_token()
+        _act(
+            ledger,
+            admin,
+            clock.tick(0.1),
+            ledger.register_principal,
+            token,
+            person,
+            department,
+            role,
+        )
+        tokens[f"{person} ({department}, {role.value})"] = token
+    for code, _, _, head, staff in DEPARTMENTS:
+        if head is not None:
+            actor = Actor(person=head, department=code, role=Role.DEPARTMENT)
+            _act(
+                ledger, actor, clock.tick(), ledger.designate_responsible_persons, code, head, staff
+            )
+    _catalog(ledger, clock)
+    return tokens
+
+
+def _catalog(ledger: Ledger, clock: DemoClock) -> None:
+    """Each department catalogs and submits; the office approves all but one, which it returns."""
+    office = Actor(person="李静", department=OFFICE, role=Role.OFFICE)
+    by_department: dict[str, list[UUID]] = {}
+    clock.instant = datetime(2025, 2, 10, 9, 0, tzinfo=UTC)
+    for body in RESOURCES:
+        fields = ResourceFields.model_validate(body)
+        department = fields.department
+        decision = _act(ledger, _staff(department), clock.tick(), ledger.catalog_resource, fields)
+        by_department.setdefault(department, []).append(decision.subject_id)
+    clock.instant = datetime(2025, 2, 24, 9, 0, tzinfo=UTC)
+    submissions = []
+    for department, ids in by_department.items():
+        decision = _act(ledger, _staff(department), clock.tick(), ledger.submit_catalog, ids)
+        submissions.append((department, decision.subject_id))
+    clock.instant = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    for department, submission_id in submissions:
+        if department == "YSC":
+            reasons = ["扶持金额字段应注明币种和单位", "共享范围过窄，请补充说明依据"]
+            _act(ledger, office, clock.tick(), ledger.return_catalog, submission_id, reasons, None)
+        else:
+            _act(ledger, office, clock.tick(), ledger.approve_catalog, submission_id, None)
+    clock.instant = datetime(2025, 6, 9, 9, 0, tzinfo=UTC)
+    _act(ledger, office, clock.tick(), ledger.record_law_change, "《旅行社条例》修订", ["SCGL"])
+    _act(
+        ledger,
+        office,
+        clock.tick(),
+        ledger.record_function_change,
+        "GGFW",
+        "增加公共文化数字化服务职能",
+    )

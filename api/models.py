@@ -1,0 +1,100 @@
+"""Request and response bodies at the edge, with the exact field names portals send (API.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
+
+from domain.resources import ResourceFields
+from domain.vocabulary import DepartmentKind, Role
+
+
+class CommandBody(BaseModel):
+    """Every command may state when its fact happened (default: now)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    occurred_at: AwareDatetime | None = Field(
+        default=None, description="Business time; not in the future. Default: now."
+    )
+
+    def payload(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"occurred_at"}, exclude_unset=True)
+
+
+class CommandResponse(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    version: int
+    position: int
+    recorded_at: datetime
+
+
+class DepartmentIn(CommandBody):
+    code: str = Field(examples=["ZYKF"], description="Department code: capitals, digits, _")
+    name: str = Field(min_length=1, max_length=100, examples=["资源开发处"])
+    kind: DepartmentKind
+
+
+class ResponsiblePersonsIn(CommandBody):
+    responsible_person: str = Field(min_length=1, max_length=100)
+    data_staff: list[str] = Field(default_factory=list)
+
+
+class FunctionChangeIn(CommandBody):
+    description: str = Field(min_length=1, max_length=4000)
+
+
+class LawChangeIn(CommandBody):
+    title: str = Field(min_length=1, max_length=500)
+    affected_departments: list[str] = Field(min_length=1)
+
+
+class PrincipalIn(CommandBody):
+    name: str = Field(min_length=1, max_length=100)
+    department: str
+    role: Role
+
+
+class ResourceIn(CommandBody, ResourceFields):
+    """A catalog entry: every Art. 10 field plus the national guide's fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def fields(self) -> ResourceFields:
+        return ResourceFields.model_validate(self.model_dump(exclude={"occurred_at"}))
+
+
+ResourceAmendmentIn = create_model(  # type: ignore[call-overload]
+    "ResourceAmendmentIn",
+    __base__=CommandBody,
+    __doc__="Any subset of a resource's fields; send If-Match with the version you read.",
+    **{name: (info.annotation | None, None) for name, info in ResourceFields.model_fields.items()},
+)
+
+
+class ReasonIn(CommandBody):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class SubmissionIn(CommandBody):
+    resource_ids: list[UUID] = Field(min_length=1)
+
+
+class ReturnIn(CommandBody):
+    reasons: list[str] = Field(min_length=1)
+
+
+class EmptyCommand(CommandBody):
+    pass
+
+
+class UpdateApplicationIn(CommandBody):
+    reason: str = Field(min_length=1, max_length=4000)
+    trigger_id: UUID | None = Field(
+        default=None, description="The law change or function change that obliges the update"
+    )

@@ -1,0 +1,109 @@
+"""RFC 9457 problem details for every refusal, naming the fields at fault."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import LedgerError
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://ledger.example/problems/"
+
+TITLES_ZH = {
+    400: "请求无效",
+    401: "未认证",
+    403: "无权操作",
+    404: "对象不存在",
+    405: "方法不允许",
+    409: "状态冲突",
+    412: "版本已变更",
+    422: "请求内容不符合规定",
+    503: "暂不可用",
+}
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    kind: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + (kind or str(status)),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "title_zh": TITLES_ZH.get(status, title),
+    }
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def ledger_error_response(error: LedgerError) -> JSONResponse:
+    errors = None
+    if error.field is not None:
+        errors = [{"field": error.field, "message": error.detail}]
+    elif error.status == 422:
+        errors = [{"field": "body", "message": error.detail}]
+    extra = {"article": error.article} if error.article else {}
+    return problem(
+        error.status,
+        error.title,
+        error.detail,
+        kind=_kebab(type(error).__name__),
+        errors=errors,
+        headers=getattr(error, "headers", None),
+        **extra,
+    )
+
+
+def _kebab(name: str) -> str:
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:] or parts
+    return ".".join(parts) or "body"
+
+
+def validation_problem(error: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"field": _field_path(tuple(item["loc"])), "message": item["msg"], "in": item["loc"][0]}
+        for item in error.errors()
+    ]
+    fields = ", ".join(sorted({e["field"] for e in errors}))
+    return problem(
+        422, "Invalid request", f"invalid or missing: {fields}", kind="validation", errors=errors
+    )
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(LedgerError)
+    async def _ledger(_: Request, error: LedgerError) -> JSONResponse:
+        return ledger_error_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
+        return validation_problem(error)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem(
+            error.status_code,
+            str(error.detail) if error.status_code != 404 else "Not found",
+            str(error.detail),
+            headers=getattr(error, "headers", None),
+        )

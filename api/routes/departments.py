@@ -1,0 +1,116 @@
+"""Departments, their responsible persons, function changes, law changes, principals."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from api.auth import Authenticated, ledger_of, require
+from api.models import (
+    CommandResponse,
+    DepartmentIn,
+    FunctionChangeIn,
+    LawChangeIn,
+    PrincipalIn,
+    ResponsiblePersonsIn,
+)
+from api.routes.common import run_command
+from domain.errors import Forbidden
+from domain.principals import Principal, new_token
+from domain.vocabulary import Role
+
+router = APIRouter(prefix="/v1", tags=["departments"])
+COMMAND = {"status_code": 201, "response_model": CommandResponse}
+
+
+def department_or_office(code: str, principal: Authenticated) -> Principal:
+    """Art. 38 designations: the department itself, or the office for it."""
+    if principal.role is Role.OFFICE:
+        return principal
+    if principal.role is Role.DEPARTMENT and principal.department == code:
+        return principal
+    raise Forbidden(f"only department {code} or the office may do this")
+
+
+@router.post("/departments", **COMMAND)
+def register_department(
+    body: DepartmentIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(Role.ADMIN, Role.OFFICE))],
+) -> JSONResponse:
+    ledger = ledger_of(request)
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.register_department(cmd, body.code, body.name, body.kind),
+    )
+
+
+@router.post("/departments/{code}/responsible-persons", **COMMAND)
+def designate_responsible_persons(
+    code: str,
+    body: ResponsiblePersonsIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(department_or_office)],
+) -> JSONResponse:
+    ledger = ledger_of(request)
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.designate_responsible_persons(
+            cmd, code, body.responsible_person, body.data_staff
+        ),
+    )
+
+
+@router.post("/departments/{code}/function-changes", **COMMAND)
+def record_function_change(
+    code: str,
+    body: FunctionChangeIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(Role.OFFICE))],
+) -> JSONResponse:
+    ledger = ledger_of(request)
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.record_function_change(cmd, code, body.description),
+    )
+
+
+@router.post("/law-changes", **COMMAND)
+def record_law_change(
+    body: LawChangeIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(Role.OFFICE))],
+) -> JSONResponse:
+    ledger = ledger_of(request)
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.record_law_change(cmd, body.title, body.affected_departments),
+    )
+
+
+@router.post("/principals", **COMMAND, tags=["principals"])
+def register_principal(
+    body: PrincipalIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(Role.ADMIN))],
+) -> JSONResponse:
+    """The new principal's token is in the response, once; the ledger keeps only its hash."""
+    ledger = ledger_of(request)
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.register_principal(
+            cmd, new_token(), body.name, body.department, body.role
+        ),
+    )

@@ -1,0 +1,21 @@
+"""Liveness, and which database this ledger is on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from api.auth import ledger_of
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(request: Request) -> dict[str, Any]:
+    head = ledger_of(request).recorder.head()  # type: ignore[attr-defined]
+    return {
+        "status": "ok",
+        "database": request.app.state.database_backend,
+        "position": head.position,
+    }

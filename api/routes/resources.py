@@ -1,0 +1,117 @@
+"""Catalog entries (Art. 10, 23-24) and the unified catalog (Art. 11)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from api.auth import Authenticated, ledger_of, require
+from api.commands import if_match_version
+from api.models import CommandResponse, ReasonIn, ResourceAmendmentIn, ResourceIn
+from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
+from api.routes.common import AtInstant, report_fields, run_command
+from api.views import catalog_entry, resource_view
+from domain.errors import NotFound
+from domain.principals import Principal
+from domain.resources import Resource
+from domain.vocabulary import Role, ShareType
+from projections.catalog import CatalogProjection, CatalogState
+from replays.asof import Instant, Replayed, replay
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+COMMAND = {"status_code": 201, "response_model": CommandResponse}
+Department = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
+
+# Roles that oversee every department's catalog work, drafts included.
+OVERSIGHT = frozenset({Role.ADMIN, Role.OFFICE, Role.LEADING_GROUP, Role.INFO_CENTER, Role.AUDITOR})
+
+
+def catalog_at(request: Request, inst: Instant) -> Replayed[CatalogState]:
+    ledger = ledger_of(request)
+    return replay(ledger.recorder, ledger.mapper, CatalogProjection(), inst)  # type: ignore[arg-type]
+
+
+def may_see(principal: Principal, resource: Resource) -> bool:
+    """Approved entries are shared with all; a draft only with its department and overseers."""
+    return (
+        resource.approved_fields is not None
+        or principal.role in OVERSIGHT
+        or principal.department == resource.department
+    )
+
+
+@router.post("/resources", **COMMAND)
+def catalog_resource(body: ResourceIn, request: Request, principal: Department) -> JSONResponse:
+    ledger = ledger_of(request)
+    fields = body.fields()
+    return run_command(request, principal, body, lambda cmd: ledger.catalog_resource(cmd, fields))
+
+
+@router.post("/resources/{resource_id}/amendments", **COMMAND)
+def amend_resource(
+    resource_id: UUID, body: ResourceAmendmentIn, request: Request, principal: Department
+) -> JSONResponse:
+    ledger = ledger_of(request)
+    expected = if_match_version(request)
+    changes = body.payload()
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.amend_resource(cmd, resource_id, changes, expected),
+    )
+
+
+@router.post("/resources/{resource_id}/retirement", **COMMAND)
+def retire_resource(
+    resource_id: UUID, body: ReasonIn, request: Request, principal: Department
+) -> JSONResponse:
+    ledger = ledger_of(request)
+    expected = if_match_version(request)
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.retire_resource(cmd, resource_id, body.reason, expected),
+    )
+
+
+@router.get("/resources/{resource_id}")
+def read_resource(
+    resource_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
+) -> dict[str, Any]:
+    replayed = catalog_at(request, inst)
+    resource = replayed.state.resources.get(resource_id)
+    if resource is None or not may_see(principal, resource):
+        raise NotFound(f"no resource with id {resource_id} at {inst.at.isoformat()}")
+    return {**report_fields(inst, replayed.position), **resource_view(resource)}
+
+
+@router.get("/catalog")
+def read_catalog(
+    request: Request,
+    principal: Authenticated,
+    inst: AtInstant,
+    department: str | None = None,
+    share_type: ShareType | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """The unified catalog: approved resources only, as approved (Art. 11)."""
+    inst, after = resolve(inst, cursor)
+    replayed = catalog_at(request, inst)
+    entries = [
+        r
+        for r in replayed.state.in_catalog()
+        if (department is None or r.department == department)
+        and (share_type is None or r.approved_fields.share_type is share_type)  # type: ignore[union-attr]
+    ]
+    chunk, next_cursor = page(entries, lambda r: r.approved_fields.code, after, limit, inst)  # type: ignore[union-attr]
+    return {
+        **report_fields(inst, replayed.position),
+        "items": [catalog_entry(r) for r in chunk],
+        "next_cursor": next_cursor,
+    }

@@ -1,0 +1,36 @@
+"""The process's ledger: one application object per database URL, and the clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+
+from domain.aggregate import Command
+from domain.events import Actor
+from domain.ledger import Ledger
+from domain.vocabulary import Role
+from store.settings import Database, application_env, database_url, parse_database_url
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_ledger(url: str | None = None) -> Ledger:
+    """A new ledger application on the database (creating its tables if need be)."""
+    database = parse_database_url(url or database_url())
+    return Ledger(env=application_env(database))
+
+
+@cache
+def current_database() -> Database:
+    return parse_database_url(database_url())
+
+
+# Who acts when the ledger is administered from its own command line.
+CLI_ADMIN = Actor(person="admin", department="ADMIN", role=Role.ADMIN)
+
+
+def admin_command(actor: Actor = CLI_ADMIN) -> Command:
+    now = utc_now()
+    return Command(actor=actor, occurred_at=now, command_id=f"cli-{now.isoformat()}", now=now)

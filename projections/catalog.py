@@ -1,0 +1,44 @@
+"""The catalog at any instant: every resource's state, folded with the domain's own rules.
+
+The unified 厅级 catalog (Art. 11) is the resources the office approved and that
+are not retired, each as approved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from domain.events import LedgerEvent
+from domain.resources import (
+    JoinedCatalog,
+    Resource,
+    ResourceAmended,
+    ResourceCataloged,
+    ResourceRetiredEvent,
+)
+from projections.base import Meta, topics_of
+
+
+@dataclass
+class CatalogState:
+    resources: dict[UUID, Resource] = field(default_factory=dict)
+
+    def in_catalog(self) -> list[Resource]:
+        return sorted(
+            (r for r in self.resources.values() if r.in_catalog),
+            key=lambda r: r.fields.code,
+        )
+
+
+class CatalogProjection:
+    name = "catalog"
+    topics = topics_of(ResourceCataloged, ResourceAmended, JoinedCatalog, ResourceRetiredEvent)
+
+    def initial(self) -> CatalogState:
+        return CatalogState()
+
+    def apply(self, state: CatalogState, event: LedgerEvent, meta: Meta) -> CatalogState:
+        current = state.resources.get(event.originator_id)
+        state.resources[event.originator_id] = event.mutate(current)
+        return state

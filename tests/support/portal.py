@@ -1,0 +1,96 @@
+"""A department portal as tests drive it: real HTTP calls through the FastAPI app."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from api.runtime import admin_command
+from domain.ledger import Ledger
+from domain.principals import new_token
+
+_codes = itertools.count(1)
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def created(response: Response) -> dict[str, Any]:
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+@dataclass
+class Portal:
+    """Logs in as principals of several roles and sends commands for them."""
+
+    client: TestClient
+    ledger: Ledger
+    admin: str = ""
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.admin = new_token()
+        self.ledger.record(self.ledger.initialise(admin_command(), self.admin).events)
+
+    def post(
+        self, token: str, path: str, body: dict[str, Any] | None = None, **headers: str
+    ) -> Response:
+        return self.client.post(
+            path, json=body if body is not None else {}, headers={**auth(token), **headers}
+        )
+
+    def get(self, token: str, path: str, **params: Any) -> Response:
+        return self.client.get(path, params=params, headers=auth(token))
+
+    def department(self, code: str, name: str = "测试处", kind: str = "division") -> str:
+        created(
+            self.post(self.admin, "/v1/departments", {"code": code, "name": name, "kind": kind})
+        )
+        return code
+
+    def principal(self, name: str, department: str, role: str) -> str:
+        body = {"name": name, "department": department, "role": role}
+        token: str = created(self.post(self.admin, "/v1/principals", body))["token"]
+        self.tokens[name] = token
+        return token
+
+    def position(self) -> int:
+        return self.ledger.recorder.head().position  # type: ignore[attr-defined, no-any-return]
+
+
+def resource_body(department: str, **overrides: Any) -> dict[str, Any]:
+    """A valid department-category resource, conditional, as API.md's example."""
+    body: dict[str, Any] = {
+        "code": f"3/1030020{next(_codes):04d}",
+        "name": "A级旅游景区名录",
+        "category": "department",
+        "department": department,
+        "source": "collected",
+        "summary": "全省A级旅游景区的名称、等级、地址、评定时间",
+        "format": "database",
+        "data_items": [{"name": "景区名称", "type": "C"}, {"name": "评定日期", "type": "D"}],
+        "share_type": "conditional",
+        "share_conditions": {
+            "scope": "按景区逐条",
+            "content": "名称、等级、地址",
+            "uses": ["行业监管", "统计分析"],
+        },
+        "legal_basis": None,
+        "share_method": "api",
+        "open_type": "conditional_open",
+        "update_cycle": "monthly",
+        "usage_requirements": "仅限履职使用，不得向第三方提供",
+        "classified": False,
+        "basic_data_kind": None,
+        "system_id": None,
+        "publication_date": "2025-03-01",
+        "related_codes": [],
+    }
+    body.update(overrides)
+    return body
