@@ -23,6 +23,7 @@ __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
     "CompactRange",
+    "GetNode",
     "Node",
     "ProofError",
     "SubtreeRoot",
