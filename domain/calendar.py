@@ -4,9 +4,9 @@ Why this module exists
 ----------------------
 Art. 12, 26, 29 and 31 of the measures set deadlines in *working days*: 7 working days to apply for
 a catalog update (Art. 12), 10 working days to answer a conditional sharing request (Art. 26, 29) or
-to verify disputed data (Art. 31).  Chinese law counts a period the way 民法典 第201条 does — the day
-on which the period starts is not counted — and 行政许可法 第82条 counts working days excluding
-statutory holidays.  Which days are holidays, and which weekend days are turned into working days
+to verify disputed data (Art. 31). Chinese law counts a period the way 民法典 第201条 does:
+the day on which the period starts is not counted; and 行政许可法 第82条 counts working days
+excluding statutory holidays.  Which days are holidays, and which weekend days are turned into working days
 (调休上班日), is not a rule but a decision the State Council General Office publishes each year
 (usually in November/December for the following year).  So:
 
@@ -220,7 +220,7 @@ class WorkingDayCalendar:
     computed earlier can always be reproduced from the calendar it was computed with.
     """
 
-    __slots__ = ("_schedules", "_holidays", "_workdays")
+    __slots__ = ("_holidays", "_schedules", "_workdays")
 
     def __init__(self, schedules: Mapping[int, HolidaySchedule]) -> None:
         for year, schedule in schedules.items():
@@ -507,7 +507,5 @@ def _parse_date_or_range(argument: str, line: int) -> list[date]:
         return [first]
     last = _parse_iso_date(last_text, "date", line)
     if last < first:
-        raise InvalidScheduleError(
-            f"range {argument} ends before it starts", date=last, line=line
-        )
+        raise InvalidScheduleError(f"range {argument} ends before it starts", date=last, line=line)
     return list(_days(first, last))

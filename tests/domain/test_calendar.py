@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +28,7 @@ from domain.calendar import (
     shanghai_date,
 )
 
-UTC = timezone.utc
+UTC = UTC
 CAL = WorkingDayCalendar(seed_schedules())
 
 # A plausible 2027 schedule written for these tests — NOT the State Council's (not yet published)
@@ -64,126 +64,168 @@ def d(text: str) -> date:
 # count; the deadline ends 24:00 Beijing time on the Nth working day (民法典 第203条).
 CASES = [
     pytest.param(
-        bj("2025-09-26 10:00"), 10, "2025-10-16",
+        bj("2025-09-26 10:00"),
+        10,
+        "2025-10-16",
         # Art. 26/29 example in DOMAIN.md. Fri start not counted; 09-28 Sun 调休 (1), 29 (2),
         # 30 (3); 10-01..08 National Day + Mid-autumn off; 10-09 (4), 10 (5), 10-11 Sat 调休 (6),
         # 13 (7), 14 (8), 15 (9), 16 (10).
         id="2025-national-day-domain-example-10wd",
     ),
     pytest.param(
-        bj("2025-01-24 10:00"), 10, "2025-02-13",
+        bj("2025-01-24 10:00"),
+        10,
+        "2025-02-13",
         # Spring Festival 2025: 01-26 Sun 调休 (1), 27 (2); 01-28..02-04 off; 02-05 (3), 06 (4),
         # 07 (5), 02-08 Sat 调休 (6), 10 (7), 11 (8), 12 (9), 13 (10).
         id="2025-spring-festival-10wd",
     ),
     pytest.param(
-        bj("2025-04-25 10:00"), 10, "2025-05-13",
+        bj("2025-04-25 10:00"),
+        10,
+        "2025-05-13",
         # Labour Day 2025: 04-27 Sun 调休 (1), 28 (2), 29 (3), 30 (4); 05-01..05 off; 06 (5),
         # 07 (6), 08 (7), 09 (8), 12 (9), 13 (10).
         id="2025-labour-day-10wd",
     ),
     pytest.param(
-        bj("2025-04-03 10:00"), 7, "2025-04-15",
+        bj("2025-04-03 10:00"),
+        7,
+        "2025-04-15",
         # Art. 12 (catalog update, 7 wd) over Qingming 2025: 04-04 Fri off, 05-06 off;
         # 04-07 (1), 08 (2), 09 (3), 10 (4), 11 (5), 14 (6), 15 (7).
         id="2025-qingming-7wd-art12",
     ),
     pytest.param(
-        bj("2025-05-30 10:00"), 7, "2025-06-11",
+        bj("2025-05-30 10:00"),
+        7,
+        "2025-06-11",
         # Art. 12 over Dragon Boat 2025: 05-31..06-02 off; 06-03 (1), 04 (2), 05 (3), 06 (4),
         # 09 (5), 10 (6), 11 (7).
         id="2025-dragon-boat-7wd-art12",
     ),
     pytest.param(
-        bj("2025-10-03 10:00"), 10, "2025-10-21",
+        bj("2025-10-03 10:00"),
+        10,
+        "2025-10-21",
         # Received on a holiday (National Day): the start day does not count anyway; 10-09 (1),
         # 10 (2), 10-11 Sat 调休 (3), 13 (4), 14 (5), 15 (6), 16 (7), 17 (8), 20 (9), 21 (10).
         id="2025-start-on-a-holiday",
     ),
     pytest.param(
-        bj("2025-10-11 10:00"), 10, "2025-10-24",
+        bj("2025-10-11 10:00"),
+        10,
+        "2025-10-24",
         # Received on a Saturday 调休 working day: it is the start day, so it does not count;
         # 10-13..17 (1-5), 10-20..24 (6-10).
         id="2025-start-on-a-saturday-workday",
     ),
     pytest.param(
-        bj("2025-09-30 10:00"), 1, "2025-10-09",
+        bj("2025-09-30 10:00"),
+        1,
+        "2025-10-09",
         # One working day across the whole National Day break: 10-01..08 off; 10-09 (1).
         id="2025-one-working-day-across-national-day",
     ),
     pytest.param(
-        bj("2025-03-03 10:00"), 10, "2025-03-17",
+        bj("2025-03-03 10:00"),
+        10,
+        "2025-03-17",
         # No holiday in sight: two plain weeks. 03-04..07 (1-4), 10..14 (5-9), 17 (10).
         id="2025-plain-weeks",
     ),
     pytest.param(
-        bj("2025-12-31 10:00"), 7, "2026-01-12",
+        bj("2025-12-31 10:00"),
+        7,
+        "2026-01-12",
         # Art. 12 across New Year 2026 (both years published): 01-01..03 off; 01-04 Sun 调休 (1),
         # 05 (2), 06 (3), 07 (4), 08 (5), 09 (6), 12 (7).
         id="2025-2026-new-year-7wd-art12",
     ),
     pytest.param(
-        bj("2026-02-13 10:00"), 10, "2026-03-05",
+        bj("2026-02-13 10:00"),
+        10,
+        "2026-03-05",
         # Spring Festival 2026: 02-14 Sat 调休 (1); 02-15..23 off; 24 (2), 25 (3), 26 (4), 27 (5),
         # 02-28 Sat 调休 (6), 03-02 (7), 03 (8), 04 (9), 05 (10).
         id="2026-spring-festival-10wd",
     ),
     pytest.param(
-        bj("2026-02-14 10:00"), 10, "2026-03-06",
+        bj("2026-02-14 10:00"),
+        10,
+        "2026-03-06",
         # Received on Saturday 02-14, a 调休 working day: still the start day, not counted;
         # 02-15..23 off; 24 (1), 25 (2), 26 (3), 27 (4), 02-28 Sat 调休 (5), 03-02..06 (6-10).
         id="2026-start-on-a-saturday-workday",
     ),
     pytest.param(
-        bj("2026-04-03 10:00"), 10, "2026-04-20",
+        bj("2026-04-03 10:00"),
+        10,
+        "2026-04-20",
         # Art. 31 (verification, 10 wd) over Qingming 2026: 04-04..06 off; 04-07..10 (1-4),
         # 13..17 (5-9), 20 (10).
         id="2026-qingming-10wd-art31",
     ),
     pytest.param(
-        bj("2026-04-30 10:00"), 7, "2026-05-13",
+        bj("2026-04-30 10:00"),
+        7,
+        "2026-05-13",
         # Art. 12 over Labour Day 2026: 05-01..05 off; 06 (1), 07 (2), 08 (3), 05-09 Sat 调休 (4),
         # 11 (5), 12 (6), 13 (7).
         id="2026-labour-day-7wd-art12",
     ),
     pytest.param(
-        bj("2026-06-18 10:00"), 7, "2026-06-30",
+        bj("2026-06-18 10:00"),
+        7,
+        "2026-06-30",
         # Art. 12 over Dragon Boat 2026: 06-19..21 off; 22..26 (1-5), 29 (6), 30 (7).
         id="2026-dragon-boat-7wd-art12",
     ),
     pytest.param(
-        bj("2026-09-18 10:00"), 10, "2026-10-09",
+        bj("2026-09-18 10:00"),
+        10,
+        "2026-10-09",
         # 2026: Mid-autumn (09-25..27) and National Day (10-01..07) are separate breaks.
         # 09-20 Sun 调休 (1), 21..24 (2-5); 25..27 off; 28 (6), 29 (7), 30 (8); 10-01..07 off;
         # 10-08 (9), 10-09 (10) — the 10-10 Saturday 调休 is not reached.
         id="2026-mid-autumn-and-national-day-10wd",
     ),
     pytest.param(
-        bj("2026-09-23 10:00"), 10, "2026-10-14",
+        bj("2026-09-23 10:00"),
+        10,
+        "2026-10-14",
         # 09-24 (1); 25..27 off; 28 (2), 29 (3), 30 (4); 10-01..07 off; 08 (5), 09 (6),
         # 10-10 Sat 调休 (7), 12 (8), 13 (9), 14 (10).
         id="2026-national-day-10wd",
     ),
     pytest.param(
-        datetime(2025, 9, 25, 17, 30, tzinfo=UTC), 10, "2025-10-16",
+        datetime(2025, 9, 25, 17, 30, tzinfo=UTC),
+        10,
+        "2025-10-16",
         # 17:30Z on 09-25 is 01:30 on Fri 09-26 in Beijing: the clock starts on the 26th, which
         # gives the DOMAIN.md example's due date (counting from the UTC date would give 10-15).
         id="utc-evening-is-next-day-in-beijing",
     ),
     pytest.param(
-        datetime(2025, 9, 25, 15, 59, 59, tzinfo=UTC), 10, "2025-10-15",
+        datetime(2025, 9, 25, 15, 59, 59, tzinfo=UTC),
+        10,
+        "2025-10-15",
         # 23:59:59 Thu 09-25 in Beijing: start 09-25; 09-26 (1), 09-28 Sun 调休 (2), 29 (3),
         # 30 (4), 10-09 (5), 10 (6), 11 Sat 调休 (7), 13 (8), 14 (9), 15 (10).
         id="one-second-before-beijing-midnight",
     ),
     pytest.param(
-        datetime(2025, 9, 28, 16, 30, tzinfo=UTC), 10, "2025-10-20",
+        datetime(2025, 9, 28, 16, 30, tzinfo=UTC),
+        10,
+        "2025-10-20",
         # 16:30Z Sun 09-28 = 00:30 Mon 09-29 Beijing: 09-30 (1), 10-09 (2), 10 (3), 11 Sat (4),
         # 13..17 (5-9), 20 (10).  (From the UTC date 09-28 it would have been 10-17.)
         id="utc-sunday-evening-is-beijing-monday",
     ),
     pytest.param(
-        datetime(2025, 9, 26, 9, 0, tzinfo=ZoneInfo("America/New_York")), 10, "2025-10-16",
+        datetime(2025, 9, 26, 9, 0, tzinfo=ZoneInfo("America/New_York")),
+        10,
+        "2025-10-16",
         # 09:00 EDT Fri = 21:00 Fri Beijing: same Beijing date as the DOMAIN.md example.
         id="non-utc-foreign-zone",
     ),
@@ -267,7 +309,9 @@ def test_count_must_be_an_int() -> None:
         ("2027-01-02", False),  # Saturday in unpublished 2027
     ],
 )
-def test_working_day_is_weekday_not_holiday_or_adjusted_weekend_day(day: str, working: bool) -> None:
+def test_working_day_is_weekday_not_holiday_or_adjusted_weekend_day(
+    day: str, working: bool
+) -> None:
     # DOMAIN.md: Mon–Fri not statutory holidays, plus the weekend days declared working days.
     assert CAL.is_working_day(d(day)) is working
 
@@ -355,9 +399,13 @@ def test_seed_2025_matches_the_state_council_2025_arrangement() -> None:
         "2025-01-01",
         *(f"2025-01-{x}" for x in (28, 29, 30, 31)),
         *(f"2025-02-0{x}" for x in (1, 2, 3, 4)),
-        "2025-04-04", "2025-04-05", "2025-04-06",
+        "2025-04-04",
+        "2025-04-05",
+        "2025-04-06",
         *(f"2025-05-0{x}" for x in (1, 2, 3, 4, 5)),
-        "2025-05-31", "2025-06-01", "2025-06-02",
+        "2025-05-31",
+        "2025-06-01",
+        "2025-06-02",
         *(f"2025-10-0{x}" for x in range(1, 9)),
     }
     assert s.holidays == {d(x) for x in expected_off}
@@ -372,18 +420,35 @@ def test_seed_2026_matches_the_state_council_2026_arrangement() -> None:
     assert s.adjusted_workdays == {
         d(x)
         for x in (
-            "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"
+            "2026-01-04",
+            "2026-02-14",
+            "2026-02-28",
+            "2026-05-09",
+            "2026-09-20",
+            "2026-10-10",
         )
     }
     weekday_holidays = sorted(x.isoformat() for x in s.holidays if x.weekday() < 5)
     assert weekday_holidays == [
-        "2026-01-01", "2026-01-02",  # 元旦
-        "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20", "2026-02-23",
+        "2026-01-01",
+        "2026-01-02",  # 元旦
+        "2026-02-16",
+        "2026-02-17",
+        "2026-02-18",
+        "2026-02-19",
+        "2026-02-20",
+        "2026-02-23",
         "2026-04-06",  # 清明
-        "2026-05-01", "2026-05-04", "2026-05-05",  # 劳动节
+        "2026-05-01",
+        "2026-05-04",
+        "2026-05-05",  # 劳动节
         "2026-06-19",  # 端午
         "2026-09-25",  # 中秋
-        "2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07",  # 国庆
+        "2026-10-01",
+        "2026-10-02",
+        "2026-10-05",
+        "2026-10-06",
+        "2026-10-07",  # 国庆
     ]
 
 

@@ -1,0 +1,86 @@
+"""What every group of verbs stands on: reading objects, deciding, recording.
+
+Each verb gets the objects it needs, lets them decide (raising a named error when
+a rule is broken) and returns a ``Decision``: the events to record and what the
+command decides. ``record`` saves a decision's events in one transaction, so a
+command records all of its facts or none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Recording
+
+from domain.aggregate import AggregateState
+from domain.departments import Department, department_id
+from domain.errors import Conflict, NotFound, PreconditionFailed, UnknownDepartment
+from domain.events import LedgerEvent
+from domain.principals import Principal, principal_id_for_token
+
+S = TypeVar("S", bound=AggregateState)
+
+
+@dataclass
+class Decision:
+    """The events a command records, the object it is about, and what else it decided."""
+
+    subject_id: UUID
+    events: list[LedgerEvent]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def subject_version(self) -> int:
+        versions = [e.originator_version for e in self.events if e.originator_id == self.subject_id]
+        return max(versions) if versions else 0
+
+
+class LedgerBase(Application[UUID]):
+    name = "ledger"
+    env: ClassVar[dict[str, str]] = {}
+
+    # -- reading objects -------------------------------------------------------
+
+    def get(self, object_id: UUID, kind: type[S], *, expected_version: int | None = None) -> S:
+        try:
+            state = self.repository.get(object_id)
+        except AggregateNotFoundError:
+            state = None
+        if not isinstance(state, kind):
+            msg = f"no {kind.__name__.lower()} with id {object_id}"
+            raise NotFound(msg)
+        if expected_version is not None and state.version != expected_version:
+            msg = (
+                f"If-Match names version {expected_version}, "
+                f"but the current version is {state.version}"
+            )
+            raise PreconditionFailed(msg)
+        return state
+
+    def exists(self, object_id: UUID) -> bool:
+        return object_id in self.repository
+
+    def department(self, code: str, field: str = "department") -> Department:
+        try:
+            return self.get(department_id(code), Department)
+        except NotFound:
+            msg = f"no department with code {code!r}"
+            raise UnknownDepartment(msg, field=field) from None
+
+    def principal_for_token(self, token: str) -> Principal | None:
+        try:
+            return self.get(principal_id_for_token(token), Principal)
+        except NotFound:
+            return None
+
+    # -- recording -------------------------------------------------------------
+
+    def record(self, events: list[LedgerEvent]) -> list[Recording[UUID]]:
+        try:
+            return self.save(*events)
+        except IntegrityError:
+            msg = "another command changed this object at the same time; read it again and retry"
+            raise Conflict(msg) from None

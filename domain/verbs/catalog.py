@@ -1,0 +1,101 @@
+"""The catalog: cataloging, amending, retiring, submitting, approving, updating (Art. 10-12)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.aggregate import AggregateState, Command
+from domain.catalog import (
+    CatalogSubmission,
+    CatalogUpdateApplication,
+    apply_for_catalog_update,
+    submit_catalog,
+)
+from domain.errors import Conflict, NotFound, UnknownTrigger
+from domain.resources import Resource, ResourceFields, catalog_resource, resource_code_id
+from domain.triggers import FunctionChange, LawChange
+from domain.verbs.base import Decision, LedgerBase
+
+
+class CatalogVerbs(LedgerBase):
+    def catalog_resource(self, cmd: Command, fields: ResourceFields) -> Decision:
+        self.department(fields.department).check_active()
+        if self.exists(resource_code_id(fields.code)):
+            msg = f"resource code {fields.code} is already in the catalog"
+            raise Conflict(msg, field="code")
+        events = catalog_resource(cmd, uuid4(), fields)
+        return Decision(events[0].originator_id, events)
+
+    def amend_resource(
+        self, cmd: Command, resource_id: UUID, changes: dict[str, Any], expected_version: int | None
+    ) -> Decision:
+        resource = self.get(resource_id, Resource, expected_version=expected_version)
+        return Decision(resource_id, [resource.amend(cmd, changes)])
+
+    def retire_resource(
+        self, cmd: Command, resource_id: UUID, reason: str, expected_version: int | None
+    ) -> Decision:
+        resource = self.get(resource_id, Resource, expected_version=expected_version)
+        return Decision(resource_id, [resource.retire(cmd, reason)])
+
+    def _resources(self, resource_ids: list[UUID]) -> list[Resource]:
+        resources = []
+        for index, resource_id in enumerate(dict.fromkeys(resource_ids)):
+            try:
+                resources.append(self.get(resource_id, Resource))
+            except NotFound as error:
+                error.field = f"resource_ids.{index}"
+                raise
+        return resources
+
+    def submit_catalog(self, cmd: Command, resource_ids: list[UUID]) -> Decision:
+        department = self.department(cmd.actor.department)
+        department.check_active()
+        event = submit_catalog(cmd, uuid4(), department.code, self._resources(resource_ids))
+        return Decision(event.originator_id, [event])
+
+    def approve_catalog(
+        self, cmd: Command, submission_id: UUID, expected_version: int | None
+    ) -> Decision:
+        submission = self.get(submission_id, CatalogSubmission, expected_version=expected_version)
+        resources = self._resources([item.resource_id for item in submission.resources])
+        return Decision(submission_id, submission.approve(cmd, resources))
+
+    def return_catalog(
+        self, cmd: Command, submission_id: UUID, reasons: list[str], expected_version: int | None
+    ) -> Decision:
+        submission = self.get(submission_id, CatalogSubmission, expected_version=expected_version)
+        return Decision(submission_id, [submission.return_for_revision(cmd, reasons)])
+
+    def apply_for_catalog_update(
+        self, cmd: Command, reason: str, trigger_id: UUID | None
+    ) -> Decision:
+        self.department(cmd.actor.department).check_active()
+        if trigger_id is not None:
+            self._check_trigger(cmd.actor.department, trigger_id)
+        event = apply_for_catalog_update(cmd, uuid4(), reason, trigger_id)
+        return Decision(event.originator_id, [event])
+
+    def _check_trigger(self, department: str, trigger_id: UUID) -> None:
+        """Art. 12: an application answers a law change or a function change of that department."""
+        try:
+            trigger: AggregateState = self.repository.get(trigger_id)
+        except AggregateNotFoundError:
+            trigger = None  # type: ignore[assignment]
+        concerns = (
+            isinstance(trigger, LawChange) and department in trigger.affected_departments
+        ) or (isinstance(trigger, FunctionChange) and trigger.department == department)
+        if not concerns:
+            msg = f"{trigger_id} is not a law change or function change affecting {department}"
+            raise UnknownTrigger(msg, field="trigger_id", article="12")
+
+    def file_catalog_update(
+        self, cmd: Command, application_id: UUID, expected_version: int | None
+    ) -> Decision:
+        application = self.get(
+            application_id, CatalogUpdateApplication, expected_version=expected_version
+        )
+        return Decision(application_id, [application.file(cmd)])

@@ -1,0 +1,62 @@
+"""Setting up: the admin, principals, departments and what obliges a catalog update."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from domain.aggregate import Command
+from domain.departments import register_department
+from domain.errors import Conflict
+from domain.principals import initialisation_id, initialise, register_principal
+from domain.triggers import record_function_change, record_law_change
+from domain.verbs.base import Decision, LedgerBase
+from domain.vocabulary import DepartmentKind, Role
+
+
+class OrganisationVerbs(LedgerBase):
+    def is_initialised(self) -> bool:
+        return self.exists(initialisation_id())
+
+    def initialise(self, cmd: Command, token: str) -> Decision:
+        """Create the admin principal, once (``ledger init``)."""
+        if self.is_initialised():
+            raise Conflict("the ledger is already initialised")
+        events = initialise(cmd, token)
+        return Decision(events[1].originator_id, events, {"token": token})
+
+    def register_principal(
+        self, cmd: Command, token: str, name: str, department: str, role: Role
+    ) -> Decision:
+        if role is not Role.ADMIN:
+            self.department(department).check_active()
+        event = register_principal(cmd, token, name, department, role)
+        return Decision(event.originator_id, [event], {"token": token})
+
+    def register_department(
+        self, cmd: Command, code: str, name: str, kind: DepartmentKind
+    ) -> Decision:
+        event = register_department(cmd, code, name, kind)
+        if self.exists(event.originator_id):
+            msg = f"department {code} is already registered"
+            raise Conflict(msg, field="code")
+        return Decision(event.originator_id, [event], {"code": code})
+
+    def designate_responsible_persons(
+        self, cmd: Command, code: str, responsible_person: str, data_staff: list[str]
+    ) -> Decision:
+        department = self.department(code)
+        event = department.designate_responsible_persons(cmd, responsible_person, data_staff)
+        return Decision(department.id, [event], {"code": code})
+
+    def record_function_change(self, cmd: Command, code: str, description: str) -> Decision:
+        self.department(code).check_active()
+        event = record_function_change(cmd, uuid4(), code, description)
+        return Decision(event.originator_id, [event])
+
+    def record_law_change(
+        self, cmd: Command, title: str, affected_departments: list[str]
+    ) -> Decision:
+        for index, code in enumerate(affected_departments):
+            self.department(code, field=f"affected_departments.{index}")
+        event = record_law_change(cmd, uuid4(), title, affected_departments)
+        return Decision(event.originator_id, [event])
