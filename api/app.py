@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.commands import CommandRunner
-from api.routes import catalog, departments, health, resources
+from api.routes import catalog, deadlines, departments, health, resources
 from domain.ledger import Ledger
 
 DESCRIPTION = """
@@ -23,6 +23,6 @@ def create_app(ledger: Ledger, *, backend: str = "sqlite") -> FastAPI:
     app.state.commands = CommandRunner(ledger)
     app.state.database_backend = backend
     problems.install(app)
-    for module in (health, departments, resources, catalog):
+    for module in (health, departments, resources, catalog, deadlines):
         app.include_router(module.router)
     return app

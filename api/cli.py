@@ -9,6 +9,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from api import cli_reports
 from api.demo import is_loaded, load_demo
 from api.runtime import admin_command, open_ledger
 from domain.errors import LedgerError
@@ -22,6 +23,8 @@ app = typer.Typer(
 )
 principals = typer.Typer(help="Who may act on the ledger.")
 app.add_typer(principals, name="principals")
+app.add_typer(cli_reports.calendar, name="calendar")
+app.command("replay")(cli_reports.replay_command)
 console = Console()
 
 

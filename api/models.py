@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
+from domain.consistency import Difference
 from domain.resources import ResourceFields
 from domain.vocabulary import DepartmentKind, Role
 
@@ -97,4 +98,12 @@ class UpdateApplicationIn(CommandBody):
     reason: str = Field(min_length=1, max_length=4000)
     trigger_id: UUID | None = Field(
         default=None, description="The law change or function change that obliges the update"
+    )
+
+
+class ConsistencyCheckIn(CommandBody):
+    system_id: UUID | None = Field(default=None, description="The information system checked")
+    year: int = Field(ge=2000, le=2100)
+    differences: list[Difference] = Field(
+        default_factory=list, description="What differs from the catalog; empty: consistent"
     )

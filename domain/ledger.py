@@ -8,11 +8,12 @@ own words; this class only puts them together.
 from __future__ import annotations
 
 from domain.verbs.base import Decision, LedgerBase
+from domain.verbs.calendar import CalendarVerbs
 from domain.verbs.catalog import CatalogVerbs
 from domain.verbs.organisation import OrganisationVerbs
 
 __all__ = ["Decision", "Ledger", "LedgerBase"]
 
 
-class Ledger(OrganisationVerbs, CatalogVerbs, LedgerBase):
+class Ledger(OrganisationVerbs, CatalogVerbs, CalendarVerbs, LedgerBase):
     """Every verb of the ledger."""

@@ -6,6 +6,7 @@ log (positions up to the last one recorded by K); "occurred by T" filters it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -18,6 +19,9 @@ from store.records import LedgerRecorder
 S = TypeVar("S")
 
 PAGE = 2000
+
+# Told (done, total) positions as a long replay advances: the CLI draws a progress bar.
+Progress = Callable[[int, int], None] | None
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,11 @@ class Replayed(Generic[S]):
 
 
 def replay(
-    recorder: LedgerRecorder, mapper: Mapper[Any], projection: Projection[S], instant: Instant
+    recorder: LedgerRecorder,
+    mapper: Mapper[Any],
+    projection: Projection[S],
+    instant: Instant,
+    progress: Progress = None,
 ) -> Replayed[S]:
     upto = recorder.position_known_at(instant.known_at)
     state = projection.initial()
@@ -53,4 +61,6 @@ def replay(
                         Meta(record.position, record.recorded_at),  # type: ignore[arg-type]
                     )
         after = records[-1].position
+        if progress is not None:
+            progress(after, upto)
     return Replayed(state, instant, upto)

@@ -10,7 +10,14 @@ from fastapi.responses import JSONResponse
 
 from api.auth import ledger_of, require
 from api.commands import if_match_version
-from api.models import CommandResponse, EmptyCommand, ReturnIn, SubmissionIn, UpdateApplicationIn
+from api.models import (
+    CommandResponse,
+    ConsistencyCheckIn,
+    EmptyCommand,
+    ReturnIn,
+    SubmissionIn,
+    UpdateApplicationIn,
+)
 from api.routes.common import run_command
 from domain.principals import Principal
 from domain.vocabulary import Role
@@ -81,4 +88,20 @@ def file_catalog_update(
         principal,
         body or EmptyCommand(),
         lambda cmd: ledger.file_catalog_update(cmd, application_id, expected),
+    )
+
+
+@router.post("/consistency-checks", **COMMAND)
+def record_consistency_check(
+    body: ConsistencyCheckIn, request: Request, principal: Office
+) -> JSONResponse:
+    """Art. 13: a system checked against the catalog; no differences means consistent."""
+    ledger = ledger_of(request)
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.record_consistency_check(
+            cmd, body.system_id, body.year, body.differences
+        ),
     )

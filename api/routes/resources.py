@@ -18,8 +18,9 @@ from domain.errors import NotFound
 from domain.principals import Principal
 from domain.resources import Resource
 from domain.vocabulary import Role, ShareType
-from projections.catalog import CatalogProjection, CatalogState
-from replays.asof import Instant, Replayed, replay
+from projections.catalog import CatalogState
+from replays.asof import Instant
+from replays.reports import catalog_state
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 COMMAND = {"status_code": 201, "response_model": CommandResponse}
@@ -29,9 +30,9 @@ Department = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
 OVERSIGHT = frozenset({Role.ADMIN, Role.OFFICE, Role.LEADING_GROUP, Role.INFO_CENTER, Role.AUDITOR})
 
 
-def catalog_at(request: Request, inst: Instant) -> Replayed[CatalogState]:
+def catalog_at(request: Request, inst: Instant) -> tuple[CatalogState, int]:
     ledger = ledger_of(request)
-    return replay(ledger.recorder, ledger.mapper, CatalogProjection(), inst)  # type: ignore[arg-type]
+    return catalog_state(ledger.recorder, ledger.mapper, inst)  # type: ignore[arg-type]
 
 
 def may_see(principal: Principal, resource: Resource) -> bool:
@@ -83,11 +84,11 @@ def retire_resource(
 def read_resource(
     resource_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
-    replayed = catalog_at(request, inst)
-    resource = replayed.state.resources.get(resource_id)
+    state, position = catalog_at(request, inst)
+    resource = state.resources.get(resource_id)
     if resource is None or not may_see(principal, resource):
         raise NotFound(f"no resource with id {resource_id} at {inst.at.isoformat()}")
-    return {**report_fields(inst, replayed.position), **resource_view(resource)}
+    return {**report_fields(inst, position), **resource_view(resource)}
 
 
 @router.get("/catalog")
@@ -102,16 +103,16 @@ def read_catalog(
 ) -> dict[str, Any]:
     """The unified catalog: approved resources only, as approved (Art. 11)."""
     inst, after = resolve(inst, cursor)
-    replayed = catalog_at(request, inst)
+    state, position = catalog_at(request, inst)
     entries = [
         r
-        for r in replayed.state.in_catalog()
+        for r in state.in_catalog()
         if (department is None or r.department == department)
         and (share_type is None or r.approved_fields.share_type is share_type)  # type: ignore[union-attr]
     ]
     chunk, next_cursor = page(entries, lambda r: r.approved_fields.code, after, limit, inst)  # type: ignore[union-attr]
     return {
-        **report_fields(inst, replayed.position),
+        **report_fields(inst, position),
         "items": [catalog_entry(r) for r in chunk],
         "next_cursor": next_cursor,
     }

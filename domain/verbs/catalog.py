@@ -14,7 +14,8 @@ from domain.catalog import (
     apply_for_catalog_update,
     submit_catalog,
 )
-from domain.errors import Conflict, NotFound, UnknownTrigger
+from domain.consistency import Difference, record_consistency_check
+from domain.errors import Conflict, NotFound, RuleViolation, UnknownTrigger
 from domain.resources import Resource, ResourceFields, catalog_resource, resource_code_id
 from domain.triggers import FunctionChange, LawChange
 from domain.verbs.base import Decision, LedgerBase
@@ -99,3 +100,12 @@ class CatalogVerbs(LedgerBase):
             application_id, CatalogUpdateApplication, expected_version=expected_version
         )
         return Decision(application_id, [application.file(cmd)])
+
+    def record_consistency_check(
+        self, cmd: Command, system_id: UUID | None, year: int, differences: list[Difference]
+    ) -> Decision:
+        """Art. 13: the office's yearly check of a system against the catalog."""
+        if system_id is not None and not self.exists(system_id):
+            raise RuleViolation(f"no information system with id {system_id}", field="system_id")
+        event = record_consistency_check(cmd, uuid4(), system_id, year, differences)
+        return Decision(event.originator_id, [event], {"consistent": not differences})

@@ -5,15 +5,17 @@ from __future__ import annotations
 from uuid import uuid4
 
 from domain.aggregate import Command
+from domain.calendar import Due
 from domain.departments import register_department
 from domain.errors import Conflict
 from domain.principals import initialisation_id, initialise, register_principal
 from domain.triggers import record_function_change, record_law_change
-from domain.verbs.base import Decision, LedgerBase
+from domain.verbs.base import Decision
+from domain.verbs.calendar import CalendarVerbs
 from domain.vocabulary import DepartmentKind, Role
 
 
-class OrganisationVerbs(LedgerBase):
+class OrganisationVerbs(CalendarVerbs):
     def is_initialised(self) -> bool:
         return self.exists(initialisation_id())
 
@@ -51,7 +53,8 @@ class OrganisationVerbs(LedgerBase):
     def record_function_change(self, cmd: Command, code: str, description: str) -> Decision:
         self.department(code).check_active()
         event = record_function_change(cmd, uuid4(), code, description)
-        return Decision(event.originator_id, [event])
+        # Art. 12: the department applies to update its catalog within 7 working days.
+        return Decision(event.originator_id, [event], due_fields(self.due_in_working_days(cmd, 7)))
 
     def record_law_change(
         self, cmd: Command, title: str, affected_departments: list[str]
@@ -59,4 +62,15 @@ class OrganisationVerbs(LedgerBase):
         for index, code in enumerate(affected_departments):
             self.department(code, field=f"affected_departments.{index}")
         event = record_law_change(cmd, uuid4(), title, affected_departments)
-        return Decision(event.originator_id, [event])
+        # Art. 12: each affected department applies to update its catalog within 7 working days.
+        due = due_fields(self.due_in_working_days(cmd, 7))
+        per_department = {code: due for code in event.affected_departments}
+        return Decision(event.originator_id, [event], {**due, "due_dates": per_department})
+
+
+def due_fields(due: Due) -> dict[str, object]:
+    """How a command's response states a deadline it starts."""
+    return {
+        "due_date": due.due_date.isoformat(),
+        "provisional": due.provisional,
+    }

@@ -1,0 +1,224 @@
+"""``ledger replay`` and ``ledger calendar``: reports at any instant, and publishing a year."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress as Bar
+from rich.table import Table
+
+from api.runtime import admin_command, open_ledger, utc_now
+from api.views import catalog_entry
+from domain.calendar import (
+    HolidaySchedule,
+    InvalidScheduleError,
+    parse_schedule_file,
+    schedule_from_mapping,
+)
+from domain.errors import LedgerError
+from domain.events import Actor
+from domain.vocabulary import Role
+from replays.asof import Instant, Progress
+from replays.reports import Report, catalog_state, deadlines_report
+
+console = Console(stderr=True)
+calendar = typer.Typer(help="The working-day calendar: publish a year's holiday schedule.")
+
+# Long replays get a progress bar; short ones finish before it would be worth drawing.
+PROGRESS_THRESHOLD = 20_000
+
+
+class ReportName(str, Enum):
+    catalog = "catalog"
+    deadlines = "deadlines"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _instant(text: str | None, what: str) -> datetime:
+    if text is None:
+        return utc_now()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{what} must be ISO 8601 with an offset, e.g. 2025-10-01T00:00:00+08:00"
+        ) from None
+    if value.tzinfo is None:
+        raise typer.BadParameter(f"{what} needs an offset (Z or +08:00)")
+    return value
+
+
+def replay_command(
+    report: Annotated[ReportName, typer.Option(help="Which report")],
+    at: Annotated[str | None, typer.Option(help="Business instant (default now)")] = None,
+    known_at: Annotated[
+        str | None, typer.Option(help="As the ledger knew it at this instant (default now)")
+    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", help="table, json or csv")
+    ] = Format.table,
+) -> None:
+    """A report as it stood at an instant, as known at another."""
+    instant = Instant(at=_instant(at, "--at"), known_at=_instant(known_at, "--known-at"))
+    ledger = open_ledger()
+    with _progress_bar(ledger.recorder.head().position) as progress:  # type: ignore[attr-defined]
+        result = _build(report, ledger, instant, progress)
+    _write(result, output_format, report.value, TABLE_COLUMNS.get(report))
+
+
+def _catalog(ledger: Any, instant: Instant, progress: Progress) -> Report:
+    state, position = catalog_state(ledger.recorder, ledger.mapper, instant, progress)
+    return Report(instant, position, [catalog_entry(r) for r in state.in_catalog()])
+
+
+def _deadlines(ledger: Any, instant: Instant, progress: Progress) -> Report:
+    return deadlines_report(ledger.recorder, ledger.mapper, instant, progress=progress)
+
+
+REPORTS = {ReportName.catalog: _catalog, ReportName.deadlines: _deadlines}
+
+# What fits a terminal; json and csv carry every column.
+TABLE_COLUMNS = {
+    ReportName.catalog: ["code", "name", "department", "share_type_label", "update_cycle_label"],
+    ReportName.deadlines: [
+        "kind_label",
+        "department",
+        "subject_id",
+        "started_at",
+        "due_date",
+        "provisional",
+        "status",
+        "discharged_at",
+    ],
+}
+
+
+def _build(report: ReportName, ledger: Any, instant: Instant, progress: Progress) -> Report:
+    return REPORTS[report](ledger, instant, progress)
+
+
+class _progress_bar:
+    """A rich progress bar over positions, drawn only for long replays."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar: Bar | None = (
+            Bar(console=console, transient=True) if total > PROGRESS_THRESHOLD else None
+        )
+
+    def __enter__(self) -> Progress:
+        if self.bar is None:
+            return None
+        self.bar.start()
+        task = self.bar.add_task("replaying", total=self.total)
+        bar = self.bar
+        return lambda done, total: bar.update(task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _write(
+    report: Report, output_format: Format, title: str, table_columns: list[str] | None
+) -> None:
+    if output_format is Format.json:
+        json.dump(
+            {**report.header(), "items": report.rows}, sys.stdout, ensure_ascii=False, indent=2
+        )
+        sys.stdout.write("\n")
+        return
+    columns = _columns(report.rows)
+    if output_format is Format.table and table_columns:
+        columns = table_columns
+    if output_format is Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in report.rows:
+            writer.writerow({k: _cell(row.get(k)) for k in columns})
+        return
+    inst = report.instant
+    table = Table(
+        title=f"{title} at {inst.at.isoformat()} "
+        f"(known at {inst.known_at.isoformat()}, position {report.position})"
+    )
+    for column in columns:
+        table.add_column(column)
+    for row in report.rows:
+        table.add_row(*(_cell(row.get(column)) for column in columns))
+    Console().print(table)
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    columns: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in columns:
+                columns.append(key)
+    return columns
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@calendar.command("publish")
+def publish(
+    year: Annotated[int, typer.Option(help="The year the schedule is for")],
+    file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="The schedule file")],
+    source: Annotated[str, typer.Option(help="Where it comes from, e.g. the notice's title")] = "",
+) -> None:
+    """Publish a year's holiday schedule (lines `holiday D`, `holiday A..B`, `workday D`)."""
+    text = file.read_text(encoding="utf-8")
+    try:
+        schedule = json_or_text_schedule(text, year)
+    except InvalidScheduleError as error:
+        console.print(f"[red]{file}: {error}[/red]")
+        raise typer.Exit(1) from None
+    ledger = open_ledger()
+    actor = Actor(person="admin", department="ADMIN", role=Role.ADMIN)
+    try:
+        decision = ledger.publish_holiday_schedule(
+            admin_command(actor),
+            schedule.year,
+            sorted(schedule.holidays),
+            sorted(schedule.adjusted_workdays),
+            source or schedule.source,
+        )
+        ledger.record(decision.events)
+    except LedgerError as error:
+        console.print(f"[red]{error.detail}[/red]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"published the {year} schedule: {len(schedule.holidays)} holidays, "
+        f"{len(schedule.adjusted_workdays)} adjusted working days"
+    )
+
+
+def json_or_text_schedule(text: str, year: int) -> HolidaySchedule:
+    """A schedule file: JSON like the API's body, or the line format of ``domain.calendar``."""
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as error:
+            raise InvalidScheduleError(f"not valid JSON: {error}") from None
+        return schedule_from_mapping(data, year)
+    return parse_schedule_file(text, year)

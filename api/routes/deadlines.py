@@ -1,0 +1,78 @@
+"""The deadline register at any instant, and the holiday schedules it counts with."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api.auth import Authenticated, ledger_of, require
+from api.models import CommandBody, CommandResponse
+from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
+from api.routes.common import AtInstant, run_command
+from domain.deadlines import ObligationKind, Status
+from domain.principals import Principal
+from domain.vocabulary import Role
+from replays.reports import deadlines_report
+
+router = APIRouter(prefix="/v1", tags=["deadlines"])
+
+
+class HolidayScheduleIn(CommandBody):
+    year: int = Field(ge=2004, le=2100, examples=[2027])
+    holidays: list[date] = Field(min_length=1)
+    adjusted_workdays: list[date] = Field(default_factory=list, description="调休上班日")
+    source: str = Field(
+        default="", max_length=500, examples=["国务院办公厅关于2027年部分节假日安排的通知"]
+    )
+
+
+@router.get("/deadlines")
+def read_deadlines(
+    request: Request,
+    principal: Authenticated,
+    inst: AtInstant,
+    status: Status | None = None,
+    kind: ObligationKind | None = None,
+    department: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Every obligation with its due date and status (open, met, breached) at the instant."""
+    inst, after = resolve(inst, cursor)
+    ledger = ledger_of(request)
+    report = deadlines_report(
+        ledger.recorder,
+        ledger.mapper,
+        inst,
+        status=status,
+        kind=kind,
+        department=department,  # type: ignore[arg-type]
+    )
+    rows, next_cursor = page(report.rows, _order, after, limit, inst)
+    return {**report.header(), "items": rows, "next_cursor": next_cursor}
+
+
+def _order(row: dict[str, Any]) -> str:
+    return f"{row['due_date']}|{row['obligation_id']}"
+
+
+@router.post("/holiday-schedules", status_code=201, response_model=CommandResponse)
+def publish_holiday_schedule(
+    body: HolidayScheduleIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(Role.LEADING_GROUP, Role.OFFICE))],
+) -> JSONResponse:
+    """Publish a year's State Council schedule; deadlines counting into it become final."""
+    ledger = ledger_of(request)
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.publish_holiday_schedule(
+            cmd, body.year, body.holidays, body.adjusted_workdays, body.source
+        ),
+    )

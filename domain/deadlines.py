@@ -1,0 +1,152 @@
+"""Legal deadlines: when an obligation falls due, and whether it is open, met or breached.
+
+A due date is never stored: it is computed from when the clock started and the
+working-day calendar known at the instant asked about, so a deadline that ran into
+an unpublished year is ``provisional`` until that year is published, and then
+final without anyone recomputing it by hand (DOMAIN.md, "Deadlines").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Protocol
+
+from domain.calendar import SHANGHAI, Due, WorkingDayCalendar, due_end_of, shanghai_date
+from domain.vocabulary import Labeled, UpdateCycle
+
+
+class ObligationKind(Labeled):
+    CATALOG_UPDATE = ("catalog_update", "目录更新申请")
+    SHARE_REPLY = ("share_reply", "共享申请答复")
+    VERIFICATION = ("verification", "数据校核")
+    RECTIFICATION = ("rectification", "违规整改")
+    AGGREGATION = ("aggregation", "数据汇聚")
+    CONSISTENCY_CHECK = ("consistency_check", "目录一致性检测")
+    USAGE_REPORT = ("usage_report", "开发应用情况报告")
+
+
+class Status(str, Enum):
+    OPEN = "open"
+    MET = "met"
+    BREACHED = "breached"
+
+
+class DueRule(Protocol):
+    def due(self, started_at: datetime, calendar: WorkingDayCalendar) -> Due: ...
+
+
+@dataclass(frozen=True)
+class WorkingDays:
+    """N working days after the day the clock starts (Art. 12: 7; Art. 26, 29, 31: 10)."""
+
+    days: int
+
+    def due(self, started_at: datetime, calendar: WorkingDayCalendar) -> Due:
+        return calendar.add_working_days(started_at, self.days)
+
+
+@dataclass(frozen=True)
+class OnDate:
+    """A date fixed by whoever set the obligation (Art. 39: the rectification order's date)."""
+
+    day: date
+
+    def due(self, started_at: datetime, calendar: WorkingDayCalendar) -> Due:
+        return Due(
+            due_date=self.day,
+            due_end=due_end_of(self.day),
+            provisional=False,
+            unpublished_years=frozenset(),
+        )
+
+
+def status_at(due_end: datetime, discharged_at: datetime | None, at: datetime) -> Status:
+    """Met when discharged by the due end; breached when the due end passed first, even if it
+    was discharged later; otherwise open."""
+    if discharged_at is not None and discharged_at < due_end:
+        return Status.MET
+    return Status.BREACHED if due_end <= at else Status.OPEN
+
+
+# -- periods of update cycles and reports ------------------------------------------------
+
+CYCLE_MONTHS = {
+    UpdateCycle.MONTHLY: 1,
+    UpdateCycle.QUARTERLY: 3,
+    UpdateCycle.HALF_YEARLY: 6,
+    UpdateCycle.YEARLY: 12,
+}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """Calendar days [start, end] in Asia/Shanghai."""
+
+    start: date
+    end: date
+
+    @property
+    def start_instant(self) -> datetime:
+        return datetime.combine(self.start, datetime.min.time(), SHANGHAI)
+
+    @property
+    def end_instant(self) -> datetime:
+        """24:00 of the last day."""
+        return due_end_of(self.end)
+
+    def within(self, first: date, last: date) -> bool:
+        return first <= self.start and self.end <= last
+
+
+def period_containing(day: date, cycle: UpdateCycle) -> Period:
+    """The update-cycle period holding ``day``. Real-time data is checked day by day."""
+    if cycle in (UpdateCycle.DAILY, UpdateCycle.REAL_TIME):
+        return Period(day, day)
+    if cycle is UpdateCycle.WEEKLY:
+        monday = day - timedelta(days=day.weekday())
+        return Period(monday, monday + timedelta(days=6))
+    months = CYCLE_MONTHS.get(cycle)
+    if months is None:
+        msg = f"{cycle.value} data has no periods"
+        raise ValueError(msg)
+    first_month = (day.month - 1) // months * months + 1
+    start = date(day.year, first_month, 1)
+    return Period(start, _add_months(start, months) - timedelta(days=1))
+
+
+def periods_between(first: date, last: date, cycle: UpdateCycle) -> list[Period]:
+    """Every period from the one holding ``first`` to the one holding ``last``."""
+    periods = []
+    period = period_containing(first, cycle)
+    while period.start <= last:
+        periods.append(period)
+        period = period_containing(period.end + timedelta(days=1), cycle)
+    return periods
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    return date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def has_periods(cycle: UpdateCycle) -> bool:
+    """Irregular data has no schedule to keep."""
+    return cycle is not UpdateCycle.IRREGULAR
+
+
+__all__ = [
+    "Due",
+    "DueRule",
+    "ObligationKind",
+    "OnDate",
+    "Period",
+    "Status",
+    "WorkingDays",
+    "has_periods",
+    "period_containing",
+    "periods_between",
+    "shanghai_date",
+    "status_at",
+]

@@ -1,0 +1,327 @@
+"""The deadline register: every obligation, folded from events; due dates and status derived.
+
+Obligations come from rules declared in ``projections/obligations.py``:
+
+- an ``EventRule`` opens an obligation when an event happens (a law change opens a
+  catalog update for each affected department) and discharges it when another
+  does (the department's update application);
+- a ``PeriodicRule`` keeps a schedule for a subject (a resource aggregated monthly,
+  the office's yearly consistency check) and each period's obligation exists once
+  its clock has started; events covering a period discharge it.
+
+The fold stores no due dates and no statuses: ``obligations_at`` computes them
+for the instant asked about with the calendar the ledger knew then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid5
+
+from domain.aggregate import LEDGER_NAMESPACE
+from domain.calendar import HolidaySchedule, shanghai_date
+from domain.deadlines import (
+    DueRule,
+    ObligationKind,
+    Period,
+    Status,
+    periods_between,
+    status_at,
+)
+from domain.events import LedgerEvent
+from domain.holidays import HolidaySchedulePublished, calendar_with
+from domain.vocabulary import UpdateCycle
+from projections.base import Meta, topics_of
+
+# -- declarations --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opening:
+    department: str
+    subject_id: UUID
+    due: DueRule
+    started_at: datetime | None = None  # default: the event's occurred_at
+
+
+@dataclass(frozen=True)
+class Closing:
+    """Discharges the obligation on ``subject_id``, or every open one of the department."""
+
+    department: str
+    subject_id: UUID | None
+
+
+@dataclass(frozen=True)
+class EventRule:
+    kind: ObligationKind
+    opens: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Opening]]]
+    discharges: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Closing]]]
+    cancels: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Closing]]] = field(
+        default_factory=dict
+    )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """From ``since``, ``department`` owes one ``kind`` per ``cycle`` period for ``subject_id``."""
+
+    department: str
+    subject_id: UUID
+    cycle: UpdateCycle
+    since: date
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """An event that discharges every period of the subject lying within [first, last]."""
+
+    department: str
+    subject_id: UUID
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class PeriodicRule:
+    kind: ObligationKind
+    starts: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Schedule]]]
+    stops: Mapping[type[LedgerEvent], Callable[[Any], Iterable[tuple[str, UUID]]]]
+    discharges: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Coverage]]]
+    clock_starts: Callable[[Period], datetime]
+    due: Callable[[Period], DueRule]
+
+
+Rule = EventRule | PeriodicRule
+
+# -- the fold's state ---------------------------------------------------------------------
+
+
+@dataclass
+class Opened:
+    kind: ObligationKind
+    department: str
+    subject_id: UUID
+    started_at: datetime
+    due: DueRule
+    discharged_at: datetime | None = None
+    period: Period | None = None
+
+    @property
+    def obligation_id(self) -> UUID:
+        period = f":{self.period.start.isoformat()}" if self.period else ""
+        key = f"{self.kind.value}:{self.department}:{self.subject_id}{period}"
+        return uuid5(LEDGER_NAMESPACE, key)
+
+
+@dataclass
+class Segment:
+    cycle: UpdateCycle
+    since: date
+    until: date | None = None
+
+
+@dataclass
+class ScheduleState:
+    """A subject's schedule over time: a cycle may change, stop and start again."""
+
+    department: str
+    subject_id: UUID
+    segments: list[Segment] = field(default_factory=list)
+    coverages: list[tuple[date, date, datetime]] = field(default_factory=list)
+
+    def start(self, cycle: UpdateCycle, since: date) -> None:
+        last = self.segments[-1] if self.segments else None
+        if last is not None and last.until is None:
+            if last.cycle == cycle:
+                return
+            last.until = since - timedelta(days=1)
+        self.segments.append(Segment(cycle, since))
+
+    def stop(self, on: date) -> None:
+        if self.segments and self.segments[-1].until is None:
+            self.segments[-1].until = on
+
+
+Key = tuple[ObligationKind, str, UUID]
+
+
+@dataclass
+class RegisterState:
+    published: dict[int, HolidaySchedule] = field(default_factory=dict)
+    opened: dict[Key, Opened] = field(default_factory=dict)
+    schedules: dict[tuple[ObligationKind, str, UUID], ScheduleState] = field(default_factory=dict)
+
+
+# -- the fold -------------------------------------------------------------------------------
+
+
+class DeadlineRegister:
+    name = "deadlines"
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = list(rules)
+        classes: set[type[LedgerEvent]] = {HolidaySchedulePublished}
+        for rule in self.rules:
+            classes.update(_event_classes(rule))
+        self.topics = topics_of(*classes)
+
+    def initial(self) -> RegisterState:
+        return RegisterState()
+
+    def apply(self, state: RegisterState, event: LedgerEvent, meta: Meta) -> RegisterState:
+        if isinstance(event, HolidaySchedulePublished):
+            state.published[event.year] = event.schedule()
+        for rule in self.rules:
+            if isinstance(rule, EventRule):
+                _apply_event_rule(state, rule, event)
+            else:
+                _apply_periodic_rule(state, rule, event)
+        return state
+
+
+def _event_classes(rule: Rule) -> set[type[LedgerEvent]]:
+    if isinstance(rule, EventRule):
+        return {*rule.opens, *rule.discharges, *rule.cancels}
+    return {*rule.starts, *rule.stops, *rule.discharges}
+
+
+def _handlers(
+    mapping: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Any]]], event: LedgerEvent
+) -> Iterable[Any]:
+    for cls, handler in mapping.items():
+        if isinstance(event, cls):
+            yield from handler(event)
+
+
+def _apply_event_rule(state: RegisterState, rule: EventRule, event: LedgerEvent) -> None:
+    for opening in _handlers(rule.opens, event):
+        key = (rule.kind, opening.department, opening.subject_id)
+        state.opened.setdefault(
+            key,
+            Opened(
+                kind=rule.kind,
+                department=opening.department,
+                subject_id=opening.subject_id,
+                started_at=opening.started_at or event.occurred_at,
+                due=opening.due,
+            ),
+        )
+    for closing in _handlers(rule.discharges, event):
+        for opened in _matching(state, rule.kind, closing):
+            if opened.discharged_at is None and opened.started_at <= event.occurred_at:
+                opened.discharged_at = event.occurred_at
+    for closing in _handlers(rule.cancels, event):
+        for opened in list(_matching(state, rule.kind, closing)):
+            del state.opened[(opened.kind, opened.department, opened.subject_id)]
+
+
+def _matching(state: RegisterState, kind: ObligationKind, closing: Closing) -> Iterable[Opened]:
+    if closing.subject_id is not None:
+        opened = state.opened.get((kind, closing.department, closing.subject_id))
+        return [opened] if opened is not None else []
+    return [
+        opened
+        for (k, department, _), opened in state.opened.items()
+        if k is kind and department == closing.department
+    ]
+
+
+def _apply_periodic_rule(state: RegisterState, rule: PeriodicRule, event: LedgerEvent) -> None:
+    for schedule in _handlers(rule.starts, event):
+        key = (rule.kind, schedule.department, schedule.subject_id)
+        current = state.schedules.setdefault(
+            key, ScheduleState(schedule.department, schedule.subject_id)
+        )
+        current.start(schedule.cycle, schedule.since)
+    for department, subject_id in _handlers(rule.stops, event):
+        current = state.schedules.get((rule.kind, department, subject_id))
+        if current is not None:
+            current.stop(shanghai_date(event.occurred_at))
+    for coverage in _handlers(rule.discharges, event):
+        current = state.schedules.get((rule.kind, coverage.department, coverage.subject_id))
+        if current is not None:
+            current.coverages.append((coverage.first, coverage.last, event.occurred_at))
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Obligation:
+    obligation_id: UUID
+    kind: ObligationKind
+    department: str
+    subject_id: UUID
+    started_at: datetime
+    due_date: date
+    due_end: datetime
+    provisional: bool
+    unpublished_years: tuple[int, ...]
+    status: Status
+    discharged_at: datetime | None
+    period: Period | None = None
+
+
+def obligations_at(
+    register: DeadlineRegister, state: RegisterState, at: datetime
+) -> list[Obligation]:
+    """Every obligation whose clock has started by ``at``, with its due date and status."""
+    calendar = calendar_with(state.published.values())
+    opened = [o for o in state.opened.values() if o.started_at <= at]
+    periodic_rules = {r.kind: r for r in register.rules if isinstance(r, PeriodicRule)}
+    for (kind, _, _), schedule_state in state.schedules.items():
+        opened.extend(_periods_due(periodic_rules[kind], schedule_state, at))
+    result = []
+    for item in opened:
+        due = item.due.due(item.started_at, calendar)
+        result.append(
+            Obligation(
+                obligation_id=item.obligation_id,
+                kind=item.kind,
+                department=item.department,
+                subject_id=item.subject_id,
+                started_at=item.started_at,
+                due_date=due.due_date,
+                due_end=due.due_end,
+                provisional=due.provisional,
+                unpublished_years=tuple(sorted(due.unpublished_years)),
+                status=status_at(due.due_end, item.discharged_at, at),
+                discharged_at=item.discharged_at,
+                period=item.period,
+            )
+        )
+    return sorted(result, key=lambda o: (o.due_date, str(o.obligation_id)))
+
+
+def _periods_due(rule: PeriodicRule, schedule: ScheduleState, at: datetime) -> list[Opened]:
+    today = shanghai_date(at)
+    opened = []
+    for segment in schedule.segments:
+        last_day = today if segment.until is None else min(today, segment.until)
+        if segment.since > last_day:
+            continue
+        for period in periods_between(segment.since, last_day, segment.cycle):
+            started_at = rule.clock_starts(period)
+            if started_at > at:
+                break
+            opened.append(
+                Opened(
+                    kind=rule.kind,
+                    department=schedule.department,
+                    subject_id=schedule.subject_id,
+                    started_at=started_at,
+                    due=rule.due(period),
+                    discharged_at=_covered_at(schedule.coverages, period),
+                    period=period,
+                )
+            )
+    return opened
+
+
+def _covered_at(coverages: list[tuple[date, date, datetime]], period: Period) -> datetime | None:
+    instants = [at for first, last, at in coverages if period.within(first, last)]
+    return min(instants) if instants else None
