@@ -62,6 +62,10 @@ class OnDate:
         )
 
 
+# Every kind of due rule there is; a union (not the Protocol) so fold states can be saved.
+DueSpec = WorkingDays | OnDate
+
+
 def status_at(due_end: datetime, discharged_at: datetime | None, at: datetime) -> Status:
     """Met when discharged by the due end; breached when the due end passed first, even if it
     was discharged later; otherwise open."""
@@ -139,6 +143,7 @@ def has_periods(cycle: UpdateCycle) -> bool:
 __all__ = [
     "Due",
     "DueRule",
+    "DueSpec",
     "ObligationKind",
     "OnDate",
     "Period",

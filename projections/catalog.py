@@ -33,6 +33,8 @@ class CatalogState:
 
 class CatalogProjection:
     name = "catalog"
+    version = "1"
+    state_type = CatalogState
     topics = topics_of(ResourceCataloged, ResourceAmended, JoinedCatalog, ResourceRetiredEvent)
 
     def initial(self) -> CatalogState:

@@ -24,7 +24,7 @@ from uuid import UUID, uuid5
 from domain.aggregate import LEDGER_NAMESPACE
 from domain.calendar import HolidaySchedule, shanghai_date
 from domain.deadlines import (
-    DueRule,
+    DueSpec,
     ObligationKind,
     Period,
     Status,
@@ -43,7 +43,7 @@ from projections.base import Meta, topics_of
 class Opening:
     department: str
     subject_id: UUID
-    due: DueRule
+    due: DueSpec
     started_at: datetime | None = None  # default: the event's occurred_at
 
 
@@ -92,7 +92,7 @@ class PeriodicRule:
     stops: Mapping[type[LedgerEvent], Callable[[Any], Iterable[tuple[str, UUID]]]]
     discharges: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Coverage]]]
     clock_starts: Callable[[Period], datetime]
-    due: Callable[[Period], DueRule]
+    due: Callable[[Period], DueSpec]
 
 
 Rule = EventRule | PeriodicRule
@@ -106,9 +106,13 @@ class Opened:
     department: str
     subject_id: UUID
     started_at: datetime
-    due: DueRule
+    due: DueSpec
     discharged_at: datetime | None = None
     period: Period | None = None
+
+    @property
+    def key(self) -> str:
+        return register_key(self.kind, self.department, self.subject_id)
 
     @property
     def obligation_id(self) -> UUID:
@@ -128,6 +132,7 @@ class Segment:
 class ScheduleState:
     """A subject's schedule over time: a cycle may change, stop and start again."""
 
+    kind: ObligationKind
     department: str
     subject_id: UUID
     segments: list[Segment] = field(default_factory=list)
@@ -146,14 +151,16 @@ class ScheduleState:
             self.segments[-1].until = on
 
 
-Key = tuple[ObligationKind, str, UUID]
+def register_key(kind: ObligationKind, department: str, subject_id: UUID) -> str:
+    """Plain-text keys, so the state saves as JSON (replays start from saved folds)."""
+    return f"{kind.value}|{department}|{subject_id}"
 
 
 @dataclass
 class RegisterState:
     published: dict[int, HolidaySchedule] = field(default_factory=dict)
-    opened: dict[Key, Opened] = field(default_factory=dict)
-    schedules: dict[tuple[ObligationKind, str, UUID], ScheduleState] = field(default_factory=dict)
+    opened: dict[str, Opened] = field(default_factory=dict)
+    schedules: dict[str, ScheduleState] = field(default_factory=dict)
 
 
 # -- the fold -------------------------------------------------------------------------------
@@ -161,9 +168,12 @@ class RegisterState:
 
 class DeadlineRegister:
     name = "deadlines"
+    state_type = RegisterState
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], version: str = "1") -> None:
         self.rules = list(rules)
+        # The rules decide what the fold holds: another set of rules, another version.
+        self.version = f"{version}:{'+'.join(rule.kind.value for rule in self.rules)}"
         classes: set[type[LedgerEvent]] = {HolidaySchedulePublished}
         for rule in self.rules:
             classes.update(_event_classes(rule))
@@ -199,7 +209,7 @@ def _handlers(
 
 def _apply_event_rule(state: RegisterState, rule: EventRule, event: LedgerEvent) -> None:
     for opening in _handlers(rule.opens, event):
-        key = (rule.kind, opening.department, opening.subject_id)
+        key = register_key(rule.kind, opening.department, opening.subject_id)
         state.opened.setdefault(
             key,
             Opened(
@@ -216,33 +226,34 @@ def _apply_event_rule(state: RegisterState, rule: EventRule, event: LedgerEvent)
                 opened.discharged_at = event.occurred_at
     for closing in _handlers(rule.cancels, event):
         for opened in list(_matching(state, rule.kind, closing)):
-            del state.opened[(opened.kind, opened.department, opened.subject_id)]
+            del state.opened[opened.key]
 
 
 def _matching(state: RegisterState, kind: ObligationKind, closing: Closing) -> Iterable[Opened]:
     if closing.subject_id is not None:
-        opened = state.opened.get((kind, closing.department, closing.subject_id))
+        opened = state.opened.get(register_key(kind, closing.department, closing.subject_id))
         return [opened] if opened is not None else []
     return [
         opened
-        for (k, department, _), opened in state.opened.items()
-        if k is kind and department == closing.department
+        for opened in state.opened.values()
+        if opened.kind is kind and opened.department == closing.department
     ]
 
 
 def _apply_periodic_rule(state: RegisterState, rule: PeriodicRule, event: LedgerEvent) -> None:
     for schedule in _handlers(rule.starts, event):
-        key = (rule.kind, schedule.department, schedule.subject_id)
+        key = register_key(rule.kind, schedule.department, schedule.subject_id)
         current = state.schedules.setdefault(
-            key, ScheduleState(schedule.department, schedule.subject_id)
+            key, ScheduleState(rule.kind, schedule.department, schedule.subject_id)
         )
         current.start(schedule.cycle, schedule.since)
     for department, subject_id in _handlers(rule.stops, event):
-        current = state.schedules.get((rule.kind, department, subject_id))
+        current = state.schedules.get(register_key(rule.kind, department, subject_id))
         if current is not None:
             current.stop(shanghai_date(event.occurred_at))
     for coverage in _handlers(rule.discharges, event):
-        current = state.schedules.get((rule.kind, coverage.department, coverage.subject_id))
+        key = register_key(rule.kind, coverage.department, coverage.subject_id)
+        current = state.schedules.get(key)
         if current is not None:
             current.coverages.append((coverage.first, coverage.last, event.occurred_at))
 
@@ -273,8 +284,8 @@ def obligations_at(
     calendar = calendar_with(state.published.values())
     opened = [o for o in state.opened.values() if o.started_at <= at]
     periodic_rules = {r.kind: r for r in register.rules if isinstance(r, PeriodicRule)}
-    for (kind, _, _), schedule_state in state.schedules.items():
-        opened.extend(_periods_due(periodic_rules[kind], schedule_state, at))
+    for schedule_state in state.schedules.values():
+        opened.extend(_periods_due(periodic_rules[schedule_state.kind], schedule_state, at))
     result = []
     for item in opened:
         due = item.due.due(item.started_at, calendar)

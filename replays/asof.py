@@ -1,27 +1,41 @@
 """State at an instant: fold the events the ledger knew at ``known_at`` that occurred by ``at``.
 
 ``recorded_at`` never decreases along positions, so "known at K" is a prefix of the
-log (positions up to the last one recorded by K); "occurred by T" filters it.
+log (positions up to the last one recorded by K); "occurred by T" filters it. A
+replay starts from the nearest saved fold (store/fold_snapshots.py) valid for T and
+applies only the events after it; while it folds every event it meets (none skipped
+for occurring after T), it saves its own state every ``every`` positions, so the
+next replay starts later.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from eventsourcing.persistence import Mapper
+from pydantic import TypeAdapter
 
 from projections.base import Meta, Projection
+from store.fold_snapshots import FoldSnapshots, Snapshot
 from store.records import LedgerRecorder
 
 S = TypeVar("S")
 
 PAGE = 2000
+DEFAULT_SNAPSHOT_EVERY = 10_000
 
 # Told (done, total) positions as a long replay advances: the CLI draws a progress bar.
 Progress = Callable[[int, int], None] | None
+
+
+def snapshot_every() -> int:
+    """``LEDGER_REPLAY_SNAPSHOT_EVERY``: events between saved folds (0: never save)."""
+    return int(os.environ.get("LEDGER_REPLAY_SNAPSHOT_EVERY", DEFAULT_SNAPSHOT_EVERY))
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,53 @@ class Replayed(Generic[S]):
     state: S
     instant: Instant
     position: int  # the last event the ledger knew at known_at
+    started_from: int = 0  # the saved fold it started from (0: the first event)
+
+
+@cache
+def _codec(state_type: type[Any]) -> TypeAdapter[Any]:
+    return TypeAdapter(state_type)
+
+
+def _key(projection: Projection[Any]) -> str:
+    return f"{projection.name}@{projection.version}"
+
+
+class _Folder(Generic[S]):
+    """One pass over records, remembering whether it may still save what it folded."""
+
+    def __init__(
+        self,
+        projection: Projection[S],
+        mapper: Mapper[Any],
+        at: datetime,
+        state: S,
+        max_occurred: datetime | None,
+    ) -> None:
+        self.projection = projection
+        self.mapper = mapper
+        self.at = at
+        self.state = state
+        self.max_occurred = max_occurred
+        self.complete = True  # every event so far folded: the state may be saved
+
+    def fold(self, records: list[Any]) -> None:
+        topics = self.projection.topics
+        for record in records:
+            if record.event.topic not in topics:
+                continue
+            event = self.mapper.to_domain_event(record.event)
+            occurred = event.occurred_at  # type: ignore[attr-defined]
+            if occurred > self.at:
+                self.complete = False
+                continue
+            if self.max_occurred is None or occurred > self.max_occurred:
+                self.max_occurred = occurred
+            self.state = self.projection.apply(
+                self.state,
+                event,  # type: ignore[arg-type]
+                Meta(record.position, record.recorded_at),
+            )
 
 
 def replay(
@@ -43,24 +104,59 @@ def replay(
     projection: Projection[S],
     instant: Instant,
     progress: Progress = None,
+    *,
+    every: int | None = None,
+    snapshots: FoldSnapshots | None = None,
 ) -> Replayed[S]:
+    every = snapshot_every() if every is None else every
     upto = recorder.position_known_at(instant.known_at)
-    state = projection.initial()
-    after = 0
+    saved = snapshots if snapshots is not None else _snapshots_of(recorder, every)
+    start = saved.nearest(_key(projection), upto, instant.at) if saved else None
+    codec = _codec(projection.state_type)
+    state = codec.validate_json(start.state) if start else projection.initial()
+    folder = _Folder(
+        projection, mapper, instant.at, state, start.max_occurred_at if start else None
+    )
+    after = start.position if start else 0
+    last_saved = after
     while after < upto:
         records = recorder.select_records(after=after, upto=upto, limit=PAGE)
         if not records:
             break
-        for record in records:
-            if record.event.topic in projection.topics:
-                event = mapper.to_domain_event(record.event)
-                if event.occurred_at <= instant.at:  # type: ignore[attr-defined]
-                    state = projection.apply(
-                        state,
-                        event,
-                        Meta(record.position, record.recorded_at),  # type: ignore[arg-type]
-                    )
-        after = records[-1].position
+        for chunk in _chunks(records, after, every):
+            folder.fold(chunk)
+            after = chunk[-1].position
+            if saved and folder.complete and every and after // every > last_saved // every:
+                snapshot = Snapshot(after, folder.max_occurred, codec.dump_json(folder.state))
+                saved.save(_key(projection), snapshot)
+                last_saved = after
         if progress is not None:
             progress(after, upto)
-    return Replayed(state, instant, upto)
+    return Replayed(folder.state, instant, upto, start.position if start else 0)
+
+
+def _chunks(records: list[Any], after: int, every: int) -> list[list[Any]]:
+    """Split a page where positions cross a multiple of ``every``: those are save points."""
+    if not every:
+        return [records]
+    chunks: list[list[Any]] = []
+    current: list[Any] = []
+    boundary = (after // every + 1) * every
+    for record in records:
+        current.append(record)
+        if record.position >= boundary:
+            chunks.append(current)
+            current = []
+            boundary = (record.position // every + 1) * every
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _snapshots_of(recorder: Any, every: int) -> FoldSnapshots | None:
+    if not every:
+        return None
+    try:
+        return FoldSnapshots(recorder)
+    except TypeError:
+        return None
