@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from api import problems
 from api.commands import CommandRunner
-from api.routes import catalog, deadlines, departments, health, resources
+from api.read_models import open_view, start_runner
+from api.routes import (
+    aggregations,
+    catalog,
+    data_uses,
+    deadlines,
+    departments,
+    forensics,
+    health,
+    resources,
+    share_requests,
+    supervision,
+    systems,
+    usage_reports,
+    verification,
+)
+from api.routes import ledger as ledger_routes
 from domain.ledger import Ledger
 
 DESCRIPTION = """
@@ -17,12 +36,49 @@ at any instant (`known_at`). Errors are RFC 9457 problem details.
 """
 
 
-def create_app(ledger: Ledger, *, backend: str = "sqlite") -> FastAPI:
-    app = FastAPI(title="Data-sharing compliance ledger", version="0.1.0", description=DESCRIPTION)
+def create_app(
+    ledger: Ledger, *, backend: str = "sqlite", run_projections: bool | None = None
+) -> FastAPI:
+    """The API over ``ledger``. ``run_projections`` keeps the forensic read model up to date
+    inside this process (default: on SQLite, the embedded default; on PostgreSQL a separate
+    ``ledger project`` process does it, so that several API workers can share one)."""
+    env = dict(ledger.env)
+    in_process = backend == "sqlite" if run_projections is None else run_projections
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if not in_process:
+            yield
+            return
+        with start_runner(env):
+            yield
+
+    app = FastAPI(
+        title="Data-sharing compliance ledger",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
     app.state.ledger = ledger
+    app.state.forensic_view = open_view(env)
     app.state.commands = CommandRunner(ledger)
     app.state.database_backend = backend
     problems.install(app)
-    for module in (health, departments, resources, catalog, deadlines):
+    for module in (
+        health,
+        departments,
+        resources,
+        catalog,
+        deadlines,
+        share_requests,
+        data_uses,
+        forensics,
+        ledger_routes,
+        systems,
+        aggregations,
+        verification,
+        usage_reports,
+        supervision,
+    ):
         app.include_router(module.router)
     return app

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.console import Console
 
-from api import cli_reports
+from api import cli_integrity, cli_reports
 from api.demo import is_loaded, load_demo
+from api.read_models import start_runner
 from api.runtime import admin_command, open_ledger
 from domain.errors import LedgerError
 from domain.ledger import Ledger
@@ -25,11 +28,13 @@ principals = typer.Typer(help="Who may act on the ledger.")
 app.add_typer(principals, name="principals")
 app.add_typer(cli_reports.calendar, name="calendar")
 app.command("replay")(cli_reports.replay_command)
+cli_integrity.register(app)
 console = Console()
 
 
 def _initialise(ledger: Ledger) -> str | None:
     """Create the admin principal once; its token (new, or LEDGER_ADMIN_TOKEN) is returned."""
+    cli_integrity.ensure_key(ledger)
     if ledger.is_initialised():
         return None
     token = os.environ.get("LEDGER_ADMIN_TOKEN") or new_token()
@@ -117,3 +122,20 @@ def add_principal(
 
 def main() -> None:
     app()
+
+
+@app.command()
+def project() -> None:
+    """Keep the forensic read model up to date, until stopped (run it beside `serve`)."""
+    ledger = open_ledger()
+    env = dict(ledger.env)
+    ledger.close()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    with start_runner(env) as runner:
+        console.print(f"projecting {database_url()} into the forensic read model")
+        while not stop.wait(0.5):
+            if runner.is_interrupted.is_set():
+                runner.run_forever(timeout=0)  # re-raises the runner's error
+                break

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -25,9 +26,10 @@ from domain.calendar import (
 )
 from domain.errors import LedgerError
 from domain.events import Actor
+from domain.findings import SHORT_LABELS, Category
 from domain.vocabulary import Role
 from replays.asof import Instant, Progress
-from replays.reports import Report, catalog_state, deadlines_report
+from replays.reports import Report, catalog_state, deadlines_report, supervision_report
 
 console = Console(stderr=True)
 calendar = typer.Typer(help="The working-day calendar: publish a year's holiday schedule.")
@@ -39,6 +41,7 @@ PROGRESS_THRESHOLD = 20_000
 class ReportName(str, Enum):
     catalog = "catalog"
     deadlines = "deadlines"
+    supervision = "supervision"
 
 
 class Format(str, Enum):
@@ -88,9 +91,22 @@ def _deadlines(ledger: Any, instant: Instant, progress: Progress) -> Report:
     return deadlines_report(ledger.recorder, ledger.mapper, instant, progress=progress)
 
 
-REPORTS = {ReportName.catalog: _catalog, ReportName.deadlines: _deadlines}
+def _supervision(ledger: Any, instant: Instant, progress: Progress) -> Report:
+    """The department × V01–V11 grid ("detected/found"); json carries every id counted."""
+    report = supervision_report(ledger.recorder, ledger.mapper, instant, progress=progress)
+    return SupervisionGrid(instant, report.position, report.grid(), report.as_json())
+
+
+REPORTS = {
+    ReportName.catalog: _catalog,
+    ReportName.deadlines: _deadlines,
+    ReportName.supervision: _supervision,
+}
 
 # What fits a terminal; json and csv carry every column.
+# Column headers with their 中文 labels where a code alone says little.
+HEADERS = {c.value: f"{c.value}\n{SHORT_LABELS[c]}" for c in Category} | {"total": "合计"}
+
 TABLE_COLUMNS = {
     ReportName.catalog: ["code", "name", "department", "share_type_label", "update_cycle_label"],
     ReportName.deadlines: [
@@ -132,9 +148,20 @@ class _progress_bar:
             self.bar.stop()
 
 
+@dataclass(frozen=True)
+class SupervisionGrid(Report):
+    """The grid for table and csv; the full report (ids included) for json."""
+
+    full: dict[str, Any] = field(default_factory=dict)
+
+
 def _write(
     report: Report, output_format: Format, title: str, table_columns: list[str] | None
 ) -> None:
+    if output_format is Format.json and isinstance(report, SupervisionGrid):
+        json.dump(report.full, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
     if output_format is Format.json:
         json.dump(
             {**report.header(), "items": report.rows}, sys.stdout, ensure_ascii=False, indent=2
@@ -156,7 +183,7 @@ def _write(
         f"(known at {inst.known_at.isoformat()}, position {report.position})"
     )
     for column in columns:
-        table.add_column(column)
+        table.add_column(HEADERS.get(column, column))
     for row in report.rows:
         table.add_row(*(_cell(row.get(column)) for column in columns))
     Console().print(table)

@@ -9,7 +9,7 @@ final without anyone recomputing it by hand (DOMAIN.md, "Deadlines").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import Protocol
 
@@ -62,8 +62,20 @@ class OnDate:
         )
 
 
+@dataclass(frozen=True)
+class WorkingDaysAfter:
+    """N working days after a given day, wherever the clock started (Art. 33: a report owed
+    from its period's start is due some working days after the period ends)."""
+
+    day: date
+    days: int
+
+    def due(self, started_at: datetime, calendar: WorkingDayCalendar) -> Due:
+        return calendar.add_working_days(datetime.combine(self.day, time(12), SHANGHAI), self.days)
+
+
 # Every kind of due rule there is; a union (not the Protocol) so fold states can be saved.
-DueSpec = WorkingDays | OnDate
+DueSpec = WorkingDaysAfter | WorkingDays | OnDate
 
 
 def status_at(due_end: datetime, discharged_at: datetime | None, at: datetime) -> Status:
@@ -149,6 +161,7 @@ __all__ = [
     "Period",
     "Status",
     "WorkingDays",
+    "WorkingDaysAfter",
     "has_periods",
     "period_containing",
     "periods_between",

@@ -119,3 +119,175 @@ class IdempotencyKeyReused(RuleViolation):
 
 class CommandInFlight(Conflict):
     title = "A command with this Idempotency-Key is still running"
+
+
+class UnknownResource(RuleViolation):
+    title = "Unknown data resource"
+
+
+class ResourceNotInCatalog(Conflict):
+    title = "Resource not in the unified catalog (Art. 11)"
+
+
+class OwnResource(RuleViolation):
+    title = "A department's own data is not shared with it"
+
+
+class WrongChannel(RuleViolation):
+    title = "Wrong sharing channel (Art. 18, 29-30)"
+
+
+class RequesterKindMismatch(Forbidden):
+    title = "Role does not match the department's kind (Art. 29-30)"
+
+
+class RequestNotAwaitingReply(Conflict):
+    title = "Share request not awaiting a reply"
+
+
+class RefusalWithoutReason(RuleViolation):
+    title = "A refusal must state its reason (Art. 26)"
+
+
+class GrantExpiresBeforeItStarts(RuleViolation):
+    title = "A grant cannot expire before it is given"
+
+
+class NotAPartyToRequest(Forbidden):
+    title = "Not a party to this share request"
+
+
+class NotInDispute(Conflict):
+    title = "Only refused or not-shared requests are negotiated or escalated (Art. 27, 29)"
+
+
+class EscalationBeforeNegotiation(Conflict):
+    title = "Escalation comes after negotiation fails (Art. 27, 29)"
+
+
+class NotTheEscalatingParty(Forbidden):
+    title = "Not the party that escalates (Art. 27, 29)"
+
+
+class NotEscalated(Conflict):
+    title = "The request has not been escalated to the leading group"
+
+
+class CoordinationIsBinding(Conflict):
+    title = "The leading group's coordination decision is binding (Art. 27)"
+
+
+class UnknownShareRequest(RuleViolation):
+    title = "Unknown share request"
+
+
+class UnknownArrangement(RuleViolation):
+    title = "Unknown time-sensitive arrangement"
+
+
+class NotAPartyToArrangement(Forbidden):
+    title = "Not a party to this arrangement (Art. 28)"
+
+
+class InvalidWindow(RuleViolation):
+    title = "A validity window ends after it starts (Art. 28)"
+
+
+class NotSharedNeedsCoordination(Conflict):
+    title = "Not-shared data is shared only by coordination (Art. 24(1), 27)"
+
+
+class AmbiguousBasis(RuleViolation):
+    title = "A use relies on one share request or one arrangement"
+
+
+class ObtainedAfterRecord(RuleViolation):
+    title = "Data cannot be obtained after its use is recorded"
+
+
+class UnknownSystem(RuleViolation):
+    title = "Unknown information system"
+
+
+class NotANewSystem(Conflict):
+    title = "Project approval and trial operation are for new systems (Art. 20)"
+
+
+class SystemResourcesNotCataloged(RuleViolation):
+    title = "The system's data resources are not cataloged (Art. 20)"
+
+
+class SystemResourcesNotInCatalog(RuleViolation):
+    title = "The system's data resources are not in the unified catalog (Art. 20)"
+
+
+class ProjectNotApproved(Conflict):
+    title = "Trial operation before project approval (Art. 20)"
+
+
+class SystemStepAlreadyTaken(Conflict):
+    title = "This step of the system's life is already recorded"
+
+
+class SystemRetired(Conflict):
+    title = "Information system retired"
+
+
+class ClassifiedSystemNotConnected(RuleViolation):
+    title = "A classified system is not connected to the sharing system (Art. 2)"
+
+
+class ClassifiedDataNotAggregated(RuleViolation):
+    title = "Only non-classified data is aggregated (Art. 19)"
+
+
+class SystemNotConnected(RuleViolation):
+    title = "The system is not connected to the sharing system (Art. 19)"
+
+
+class SystemNotTheResourceSource(RuleViolation):
+    title = "The system is not where the resource's data comes from"
+
+
+class InvalidAggregationPeriod(RuleViolation):
+    title = "Invalid period covered by the aggregation"
+
+
+class InvalidChecksum(RuleViolation):
+    title = "Invalid checksum"
+
+
+class ReceiptAlreadyRejected(Conflict):
+    title = "Aggregation receipt already rejected"
+
+
+class VerificationOfOwnData(RuleViolation):
+    title = "Verification is asked of another department (Art. 31)"
+
+
+class VerificationAlreadyAnswered(Conflict):
+    title = "Verification request already answered"
+
+
+class CorrectionWithoutDetails(RuleViolation):
+    title = "A correction states what changed (Art. 31)"
+
+
+class TooFewConflictingSources(RuleViolation):
+    title = "A multi-source conflict names at least two resources (Art. 31)"
+
+
+class DataItemNotHeld(RuleViolation):
+    title = "The resource holds no such data item"
+
+
+class UniqueSourceNotInConflict(RuleViolation):
+    title = "The unique source is one of the conflicting resources (Art. 31)"
+
+
+class SourceConflictAlreadyResolved(Conflict):
+    title = "Source conflict already resolved"
+
+
+class ReportPeriodMismatch(RuleViolation):
+    title = "A usage report covers one reporting period (Art. 33)"

@@ -18,6 +18,7 @@ from domain.aggregate import AggregateState, Command, natural_id
 from domain.errors import (
     BasicDataMustBeUnconditional,
     ConditionalWithoutConditions,
+    DataItemNotHeld,
     InternalRuleIsNoLegalBasis,
     InvalidResourceCode,
     NotSharedWithoutLegalBasis,
@@ -180,10 +181,15 @@ class Resource(AggregateState):
     approved_by_submission: UUID | None = None
     retired_at: datetime | None = None
     retirement_reason: str | None = None
+    unique_source_of: tuple[str, ...] = ()  # data items it is the 唯一来源 of (Art. 31)
 
     @property
     def department(self) -> str:
         return self.fields.department
+
+    def holds_data_item(self, data_item: str) -> bool:
+        key = data_item_key(data_item)
+        return any(data_item_key(item.name) == key for item in self.fields.data_items)
 
     @property
     def in_catalog(self) -> bool:
@@ -223,17 +229,48 @@ class Resource(AggregateState):
         if not changed:
             raise RuleViolation("the amendment changes nothing", field="body")
         cls = ShareTypeChanged if "share_type" in changed else ResourceAmended
-        return cmd.next_event(cls, self, changes=changed)
+        return cmd.next_event(
+            cls,
+            self,
+            changes=changed,
+            department=self.department,
+            in_catalog=self.in_catalog,
+            update_cycle=fields.update_cycle,
+            classified=fields.classified,
+        )
 
     def retire(self, cmd: Command, reason: str) -> ResourceRetiredEvent:
         cmd.require_department(self.department, f"resource {self.fields.code}")
         self.check_not_retired()
         if not reason.strip():
             raise RuleViolation("retiring a resource needs a reason", field="reason")
-        return cmd.next_event(ResourceRetiredEvent, self, reason=reason)
+        return cmd.next_event(ResourceRetiredEvent, self, reason=reason, department=self.department)
 
     def join_catalog(self, cmd: Command, submission_id: UUID) -> JoinedCatalog:
-        return cmd.next_event(JoinedCatalog, self, submission_id=submission_id)
+        return cmd.next_event(
+            JoinedCatalog,
+            self,
+            submission_id=submission_id,
+            department=self.department,
+            update_cycle=self.fields.update_cycle,
+            classified=self.fields.classified,
+        )
+
+    def designate_unique_source(
+        self, cmd: Command, data_item: str, conflict_id: UUID
+    ) -> UniqueSourceDesignated:
+        """Art. 31: closing a multi-source conflict names this resource the 唯一来源."""
+        self.check_not_retired()
+        if not self.holds_data_item(data_item):
+            msg = f"resource {self.fields.code} holds no data item {data_item!r}"
+            raise DataItemNotHeld(msg, field="unique_source_resource_id", article="31")
+        return cmd.next_event(
+            UniqueSourceDesignated,
+            self,
+            data_item=data_item,
+            conflict_id=conflict_id,
+            department=self.department,
+        )
 
     def check_not_retired(self) -> None:
         if self.retired_at is not None:
@@ -258,6 +295,9 @@ class Resource(AggregateState):
             return self.model_copy(
                 update={"retired_at": event.occurred_at, "retirement_reason": event.reason}
             )
+        if isinstance(event, UniqueSourceDesignated):
+            held = tuple(dict.fromkeys((*self.unique_source_of, event.data_item)))
+            return self.model_copy(update={"unique_source_of": held})
         return self
 
 
@@ -272,8 +312,17 @@ def _first_error(error: ValidationError) -> RuleViolation:
     return RuleViolation(f"{field}: {first['msg']}", field=field)
 
 
+class DuplicateCollection(Frozen):
+    """A data item whose 唯一来源 is another department's resource (Art. 15, 31; V05)."""
+
+    data_item: str
+    unique_source_resource_id: UUID
+    unique_source_department: str
+
+
 class ResourceCataloged(LedgerEvent):
     fields: ResourceFields
+    duplicates: tuple[DuplicateCollection, ...] = ()  # marked, not refused: V05 is supervision's
 
     def create(self) -> Resource:
         return Resource(
@@ -287,6 +336,12 @@ class ResourceCataloged(LedgerEvent):
 
 class ResourceAmended(LedgerEvent):
     changes: dict[str, Any]
+    # What folds that see only events need (the aggregation schedule, Art. 19): who owns the
+    # resource, whether it was in the unified catalog, and its cycle and flag after the change.
+    department: str = ""
+    in_catalog: bool = False
+    update_cycle: UpdateCycle | None = None
+    classified: bool = False
 
 
 class ShareTypeChanged(ResourceAmended):
@@ -297,10 +352,23 @@ class JoinedCatalog(LedgerEvent):
     """The office approved a submission holding this resource (Art. 11)."""
 
     submission_id: UUID
+    # As approved, for the aggregation schedule (Art. 19): owner, update cycle, classified.
+    department: str = ""
+    update_cycle: UpdateCycle | None = None
+    classified: bool = False
 
 
 class ResourceRetiredEvent(LedgerEvent):
     reason: str
+    department: str = ""
+
+
+class UniqueSourceDesignated(LedgerEvent):
+    """Art. 31: the resource is the unique source 唯一来源 of a data item."""
+
+    data_item: str
+    conflict_id: UUID
+    department: str
 
 
 class ResourceCodeClaim(AggregateState):
@@ -321,10 +389,20 @@ class ResourceCodeClaimed(LedgerEvent):
         )
 
 
-def catalog_resource(cmd: Command, resource_id: UUID, fields: ResourceFields) -> list[LedgerEvent]:
+def data_item_key(name: str) -> str:
+    """One spelling per data item: surrounding and repeated spaces do not make another item."""
+    return " ".join(name.split()).casefold()
+
+
+def catalog_resource(
+    cmd: Command,
+    resource_id: UUID,
+    fields: ResourceFields,
+    duplicates: tuple[DuplicateCollection, ...] = (),
+) -> list[LedgerEvent]:
     cmd.require_department(fields.department, "a resource")
     check_share_rules(fields)
     return [
-        cmd.event(ResourceCataloged, resource_id, 1, fields=fields),
+        cmd.event(ResourceCataloged, resource_id, 1, fields=fields, duplicates=duplicates),
         cmd.event(ResourceCodeClaimed, resource_code_id(fields.code), 1, resource_id=resource_id),
     ]

@@ -132,3 +132,83 @@ class BasicDataKind(Labeled):
     ADMINISTRATIVE_LICENSING = ("administrative_licensing", "行政许可信息")
     COMPLAINTS_REPORTS = ("complaints_reports", "投诉举报信息")
     ADMINISTRATIVE_ENFORCEMENT = ("administrative_enforcement", "行政执法信息")
+
+
+class ShareChannel(Labeled):
+    """Which sharing system a request comes through (Art. 18, 22, 29-30)."""
+
+    DEPARTMENT = ("department", "厅共享系统")
+    PROVINCIAL = ("provincial", "省级共享系统")
+
+
+class ShareRequestStatus(Labeled):
+    GRANTED = ("granted", "已共享")
+    PENDING = ("pending", "待答复")
+    REFUSED = ("refused", "已拒绝")
+    NOT_SHARED = ("not_shared", "不予共享")
+    ESCALATED = ("escalated", "已报厅网信领导小组协调")
+
+
+class ReplyDecision(Labeled):
+    """The provider's answer to a conditional request (Art. 26)."""
+
+    APPROVE = ("approve", "同意共享")
+    REFUSE = ("refuse", "拒绝共享")
+
+
+class CoordinationDecision(Labeled):
+    """The leading group's binding decision on a disputed request (Art. 27, 29)."""
+
+    SHARE = ("share", "协调共享")
+    NOT_SHARE = ("not_share", "协调不予共享")
+
+
+class AcquisitionMethod(Labeled):
+    """获取方式 of shared data (Art. 36); also the method a time-sensitive arrangement agrees."""
+
+    API = ("api", "接口")
+    FILE = ("file", "文件")
+    DATABASE = ("database", "数据库")
+    OTHER = ("other", "其他")
+
+
+class MediumType(Labeled):
+    """介质类型 that shared data was obtained on (Art. 36)."""
+
+    NETWORK = ("network", "网络")
+    MOBILE_STORAGE = ("mobile_storage", "移动存储介质")
+    PAPER = ("paper", "纸质")
+    OTHER = ("other", "其他")
+
+
+class DataUseMark(Labeled):
+    """Why a recorded use of shared data breaks the rules (Art. 26, 28, 32; V09)."""
+
+    NO_GRANT = ("no_grant", "无有效共享授权")
+    AFTER_EXPIRY = ("after_expiry", "超过授权有效期")
+    PURPOSE_NOT_GRANTED = ("purpose_not_granted", "超出授权用途")
+    SCOPE_NOT_GRANTED = ("scope_not_granted", "超出授权范围")
+    RESOURCE_MISMATCH = ("resource_mismatch", "与授权数据资源不符")
+    THIRD_PARTY = ("third_party", "提供给第三方")
+
+
+class SystemStatus(Labeled):
+    """Art. 19 governs systems already built; Art. 20 those being built."""
+
+    EXISTING = ("existing", "已建成")
+    NEW = ("new", "新建")
+
+
+class ChecksumAlgorithm(Labeled):
+    """How an aggregation receipt fingerprints the data received (hex digest)."""
+
+    SHA256 = ("sha256", "SHA-256")
+    SM3 = ("sm3", "SM3 (GB/T 32905)")
+    SHA512 = ("sha512", "SHA-512")
+
+
+class VerificationOutcome(Labeled):
+    """Art. 31: the provider confirms its data or corrects it."""
+
+    CONFIRMED = ("confirmed", "核实无误")
+    CORRECTED = ("corrected", "已校核修正")

@@ -16,6 +16,7 @@ from domain.resources import (
     ResourceAmended,
     ResourceCataloged,
     ResourceRetiredEvent,
+    UniqueSourceDesignated,
 )
 from projections.base import Meta, topics_of
 
@@ -33,9 +34,15 @@ class CatalogState:
 
 class CatalogProjection:
     name = "catalog"
-    version = "1"
+    version = "2"  # 2: folds the unique-source designations (Art. 31)
     state_type = CatalogState
-    topics = topics_of(ResourceCataloged, ResourceAmended, JoinedCatalog, ResourceRetiredEvent)
+    topics = topics_of(
+        ResourceCataloged,
+        ResourceAmended,
+        JoinedCatalog,
+        ResourceRetiredEvent,
+        UniqueSourceDesignated,
+    )
 
     def initial(self) -> CatalogState:
         return CatalogState()

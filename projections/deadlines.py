@@ -7,7 +7,9 @@ Obligations come from rules declared in ``projections/obligations.py``:
   does (the department's update application);
 - a ``PeriodicRule`` keeps a schedule for a subject (a resource aggregated monthly,
   the office's yearly consistency check) and each period's obligation exists once
-  its clock has started; events covering a period discharge it.
+  its clock has started; events covering a period discharge it, unless a later
+  event withdraws that coverage (a rejected aggregation). A schedule that stops or
+  changes cycle owes the periods whose clock started while it ran.
 
 The fold stores no due dates and no statuses: ``obligations_at`` computes them
 for the instant asked about with the calendar the ledger knew then.
@@ -22,7 +24,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from domain.aggregate import LEDGER_NAMESPACE
-from domain.calendar import HolidaySchedule, shanghai_date
+from domain.calendar import HolidaySchedule, due_end_of, shanghai_date
 from domain.deadlines import (
     DueSpec,
     ObligationKind,
@@ -77,12 +79,23 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Coverage:
-    """An event that discharges every period of the subject lying within [first, last]."""
+    """An event that discharges every period of the subject lying within [first, last].
+    ``source_id`` names what covered it, so a later event can withdraw the coverage."""
 
     department: str
     subject_id: UUID
     first: date
     last: date
+    source_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """The coverage by ``source_id`` no longer counts (a rejected aggregation, Art. 39(4))."""
+
+    department: str
+    subject_id: UUID
+    source_id: UUID
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,9 @@ class PeriodicRule:
     discharges: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Coverage]]]
     clock_starts: Callable[[Period], datetime]
     due: Callable[[Period], DueSpec]
+    withdraws: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Withdrawal]]] = field(
+        default_factory=dict
+    )
 
 
 Rule = EventRule | PeriodicRule
@@ -136,7 +152,8 @@ class ScheduleState:
     department: str
     subject_id: UUID
     segments: list[Segment] = field(default_factory=list)
-    coverages: list[tuple[date, date, datetime]] = field(default_factory=list)
+    # first day, last day, when, and what covered them
+    coverages: list[tuple[date, date, datetime, UUID | None]] = field(default_factory=list)
 
     def start(self, cycle: UpdateCycle, since: date) -> None:
         last = self.segments[-1] if self.segments else None
@@ -147,8 +164,10 @@ class ScheduleState:
         self.segments.append(Segment(cycle, since))
 
     def stop(self, on: date) -> None:
+        """Stopped during ``on``: the last whole day it ran is the day before, as when the
+        cycle changes; a period still running then is not owed."""
         if self.segments and self.segments[-1].until is None:
-            self.segments[-1].until = on
+            self.segments[-1].until = on - timedelta(days=1)
 
 
 def register_key(kind: ObligationKind, department: str, subject_id: UUID) -> str:
@@ -170,7 +189,7 @@ class DeadlineRegister:
     name = "deadlines"
     state_type = RegisterState
 
-    def __init__(self, rules: Iterable[Rule], version: str = "1") -> None:
+    def __init__(self, rules: Iterable[Rule], version: str = "2") -> None:
         self.rules = list(rules)
         # The rules decide what the fold holds: another set of rules, another version.
         self.version = f"{version}:{'+'.join(rule.kind.value for rule in self.rules)}"
@@ -196,7 +215,7 @@ class DeadlineRegister:
 def _event_classes(rule: Rule) -> set[type[LedgerEvent]]:
     if isinstance(rule, EventRule):
         return {*rule.opens, *rule.discharges, *rule.cancels}
-    return {*rule.starts, *rule.stops, *rule.discharges}
+    return {*rule.starts, *rule.stops, *rule.discharges, *rule.withdraws}
 
 
 def _handlers(
@@ -255,7 +274,16 @@ def _apply_periodic_rule(state: RegisterState, rule: PeriodicRule, event: Ledger
         key = register_key(rule.kind, coverage.department, coverage.subject_id)
         current = state.schedules.get(key)
         if current is not None:
-            current.coverages.append((coverage.first, coverage.last, event.occurred_at))
+            current.coverages.append(
+                (coverage.first, coverage.last, event.occurred_at, coverage.source_id)
+            )
+    for withdrawal in _handlers(rule.withdraws, event):
+        key = register_key(rule.kind, withdrawal.department, withdrawal.subject_id)
+        withdrawn_from = state.schedules.get(key)
+        if withdrawn_from is not None:
+            withdrawn_from.coverages = [
+                c for c in withdrawn_from.coverages if c[3] != withdrawal.source_id
+            ]
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -309,15 +337,19 @@ def obligations_at(
 
 
 def _periods_due(rule: PeriodicRule, schedule: ScheduleState, at: datetime) -> list[Opened]:
+    """A segment owes each period from the one holding its first day whose clock started by
+    ``at`` and, once the segment ended, by the end of its last day."""
     today = shanghai_date(at)
     opened = []
     for segment in schedule.segments:
         last_day = today if segment.until is None else min(today, segment.until)
         if segment.since > last_day:
             continue
+        latest = at if segment.until is None else min(at, due_end_of(segment.until))
+        covered = _covered_at(schedule.coverages, segment.cycle, segment.since, last_day)
         for period in periods_between(segment.since, last_day, segment.cycle):
             started_at = rule.clock_starts(period)
-            if started_at > at:
+            if started_at > latest:
                 break
             opened.append(
                 Opened(
@@ -326,13 +358,25 @@ def _periods_due(rule: PeriodicRule, schedule: ScheduleState, at: datetime) -> l
                     subject_id=schedule.subject_id,
                     started_at=started_at,
                     due=rule.due(period),
-                    discharged_at=_covered_at(schedule.coverages, period),
+                    discharged_at=covered.get(period.start),
                     period=period,
                 )
             )
     return opened
 
 
-def _covered_at(coverages: list[tuple[date, date, datetime]], period: Period) -> datetime | None:
-    instants = [at for first, last, at in coverages if period.within(first, last)]
-    return min(instants) if instants else None
+def _covered_at(
+    coverages: list[tuple[date, date, datetime, UUID | None]],
+    cycle: UpdateCycle,
+    first_day: date,
+    last_day: date,
+) -> dict[date, datetime]:
+    """When each period of the segment was first wholly covered, by its first day: one pass
+    over the coverages, so a daily schedule's 365 periods a year cost no more than that."""
+    earliest: dict[date, datetime] = {}
+    for first, last, when, _ in coverages:
+        for period in periods_between(max(first, first_day), min(last, last_day), cycle):
+            previous = earliest.get(period.start)
+            if period.within(first, last) and (previous is None or when < previous):
+                earliest[period.start] = when
+    return earliest

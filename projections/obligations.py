@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from uuid import UUID
 
+from domain.aggregation import AggregationReceived, AggregationRejected
 from domain.calendar import shanghai_date
 from domain.catalog import CatalogUpdateApplied
 from domain.consistency import ConsistencyCheckRecorded
-from domain.deadlines import ObligationKind, OnDate, WorkingDays
-from domain.departments import department_id
+from domain.deadlines import ObligationKind, OnDate, WorkingDays, WorkingDaysAfter, has_periods
+from domain.departments import DepartmentRegistered, department_id
+from domain.findings import FindingRectified, FindingWithdrawn, RectificationOrdered
 from domain.principals import PrincipalRegistered
+from domain.resources import JoinedCatalog, ResourceAmended, ResourceRetiredEvent
+from domain.share_requests import ShareReplied, ShareRequested
 from domain.triggers import FunctionsChanged, LawChangeRecorded
-from domain.vocabulary import Role, UpdateCycle
+from domain.usage_reports import (
+    USAGE_REPORT_PERIOD_SETTING,
+    UsageReported,
+    owes_usage_reports,
+    usage_report_period,
+)
+from domain.verification import (
+    VERIFICATION_WORKING_DAYS,
+    VerificationAnswered,
+    VerificationRequested,
+)
+from domain.vocabulary import Role, ShareType, UpdateCycle
 from projections.deadlines import (
     Closing,
     Coverage,
@@ -21,6 +38,7 @@ from projections.deadlines import (
     PeriodicRule,
     Rule,
     Schedule,
+    Withdrawal,
 )
 
 # Art. 12: within 7 working days of a law change or a change of functions, the
@@ -69,8 +87,158 @@ CONSISTENCY_CHECK = PeriodicRule(
     due=lambda period: OnDate(period.end),
 )
 
-RULES: list[Rule] = [CATALOG_UPDATE, CONSISTENCY_CHECK]
+# Art. 26, 29: the provider replies to a conditional request within 10 working days of
+# receiving it; an approval or a reasoned refusal (the only refusal recorded) discharges it.
+SHARE_REPLY = EventRule(
+    kind=ObligationKind.SHARE_REPLY,
+    opens={
+        ShareRequested: lambda e: (
+            [Opening(e.provider, e.originator_id, WorkingDays(10))]
+            if e.share_type is ShareType.CONDITIONAL
+            else []
+        )
+    },
+    discharges={ShareReplied: lambda e: [Closing(e.actor.department, e.originator_id)]},
+)
+
+# Art. 19, 20, 24(2): every non-classified resource of the unified catalog is aggregated
+# 及时, period by period of its update cycle (real-time data day by day), from the day it
+# joins the catalog until it is retired or classified; irregular data has no schedule.
+# A period's clock starts when it ends; the receipt is due within AGGREGATION_GRACE
+# working days of the next period's start: three covers exporting, transfer and loading
+# and, counted in working days, a weekend or holiday never eats it. A receipt covering the
+# whole period discharges it; a rejected one (Art. 39(4)) no longer does.
+AGGREGATION_GRACE = WorkingDays(3)
+
+
+def _aggregation_schedule(
+    department: str, resource_id: UUID, cycle: UpdateCycle | None, classified: bool, on: date
+) -> list[Schedule]:
+    if classified or cycle is None or not has_periods(cycle):
+        return []
+    return [Schedule(department, resource_id, cycle, on)]
+
+
+def _changes_aggregation(e: ResourceAmended) -> bool:
+    return e.in_catalog and bool({"update_cycle", "classified"} & e.changes.keys())
+
+
+def _aggregation_stopped(
+    department: str, resource_id: UUID, cycle: UpdateCycle | None, classified: bool
+) -> list[tuple[str, UUID]]:
+    stopped = classified or cycle is None or not has_periods(cycle)
+    return [(department, resource_id)] if stopped else []
+
+
+AGGREGATION = PeriodicRule(
+    kind=ObligationKind.AGGREGATION,
+    starts={
+        JoinedCatalog: lambda e: _aggregation_schedule(
+            e.department,
+            e.originator_id,
+            e.update_cycle,
+            e.classified,
+            shanghai_date(e.occurred_at),
+        ),
+        ResourceAmended: lambda e: (
+            _aggregation_schedule(
+                e.department,
+                e.originator_id,
+                e.update_cycle,
+                e.classified,
+                shanghai_date(e.occurred_at),
+            )
+            if _changes_aggregation(e)
+            else []
+        ),
+    },
+    stops={
+        JoinedCatalog: lambda e: _aggregation_stopped(
+            e.department, e.originator_id, e.update_cycle, e.classified
+        ),
+        ResourceAmended: lambda e: (
+            _aggregation_stopped(e.department, e.originator_id, e.update_cycle, e.classified)
+            if _changes_aggregation(e)
+            else []
+        ),
+        ResourceRetiredEvent: lambda e: [(e.department, e.originator_id)],
+    },
+    discharges={
+        AggregationReceived: lambda e: [
+            Coverage(e.department, e.resource_id, e.period_start, e.period_end, e.originator_id)
+        ]
+    },
+    withdraws={
+        AggregationRejected: lambda e: [Withdrawal(e.department, e.resource_id, e.originator_id)]
+    },
+    clock_starts=lambda period: period.end_instant,
+    due=lambda period: AGGREGATION_GRACE,
+)
+
+# Art. 31: the provider verifies disputed data within 10 working days of receiving the
+# request; confirming or correcting it discharges the obligation.
+VERIFICATION = EventRule(
+    kind=ObligationKind.VERIFICATION,
+    opens={
+        VerificationRequested: lambda e: [
+            Opening(e.provider, e.originator_id, WorkingDays(VERIFICATION_WORKING_DAYS))
+        ]
+    },
+    discharges={VerificationAnswered: lambda e: [Closing(e.provider, e.originator_id)]},
+)
+
+# Art. 33: each division and affiliated unit reports periodically to the leading group,
+# from its registration. A report is owed from its period's start and due within
+# USAGE_REPORT_GRACE_DAYS working days of the period's end: two working weeks to gather
+# the period's figures, as quarterly government reporting usually allows.
+USAGE_REPORT_GRACE_DAYS = 10
+
+
+def usage_report_rule(period: UpdateCycle) -> PeriodicRule:
+    return PeriodicRule(
+        kind=ObligationKind.USAGE_REPORT,
+        starts={
+            DepartmentRegistered: lambda e: (
+                [Schedule(e.code, department_id(e.code), period, shanghai_date(e.occurred_at))]
+                if owes_usage_reports(e.kind)
+                else []
+            )
+        },
+        stops={},
+        discharges={
+            UsageReported: lambda e: [
+                Coverage(e.department, department_id(e.department), e.period_start, e.period_end)
+            ]
+        },
+        clock_starts=lambda p: p.start_instant,
+        due=lambda p: WorkingDaysAfter(p.end, USAGE_REPORT_GRACE_DAYS),
+    )
+
+
+# Art. 39: a department told to rectify a finding does so by the date in the order;
+# a withdrawn finding owes nothing.
+RECTIFICATION = EventRule(
+    kind=ObligationKind.RECTIFICATION,
+    opens={
+        RectificationOrdered: lambda e: [Opening(e.department, e.originator_id, OnDate(e.due_date))]
+    },
+    discharges={FindingRectified: lambda e: [Closing(e.department, e.originator_id)]},
+    cancels={FindingWithdrawn: lambda e: [Closing(e.department, e.originator_id)]},
+)
+
+RULES: list[Rule] = [
+    CATALOG_UPDATE,
+    CONSISTENCY_CHECK,
+    SHARE_REPLY,
+    AGGREGATION,
+    VERIFICATION,
+    RECTIFICATION,
+]
 
 
 def deadline_register() -> DeadlineRegister:
-    return DeadlineRegister(RULES)
+    """The register under this process's settings. The usage-report period is read here, so
+    the fold stays pure, and it is part of the version saved folds are kept under."""
+    period = usage_report_period(os.environ.get(USAGE_REPORT_PERIOD_SETTING))
+    rules = [*RULES, usage_report_rule(period)]
+    return DeadlineRegister(rules, version=f"2;usage_report={period.value}")

@@ -8,9 +8,17 @@ from typing import Any
 from eventsourcing.persistence import Mapper
 
 from domain.deadlines import ObligationKind, Status
+from domain.findings import Category
 from projections.catalog import CatalogProjection, CatalogState
 from projections.deadlines import Obligation, obligations_at
 from projections.obligations import deadline_register
+from projections.supervision import (
+    Detection,
+    FindingStanding,
+    SupervisionProjection,
+    detections_at,
+    findings_at,
+)
 from replays.asof import Instant, Progress, replay
 from store.records import LedgerRecorder
 
@@ -75,3 +83,97 @@ def obligation_row(obligation: Obligation) -> dict[str, Any]:
         "period_start": period.start.isoformat() if period else None,
         "period_end": period.end.isoformat() if period else None,
     }
+
+
+def supervision_report(
+    recorder: LedgerRecorder,
+    mapper: Mapper[Any],
+    instant: Instant,
+    *,
+    department: str | None = None,
+    progress: Progress = None,
+) -> SupervisionReport:
+    projection = SupervisionProjection()
+    replayed = replay(recorder, mapper, projection, instant, progress)
+    detections = detections_at(projection, replayed.state, instant.at)
+    standings = findings_at(replayed.state, instant.at)
+    codes = sorted(
+        {facts.code for facts in replayed.state.departments.values()}
+        | {d.department for d in detections}
+        | {f.department for f in standings}
+    )
+    if department is not None:
+        codes = [code for code in codes if code == department]
+    return SupervisionReport(instant, replayed.position, codes, detections, standings)
+
+
+STANDINGS = ("rectification_ordered", "rectified", "overdue", "criticised", "withdrawn")
+
+
+@dataclass(frozen=True)
+class SupervisionReport:
+    instant: Instant
+    position: int
+    departments: list[str]
+    detections: list[Detection]
+    findings: list[FindingStanding]
+
+    def header(self) -> dict[str, Any]:
+        return Report(self.instant, self.position, []).header()
+
+    def cell(self, department: str, category: Category) -> dict[str, Any]:
+        detected = [
+            d for d in self.detections if d.department == department and d.category is category
+        ]
+        found = [f for f in self.findings if f.department == department and f.category is category]
+        counts: dict[str, Any] = {
+            "detected": len(detected),
+            "found": sum(1 for f in found if f.status != "withdrawn"),
+        }
+        for standing in STANDINGS:
+            counts[standing] = sum(1 for f in found if f.status == standing)
+        counts["detected_items"] = [
+            {"id": d.subject_id, "rule": d.rule, "since": d.since.isoformat() if d.since else None}
+            for d in detected
+        ]
+        counts["found_items"] = [{"id": f.finding_id, "status": f.status} for f in found]
+        return counts
+
+    def as_json(self) -> dict[str, Any]:
+        departments = [
+            {"department": code, "counts": {c.value: self.cell(code, c) for c in Category}}
+            for code in self.departments
+        ]
+        categories = [
+            {
+                "code": c.value,
+                "label": c.label,
+                "detected": sum(d["counts"][c.value]["detected"] for d in departments),
+                "found": sum(d["counts"][c.value]["found"] for d in departments),
+            }
+            for c in Category
+        ]
+        return {**self.header(), "categories": categories, "departments": departments}
+
+    def grid(self) -> list[dict[str, Any]]:
+        """Department × V01–V11, each cell "detected/found", with totals: the table and csv."""
+        data = self.as_json()
+        rows = []
+        for entry in data["departments"]:
+            row: dict[str, Any] = {"department": entry["department"]}
+            for c in Category:
+                cell = entry["counts"][c.value]
+                row[c.value] = f"{cell['detected']}/{cell['found']}"
+            row["total"] = "{}/{}".format(
+                sum(entry["counts"][c.value]["detected"] for c in Category),
+                sum(entry["counts"][c.value]["found"] for c in Category),
+            )
+            rows.append(row)
+        totals: dict[str, Any] = {"department": "合计 total"}
+        for category in data["categories"]:
+            totals[category["code"]] = f"{category['detected']}/{category['found']}"
+        totals["total"] = "{}/{}".format(
+            sum(c["detected"] for c in data["categories"]),
+            sum(c["found"] for c in data["categories"]),
+        )
+        return [*rows, totals]

@@ -235,6 +235,13 @@ class CompactRange:
         compact._size = size
         return compact
 
+    def copy(self) -> CompactRange:
+        """An independent copy: appending to it leaves this range as it was."""
+        twin = CompactRange()
+        twin._hashes = list(self._hashes)
+        twin._size = self._size
+        return twin
+
     def append(self, leaf_hash: bytes) -> list[Node]:
         """Add a leaf hash; return every perfect subtree it completes, lowest first.
 
@@ -248,6 +255,18 @@ class CompactRange:
             current = node_hash(self._hashes.pop(), current)
             index, level = index >> 1, level + 1
             completed.append(Node(level, index, current))
+        self._hashes.append(current)
+        self._size += 1
+        return completed
+
+    def push(self, leaf_hash: bytes) -> bytes:
+        """``append`` for the store's hot path: the completed interior nodes' hashes only,
+        level 1 first, concatenated (no Node objects, hashing inlined)."""
+        index, current, completed = self._size, leaf_hash, b""
+        while index & 1:
+            current = hashlib.sha256(b"\x01" + self._hashes.pop() + current).digest()
+            completed += current
+            index >>= 1
         self._hashes.append(current)
         self._size += 1
         return completed

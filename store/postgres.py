@@ -1,61 +1,147 @@
-"""The PostgreSQL store: the library's recorder, extended with ledger entries.
+"""The PostgreSQL store: the library's recorder, extended with the ledger's Merkle tree.
 
-Select it the library's way: ``PERSISTENCE_MODULE=store.postgres:Factory``. Entries are
-written in the transaction that inserts the events, after the library has taken
-its EXCLUSIVE lock on the events table, so leaf indexes follow commit order.
+Select it the library's way: ``PERSISTENCE_MODULE=store.postgres:Factory``. Entries
+and tree nodes are written in the transaction that inserts the events, after the
+insert lock is taken, so leaf indexes follow commit order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
     PostgresFactory,
 )
 from psycopg import Cursor
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from psycopg.rows import DictRow, tuple_row
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
-from store.entries import make_entries, next_recorded_at
-from store.records import Head, Record
+from store.entries import Entry
+from store.frontier import Extension, Frontier, LastEntry, read_nodes
+from store.records import (
+    Head,
+    LeafEntry,
+    LedgerRow,
+    NodeKey,
+    Record,
+    StoredCheckpoint,
+)
 
 ENTRIES = "ledger_entries"
+CHECKPOINTS = "ledger_checkpoints"
+
+# recorded_at exactly as store.entries.format_instant writes it, so scans need no parsing.
+INSTANT_TEXT = "to_char(l.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+# The key of the insert lock (see __init__): "ledger" in ASCII, then the table's oid.
+LOCK_CLASS = 0x6C656467
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
+        if datastore.enable_db_functions:
+            msg = "POSTGRES_ENABLE_DB_FUNCTIONS bypasses the ledger's insert lock and Merkle tree"
+            raise ProgrammingError(msg)
         super().__init__(datastore, events_table_name=events_table_name)
-        self.entries = Identifier(ENTRIES)
+        self.frontier = Frontier()
+        self._pending = threading.local()
         self.schema = Identifier(self.datastore.schema)
         self.events = Identifier(self.events_table_name)
-        self.sql_create_statements.extend(self._entries_statements())
+        self.sql_create_statements.extend(self._ledger_statements())
+        # The library locks the events table IN EXCLUSIVE MODE, which PostgreSQL allows only
+        # to roles holding UPDATE, DELETE or TRUNCATE (or, from 17, MAINTAIN) on it: the very
+        # privileges the ledger revokes. A transaction-level advisory lock on the table's oid
+        # gives the same order (every ledger recorder takes it before drawing a position and
+        # holds it until commit), needs no privilege, and still honours lock_timeout. The
+        # library's stock recorder does not take it, so it must never write this table.
+        self.lock_table_statements = [
+            self.lock_table_statements[0],  # SET LOCAL lock_timeout
+            SQL("SELECT pg_advisory_xact_lock({cls}, {table}::regclass::oid::int)").format(
+                cls=Literal(LOCK_CLASS), table=Literal(self.regclass)
+            ),
+        ]
+        self.select_last_entry_statement = self._sql(
+            "SELECT position, leaf_index, recorded_at, leaf_hash FROM {schema}.{entries} "
+            "ORDER BY position DESC LIMIT 1"
+        )
+        self.insert_entries_statement = self._sql(
+            "INSERT INTO {schema}.{entries} "
+            "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], "
+            "%b::bytea[], %b::bytea[])"
+        )
 
-    def _sql(self, text: str) -> Any:
-        return SQL(text).format(schema=self.schema, entries=self.entries, events=self.events)
+    @property
+    def database_file(self) -> str | None:
+        return None
 
-    def _entries_statements(self) -> list[Any]:
+    @property
+    def regclass(self) -> str:
+        """The events table's name as PostgreSQL parses a regclass, quoted."""
+        return ".".join(
+            '"{}"'.format(name.replace('"', '""'))
+            for name in (self.datastore.schema, self.events_table_name)
+        )
+
+    def _sql(self, text: str) -> Composed:
+        return SQL(text).format(
+            schema=self.schema,
+            entries=Identifier(ENTRIES),
+            checkpoints=Identifier(CHECKPOINTS),
+            events=self.events,
+        )
+
+    # -- schema -------------------------------------------------------------------
+
+    def _ledger_statements(self) -> list[Composed]:
         statements = [
             self._sql(
                 "CREATE TABLE IF NOT EXISTS {schema}.{entries} ("
                 "position bigint PRIMARY KEY, "
                 "leaf_index bigint NOT NULL UNIQUE, "
-                "originator_id uuid NOT NULL, "
-                "originator_version bigint NOT NULL, "
                 "recorded_at timestamptz NOT NULL, "
-                "leaf_hash bytea NOT NULL)"
+                "leaf_hash bytea NOT NULL, "
+                # The interior nodes this leaf completes, level 1 first (see store.frontier).
+                "nodes bytea NOT NULL)"
+            ),
+            # No index on recorded_at (it would cost each insert a tenth of its throughput):
+            # recorded_at never decreases along the leaves, so the last position recorded by
+            # an instant is found by bisecting leaf indexes, in one call.
+            self._sql(
+                "CREATE OR REPLACE FUNCTION {schema}.ledger_position_known_at(known timestamptz) "
+                "RETURNS bigint LANGUAGE plpgsql STABLE AS $$ "
+                "DECLARE before bigint := -1; after bigint; middle bigint; "
+                "at timestamptz; last_position bigint; "
+                "BEGIN "
+                "SELECT leaf_index, recorded_at, position INTO after, at, last_position "
+                "FROM {schema}.{entries} ORDER BY position DESC LIMIT 1; "
+                "IF after IS NULL THEN RETURN 0; END IF; "
+                "IF at <= known THEN RETURN last_position; END IF; "
+                "WHILE after - before > 1 LOOP "
+                "middle := (before + after) / 2; "
+                "SELECT recorded_at INTO at FROM {schema}.{entries} WHERE leaf_index = middle; "
+                "IF at <= known THEN before := middle; ELSE after := middle; END IF; "
+                "END LOOP; "
+                "IF before < 0 THEN RETURN 0; END IF; "
+                "RETURN (SELECT position FROM {schema}.{entries} WHERE leaf_index = before); "
+                "END $$"
             ),
             self._sql(
-                "CREATE INDEX IF NOT EXISTS ledger_entries_recorded_at "
-                "ON {schema}.{entries} (recorded_at)"
+                "CREATE TABLE IF NOT EXISTS {schema}.{checkpoints} ("
+                "id bigserial PRIMARY KEY, "
+                "tree_size bigint NOT NULL, "
+                "root_hash bytea NOT NULL, "
+                "timestamp timestamptz NOT NULL, "
+                "note text NOT NULL, "
+                "verifier_key text NOT NULL)"
             ),
-            # Append-only (Art. 39(8)): refuse UPDATE, DELETE and TRUNCATE, even for
-            # sessions that set session_replication_role (hence ENABLE ALWAYS).
             self._sql(
                 "CREATE OR REPLACE FUNCTION {schema}.ledger_refuse_change() "
                 "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
@@ -63,29 +149,58 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
                 "TG_OP, TG_TABLE_NAME; END $$"
             ),
         ]
-        for table_name in (self.events_table_name, ENTRIES):
-            table = Identifier(table_name)
-            for name, when in (("row", "UPDATE OR DELETE"), ("truncate", "TRUNCATE")):
-                level = "ROW" if name == "row" else "STATEMENT"
-                trigger = Identifier(f"{table_name}_append_only_{name}")
-                statements.append(
-                    SQL(
-                        "CREATE OR REPLACE TRIGGER {trigger} BEFORE {when} ON {schema}.{table} "
-                        "FOR EACH {level} EXECUTE FUNCTION {schema}.ledger_refuse_change()"
-                    ).format(
-                        trigger=trigger,
-                        when=SQL(when),
-                        level=SQL(level),
-                        schema=self.schema,
-                        table=table,
-                    )
-                )
-                statements.append(
-                    SQL("ALTER TABLE {schema}.{table} ENABLE ALWAYS TRIGGER {trigger}").format(
-                        schema=self.schema, table=table, trigger=trigger
-                    )
-                )
+        for table_name in (self.events_table_name, ENTRIES, CHECKPOINTS):
+            statements += self._append_only(Identifier(table_name))
         return statements
+
+    def _append_only(self, table: Identifier) -> list[Composed]:
+        """Append-only (V08): refuse UPDATE, DELETE and TRUNCATE, by trigger and by privilege.
+
+        The triggers are ENABLE ALWAYS, so they fire even for sessions that set
+        session_replication_role = replica. The privileges are revoked from PUBLIC
+        and from the role creating the tables, normally the application's own. What
+        remains possible, and why it is caught: the owner may still GRANT the
+        privileges back and ALTER TABLE … DISABLE TRIGGER (rights that come with
+        ownership and cannot be revoked), and a superuser bypasses privileges
+        altogether. Neither can make the data agree with the leaf hashes, the stored
+        tree and the signed checkpoints held outside the database, which is what
+        `ledger verify` checks. In production the tables should be owned by a
+        migration role, and the application should connect as a role granted only
+        SELECT and INSERT.
+        """
+        statements = []
+        for name, when, level in (
+            ("ledger_append_only_row", "UPDATE OR DELETE", "ROW"),
+            ("ledger_append_only_truncate", "TRUNCATE", "STATEMENT"),
+        ):
+            parts = {"trigger": Identifier(name), "schema": self.schema, "table": table}
+            statements.append(
+                SQL(
+                    "CREATE OR REPLACE TRIGGER {trigger} BEFORE {when} ON {schema}.{table} "
+                    "FOR EACH {level} EXECUTE FUNCTION {schema}.ledger_refuse_change()"
+                ).format(when=SQL(when), level=SQL(level), **parts)
+            )
+            statements.append(
+                SQL("ALTER TABLE {schema}.{table} ENABLE ALWAYS TRIGGER {trigger}").format(**parts)
+            )
+        statements.append(
+            SQL(
+                "REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.{table} FROM PUBLIC, CURRENT_USER"
+            ).format(schema=self.schema, table=table)
+        )
+        return statements
+
+    # -- the insert path ----------------------------------------------------------
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        self._pending.extension = None
+        positions = super().insert_events(stored_events, **kwargs)
+        extension: Extension | None = self._pending.extension
+        if extension is not None:  # committed: the cached frontier may move on
+            self.frontier.committed(extension)
+        return positions
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -93,35 +208,38 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if not positions:
             return positions
-        curs.execute(
-            self._sql(
-                "SELECT leaf_index, recorded_at FROM {schema}.{entries} "
-                "ORDER BY position DESC LIMIT 1"
-            ),
-            prepare=True,
+        last = self.frontier.known_last(positions[0])
+        if last is None:  # another writer, a rolled-back insert, or our first insert
+            last = self._last_entry(curs)
+        extension = self.frontier.extend(
+            last, positions, stored_events, lambda keys: self._tree_nodes(curs, keys)
         )
-        last = curs.fetchone()
-        first_leaf = 0 if last is None else last["leaf_index"] + 1
-        previous = None if last is None else last["recorded_at"]
-        recorded_at = next_recorded_at(datetime.now(UTC), previous)
-        entries = make_entries(positions, stored_events, first_leaf, recorded_at)
+        self._write_tree(curs, extension.entries, extension.nodes)
+        self._pending.extension = extension
+        return positions
+
+    def _last_entry(self, curs: Cursor[Any]) -> LastEntry | None:
+        cursor = curs.connection.cursor(row_factory=tuple_row)
+        cursor.execute(self.select_last_entry_statement, prepare=True)
+        row = cursor.fetchone()
+        return None if row is None else LastEntry(*row)
+
+    def _write_tree(
+        self, curs: Cursor[Any], entries: Sequence[Entry], nodes: Sequence[bytes]
+    ) -> None:
         curs.execute(
-            self._sql(
-                "INSERT INTO {schema}.{entries} "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::uuid[], "
-                "%s::bigint[], %s::timestamptz[], %s::bytea[])"
-            ),
+            self.insert_entries_statement,
             (
                 [e.position for e in entries],
                 [e.leaf_index for e in entries],
-                [e.originator_id for e in entries],
-                [e.originator_version for e in entries],
                 [e.recorded_at for e in entries],
                 [e.leaf_hash for e in entries],
+                list(nodes),
             ),
             prepare=True,
         )
-        return positions
+
+    # -- reads the rest of the ledger relies on ---------------------------------------
 
     def select_records(
         self, *, after: int = 0, upto: int | None = None, limit: int = 1000
@@ -138,26 +256,31 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             params.append(upto)
         statement += "ORDER BY e.notification_id LIMIT %s"
         params.append(limit)
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self._sql(statement), params, prepare=True)
-            return [
-                Record(
-                    position=row["position"],
-                    recorded_at=row["recorded_at"],
-                    event=StoredEvent(
-                        originator_id=row["originator_id"],
-                        originator_version=row["originator_version"],
-                        topic=row["topic"],
-                        state=bytes(row["state"]),
-                    ),
-                )
-                for row in curs.fetchall()
-            ]
+        return [
+            Record(
+                position=row["position"],
+                recorded_at=row["recorded_at"],
+                event=StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                ),
+            )
+            for row in self._all(statement, params)
+        ]
 
-    def _one(self, statement: str, params: Sequence[Any] = ()) -> DictRow | None:
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self._sql(statement), params, prepare=True)
-            return curs.fetchone()
+    def _all(self, statement: str, params: Sequence[Any] = (), *, tuples: bool = False) -> Any:
+        """All rows; ``tuples`` for the whole-ledger scans: plain tuples, binary results
+        (bytea arrives as bytes without hex decoding)."""
+        with self.datastore.get_connection() as conn:
+            curs: Cursor[Any] = conn.cursor(row_factory=tuple_row) if tuples else conn.cursor()
+            curs.execute(self._sql(statement), params, prepare=True, binary=tuples)
+            return curs.fetchall()
+
+    def _one(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        rows = self._all(statement, params)
+        return rows[0] if rows else None
 
     def recorded_at_of(self, position: int) -> datetime:
         row = self._one(
@@ -166,7 +289,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         if row is None:
             msg = f"no event at position {position}"
             raise LookupError(msg)
-        return row["recorded_at"]
+        return row["recorded_at"]  # type: ignore[no-any-return]
 
     def position_of(self, originator_id: UUID, originator_version: int) -> int | None:
         row = self._one(
@@ -177,11 +300,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         return None if row is None else row["notification_id"]
 
     def position_known_at(self, known_at: datetime) -> int:
-        row = self._one(
-            "SELECT MAX(position) AS p FROM {schema}.{entries} WHERE recorded_at <= %s",
-            [known_at],
-        )
-        return (row and row["p"]) or 0
+        """The last position recorded by ``known_at`` (see ledger_position_known_at)."""
+        row = self._one("SELECT {schema}.ledger_position_known_at(%s) AS p", [known_at])
+        return row["p"]  # type: ignore[no-any-return]
 
     def head(self) -> Head:
         row = self._one(
@@ -191,6 +312,178 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         if row is None:
             return Head(position=0, tree_size=0, recorded_at=None)
         return Head(row["position"], row["leaf_index"] + 1, row["recorded_at"])
+
+    # -- the tree ---------------------------------------------------------------
+
+    def leaf_entry(self, position: int) -> LeafEntry | None:
+        row = self._one(
+            "SELECT position, leaf_index, leaf_hash FROM {schema}.{entries} WHERE position = %s",
+            [position],
+        )
+        return None if row is None else LeafEntry(*row.values())
+
+    def leaf_position(self, leaf_index: int) -> int | None:
+        row = self._one(
+            "SELECT position FROM {schema}.{entries} WHERE leaf_index = %s", [leaf_index]
+        )
+        return None if row is None else row["position"]
+
+    def tree_nodes(self, keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]:
+        with self.datastore.get_connection() as conn:
+            return self._tree_nodes(conn.cursor(), keys)
+
+    def _tree_nodes(self, curs: Cursor[Any], keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]:
+        cursor = curs.connection.cursor(row_factory=tuple_row)
+
+        def fetch(leaves: list[int]) -> list[tuple[int, bytes, bytes]]:
+            cursor.execute(
+                self._sql(
+                    "SELECT leaf_index, leaf_hash, nodes FROM {schema}.{entries} "
+                    "WHERE leaf_index = ANY(%s::bigint[])"
+                ),
+                (leaves,),
+                prepare=True,
+            )
+            return cursor.fetchall()
+
+        return read_nodes(keys, fetch)
+
+    def scan_ledger(self, after: int, limit: int) -> list[LedgerRow]:
+        return self._all(  # type: ignore[no-any-return]
+            "SELECT e.notification_id, replace(e.originator_id::text, '-', ''), "
+            "e.originator_version, e.topic, e.state, l.leaf_index, "
+            f"{INSTANT_TEXT}, l.leaf_hash, l.nodes "
+            "FROM {schema}.{events} e LEFT JOIN {schema}.{entries} l "
+            "ON l.position = e.notification_id "
+            "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s",
+            [after, limit],
+            tuples=True,
+        )
+
+    # -- checkpoints ---------------------------------------------------------------
+
+    def insert_checkpoint(
+        self, tree_size: int, root_hash: bytes, timestamp: datetime, note: str, verifier_key: str
+    ) -> StoredCheckpoint:
+        with self.datastore.transaction(commit=True) as curs:
+            return self._insert_checkpoint(
+                curs, tree_size, root_hash, timestamp, note, verifier_key
+            )
+
+    def _insert_checkpoint(
+        self,
+        curs: Cursor[Any],
+        tree_size: int,
+        root_hash: bytes,
+        timestamp: datetime,
+        note: str,
+        verifier_key: str,
+    ) -> StoredCheckpoint:
+        curs.execute(
+            self._sql(
+                "INSERT INTO {schema}.{checkpoints} "
+                "(tree_size, root_hash, timestamp, note, verifier_key) "
+                "VALUES (%s, %s, %s, %s, %s) RETURNING id"
+            ),
+            (tree_size, root_hash, timestamp, note, verifier_key),
+        )
+        row = curs.fetchone()
+        assert row is not None
+        return StoredCheckpoint(row["id"], tree_size, root_hash, timestamp, note, verifier_key)
+
+    def select_checkpoints(self, *, after: int = 0, limit: int = 100) -> list[StoredCheckpoint]:
+        rows = self._all(
+            "SELECT * FROM {schema}.{checkpoints} WHERE id > %s ORDER BY id LIMIT %s",
+            [after, limit],
+        )
+        return [_checkpoint(row) for row in rows]
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        row = self._one("SELECT * FROM {schema}.{checkpoints} ORDER BY id DESC LIMIT 1")
+        return None if row is None else _checkpoint(row)
+
+    # -- import ------------------------------------------------------------------------
+
+    @contextmanager
+    def loading(self) -> Iterator[PostgresLoader]:
+        """One transaction for a whole import, under the insert lock: all of it, or nothing."""
+        try:
+            with self.datastore.get_connection() as conn, conn.transaction():
+                curs = conn.cursor()
+                self._lock_table(curs)
+                loader = PostgresLoader(self, curs)
+                yield loader
+                loader.finish()
+        finally:
+            self.frontier.forget()
+
+
+class PostgresLoader:
+    def __init__(self, recorder: LedgerPostgresRecorder, curs: Cursor[DictRow]):
+        self.recorder = recorder
+        self.curs = curs
+
+    def is_empty(self) -> bool:
+        for table in (self.recorder.events_table_name, ENTRIES, CHECKPOINTS):
+            self.curs.execute(
+                SQL("SELECT 1 FROM {schema}.{table} LIMIT 1").format(
+                    schema=self.recorder.schema, table=Identifier(table)
+                )
+            )
+            if self.curs.fetchone() is not None:
+                return False
+        return True
+
+    def add(self, batch: Sequence[tuple[Entry, StoredEvent]], nodes: Sequence[bytes]) -> None:
+        # Explicit notification ids: positions are hashed into every leaf, so they must
+        # not change; the sequence is moved past them in finish().
+        self.curs.execute(
+            self.recorder._sql(
+                "INSERT INTO {schema}.{events} "
+                "(notification_id, originator_id, originator_version, topic, state) "
+                "SELECT * FROM unnest(%s::bigint[], %s::uuid[], %s::bigint[], %s::text[], "
+                "%s::bytea[])"
+            ),
+            (
+                [entry.position for entry, _ in batch],
+                [entry.originator_id for entry, _ in batch],
+                [e.originator_version for _, e in batch],
+                [e.topic for _, e in batch],
+                [e.state for _, e in batch],
+            ),
+        )
+        self.recorder._write_tree(self.curs, [entry for entry, _ in batch], nodes)
+
+    def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
+        self.recorder._insert_checkpoint(
+            self.curs,
+            checkpoint.tree_size,
+            checkpoint.root_hash,
+            checkpoint.timestamp,
+            checkpoint.note,
+            checkpoint.verifier_key,
+        )
+
+    def finish(self) -> None:
+        self.curs.execute(
+            self.recorder._sql(
+                "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), "
+                "GREATEST(MAX(notification_id), 1), MAX(notification_id) IS NOT NULL) "
+                "FROM {schema}.{events}"
+            ),
+            (self.recorder.regclass,),
+        )
+
+
+def _checkpoint(row: DictRow) -> StoredCheckpoint:
+    return StoredCheckpoint(
+        id=row["id"],
+        tree_size=row["tree_size"],
+        root_hash=bytes(row["root_hash"]),
+        timestamp=row["timestamp"],
+        note=row["note"],
+        verifier_key=row["verifier_key"],
+    )
 
 
 class Factory(PostgresFactory):

@@ -1,13 +1,27 @@
-"""What readers of the ledger get: a stored event with its position and the ledger's time."""
+"""What readers of the ledger get: stored events with their positions, ledger entries,
+tree nodes and checkpoints, and the reads both recorders offer to get them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+
+from store.entries import Entry
+
+NodeKey = tuple[int, int]
+"""A tree node's ``(level, index)``; level 0 is a leaf."""
+
+LedgerRow = tuple[int, str, int, str, bytes, int, str, bytes, bytes]
+"""An event with its ledger entry, as the verifier and export read them: position,
+originator id (32 hex digits), version, topic, state; then leaf index, recorded_at (as
+``format_instant`` writes it), leaf hash and the tree nodes the leaf completes, all
+None where the event has no entry."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,39 @@ class Head:
     recorded_at: datetime | None
 
 
+@dataclass(frozen=True)
+class LeafEntry:
+    """Where an event sits in the tree."""
+
+    position: int
+    leaf_index: int
+    leaf_hash: bytes
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    """A signed tree head as stored: the note is the C2SP signed-note text."""
+
+    id: int
+    tree_size: int
+    root_hash: bytes
+    timestamp: datetime
+    note: str
+    verifier_key: str
+
+
+class Loader(Protocol):
+    """Writes a whole ledger with its own positions, inside one locked transaction."""
+
+    def is_empty(self) -> bool: ...
+
+    def add(self, batch: Sequence[tuple[Entry, StoredEvent]], nodes: Sequence[bytes]) -> None:
+        """Events with their entries, and the nodes each entry's leaf completes."""
+        ...
+
+    def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None: ...
+
+
 class LedgerRecorder(Protocol):
     """The reads the ledger needs beyond the library's notification log."""
 
@@ -40,3 +87,30 @@ class LedgerRecorder(Protocol):
     def position_known_at(self, known_at: datetime) -> int: ...
 
     def head(self) -> Head: ...
+
+
+class TreeRecorder(LedgerRecorder, Protocol):
+    """The integrity reads and writes: the Merkle tree, checkpoints, whole-ledger scans."""
+
+    def leaf_entry(self, position: int) -> LeafEntry | None: ...
+
+    def leaf_position(self, leaf_index: int) -> int | None: ...
+
+    def tree_nodes(self, keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]: ...
+
+    def scan_ledger(self, after: int, limit: int) -> list[LedgerRow]: ...
+
+    def insert_checkpoint(
+        self, tree_size: int, root_hash: bytes, timestamp: datetime, note: str, verifier_key: str
+    ) -> StoredCheckpoint: ...
+
+    def select_checkpoints(self, *, after: int = 0, limit: int = 100) -> list[StoredCheckpoint]: ...
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None: ...
+
+    def loading(self) -> AbstractContextManager[Loader]: ...
+
+    @property
+    def database_file(self) -> str | None:
+        """The SQLite database file, if the ledger is in one (its signing key goes beside it)."""
+        ...

@@ -1,9 +1,11 @@
-"""One setting, ``LEDGER_DATABASE_URL``, turned into the library's persistence settings."""
+"""The ledger's settings: the database URL (as the library's persistence settings), the
+signing key and the checkpoint origin."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_DATABASE_URL = "sqlite:///./ledger.db"
@@ -71,6 +73,13 @@ def _postgres_env(url: str) -> dict[str, str]:
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"]
+    # Connection pool size per process (the library's defaults are 5 + 10 overflow).
+    for parameter, key in (
+        ("pool_size", "POSTGRES_POOL_SIZE"),
+        ("max_overflow", "POSTGRES_MAX_OVERFLOW"),
+    ):
+        if parameter in query:
+            env[key] = query[parameter]
     return env
 
 
@@ -81,3 +90,26 @@ def application_env(database: Database) -> dict[str, str]:
         "MAPPER_TOPIC": "store.transcoding:PydanticMapper",
         "TRANSCODER_TOPIC": "store.transcoding:OrjsonTranscoder",
     }
+
+
+DEFAULT_ORIGIN = "jl-data-sharing-ledger"
+"""The checkpoint origin when ``LEDGER_ORIGIN`` is unset (c2sp.org/tlog-checkpoint).
+
+The origin names the log in every signed checkpoint and is the signing key's name,
+so set it once, before the first checkpoint, to a schema-less URL where the ledger
+is published (e.g. ``ledger.example.gov.cn/data-sharing``), and never change it.
+"""
+
+
+def checkpoint_origin() -> str:
+    return os.environ.get("LEDGER_ORIGIN") or DEFAULT_ORIGIN
+
+
+def signing_key_path(database_file: str | None) -> Path:
+    """``LEDGER_SIGNING_KEY``; else ``<db>.key`` beside a SQLite file; else ``./ledger.key``."""
+    configured = os.environ.get("LEDGER_SIGNING_KEY")
+    if configured:
+        return Path(configured)
+    if database_file:
+        return Path(database_file).with_suffix(".key")
+    return Path("ledger.key")

@@ -66,7 +66,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
-        yield f"{POSTGRES_URL}?schema={schema}"
+        # Small pools: many tests, each with its own ledger, share one server.
+        yield f"{POSTGRES_URL}?schema={schema}&pool_size=2&max_overflow=4"
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -81,8 +82,21 @@ def ledger(database_url: str) -> Iterator[Ledger]:
         app.close()
 
 
+def _backend(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
+
 @pytest.fixture
 def client(ledger: Ledger, database_url: str) -> Iterator[TestClient]:
-    backend = database_url.split(":", 1)[0]
-    with TestClient(create_app(ledger, backend=backend)) as test_client:
+    """The API without live read models (most tests read reports replayed from events)."""
+    app = create_app(ledger, backend=_backend(database_url), run_projections=False)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def live_client(ledger: Ledger, database_url: str) -> Iterator[TestClient]:
+    """The API with its projection runner keeping the forensic read model live."""
+    app = create_app(ledger, backend=_backend(database_url), run_projections=True)
+    with TestClient(app) as test_client:
         yield test_client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -21,8 +22,10 @@ from domain.ledger import Decision
 from domain.principals import Principal
 from replays.asof import Instant
 
-# How long a read waits for the ledger to reach ``min_position`` before a 503.
-MIN_POSITION_WAIT_SECONDS = 5.0
+
+def read_wait_seconds() -> float:
+    """``LEDGER_READ_WAIT_SECONDS``: how long a read waits for ``min_position`` before a 503."""
+    return float(os.environ.get("LEDGER_READ_WAIT_SECONDS", "5"))
 
 
 def run_command(
@@ -70,10 +73,18 @@ def instant(
 
 def wait_for_position(request: Request, position: int) -> None:
     recorder = ledger_of(request).recorder
-    deadline = time.monotonic() + MIN_POSITION_WAIT_SECONDS
-    while recorder.head().position < position:  # type: ignore[attr-defined]
+    wait_until(
+        lambda: recorder.head().position >= position,  # type: ignore[attr-defined]
+        read_wait_seconds(),
+    )
+
+
+def wait_until(reached: Callable[[], bool], seconds: float) -> None:
+    """Wait, bounded, for a read model to reach a position; then a 503 with Retry-After."""
+    deadline = time.monotonic() + seconds
+    while not reached():
         if time.monotonic() > deadline:
-            msg = f"position {position} is not readable yet; retry shortly"
+            msg = "the position asked for is not readable yet; retry shortly"
             raise NotYetRecorded(msg, field="min_position")
         time.sleep(0.05)
 

@@ -15,25 +15,58 @@ from domain.catalog import (
     submit_catalog,
 )
 from domain.consistency import Difference, record_consistency_check
-from domain.errors import Conflict, NotFound, RuleViolation, UnknownTrigger
-from domain.resources import Resource, ResourceFields, catalog_resource, resource_code_id
+from domain.errors import Conflict, NotFound, UnknownTrigger
+from domain.resources import (
+    DuplicateCollection,
+    Resource,
+    ResourceFields,
+    catalog_resource,
+    resource_code_id,
+)
+from domain.source_conflicts import UniqueSource, unique_source_id
 from domain.triggers import FunctionChange, LawChange
-from domain.verbs.base import Decision, LedgerBase
+from domain.verbs.base import Decision
+from domain.verbs.references import ReferenceVerbs
 
 
-class CatalogVerbs(LedgerBase):
+class CatalogVerbs(ReferenceVerbs):
     def catalog_resource(self, cmd: Command, fields: ResourceFields) -> Decision:
         self.department(fields.department).check_active()
+        if fields.system_id is not None:
+            self.named_system(fields.system_id)
         if self.exists(resource_code_id(fields.code)):
             msg = f"resource code {fields.code} is already in the catalog"
             raise Conflict(msg, field="code")
-        events = catalog_resource(cmd, uuid4(), fields)
-        return Decision(events[0].originator_id, events)
+        duplicates = self._duplicate_collections(fields)
+        events = catalog_resource(cmd, uuid4(), fields, duplicates)
+        marks = [d.model_dump(mode="json") for d in duplicates]
+        return Decision(events[0].originator_id, events, {"duplicates": marks})
+
+    def _duplicate_collections(self, fields: ResourceFields) -> tuple[DuplicateCollection, ...]:
+        """Art. 15, 31 (V05): data items whose unique source is another department's resource.
+        Recorded and marked, not refused: whether it is a violation is the leading group's."""
+        marks: list[DuplicateCollection] = []
+        for item in fields.data_items:
+            lookup_id = unique_source_id(item.name)
+            if not self.exists(lookup_id) or item.name in (m.data_item for m in marks):
+                continue
+            source = self.get(self.get(lookup_id, UniqueSource).resource_id, Resource)
+            if source.department != fields.department and source.retired_at is None:
+                marks.append(
+                    DuplicateCollection(
+                        data_item=item.name,
+                        unique_source_resource_id=source.id,
+                        unique_source_department=source.department,
+                    )
+                )
+        return tuple(marks)
 
     def amend_resource(
         self, cmd: Command, resource_id: UUID, changes: dict[str, Any], expected_version: int | None
     ) -> Decision:
         resource = self.get(resource_id, Resource, expected_version=expected_version)
+        if changes.get("system_id") is not None:
+            self.named_system(changes["system_id"])
         return Decision(resource_id, [resource.amend(cmd, changes)])
 
     def retire_resource(
@@ -105,7 +138,7 @@ class CatalogVerbs(LedgerBase):
         self, cmd: Command, system_id: UUID | None, year: int, differences: list[Difference]
     ) -> Decision:
         """Art. 13: the office's yearly check of a system against the catalog."""
-        if system_id is not None and not self.exists(system_id):
-            raise RuleViolation(f"no information system with id {system_id}", field="system_id")
+        if system_id is not None:
+            self.named_system(system_id)
         event = record_consistency_check(cmd, uuid4(), system_id, year, differences)
         return Decision(event.originator_id, [event], {"consistent": not differences})

@@ -401,3 +401,12 @@ def test_compact_range_resumes_from_stored_nodes(resume_at, more):
     for i in range(resume_at, len(leaves)):
         assert resumed.append(leaves[i]) == first.append(leaves[i])
         assert resumed.root() == root_hash(leaves[: i + 1])
+
+
+@given(st.integers(min_value=0, max_value=70))
+def test_push_returns_the_nodes_append_completes(size: int) -> None:
+    appended, pushed = CompactRange(), CompactRange()
+    for leaf in [leaf_hash(bytes([i])) for i in range(size + 1)]:
+        completed = appended.append(leaf)
+        assert pushed.push(leaf) == b"".join(node.hash for node in completed[1:])
+    assert pushed.root() == appended.root() and pushed.size == appended.size

@@ -63,6 +63,57 @@ class Portal:
     def position(self) -> int:
         return self.ledger.recorder.head().position  # type: ignore[attr-defined, no-any-return]
 
+    def in_catalog(
+        self, department_token: str, office_token: str, department: str, **overrides: Any
+    ) -> str:
+        """Catalog a resource, submit it and have the office approve it (Art. 10-11): its id."""
+        at = {"occurred_at": overrides["occurred_at"]} if "occurred_at" in overrides else {}
+        body = resource_body(department, **overrides)
+        resource_id = str(created(self.post(department_token, "/v1/resources", body))["id"])
+        submission = created(
+            self.post(
+                department_token, "/v1/catalog-submissions", {"resource_ids": [resource_id], **at}
+            )
+        )
+        approval = f"/v1/catalog-submissions/{submission['id']}/approval"
+        created(self.post(office_token, approval, at))
+        return resource_id
+
+    def request_share(
+        self, token: str, resource_id: str, channel: str = "department", **fields: Any
+    ) -> Response:
+        """POST /v1/share-requests for the fields of a conditional request as in API.md."""
+        body = {
+            "resource_id": resource_id,
+            "purpose": "行业监管",
+            "scope": "名称、等级、地址",
+            "channel": channel,
+            **fields,
+        }
+        return self.post(token, "/v1/share-requests", body)
+
+    def system(
+        self, token: str, status: str = "existing", classified: bool = False, **fields: Any
+    ) -> str:
+        """Register an information system of the token's department (Art. 19-20): its id."""
+        body = {"name": "A级旅游景区管理系统", "status": status, "classified": classified}
+        return str(created(self.post(token, "/v1/systems", {**body, **fields}))["id"])
+
+    def aggregate(
+        self, token: str, resource_id: str, system_id: str, first: str, last: str, **fields: Any
+    ) -> Response:
+        """POST /v1/aggregations: data of [first, last] received, SHA-256 by default."""
+        body = {
+            "resource_id": resource_id,
+            "system_id": system_id,
+            "record_count": 120,
+            "period_start": first,
+            "period_end": last,
+            "checksum": "ab" * 32,
+            **fields,
+        }
+        return self.post(token, "/v1/aggregations", body)
+
 
 def resource_body(department: str, **overrides: Any) -> dict[str, Any]:
     """A valid department-category resource, conditional, as API.md's example."""

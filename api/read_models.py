@@ -1,0 +1,62 @@
+"""Live read models: the forensic tables, kept up to date by the library's ProjectionRunner.
+
+``ledger project`` runs the runner as a process of its own (several API workers, one
+projector); the embedded default runs it inside the API process. Either way the
+tracking position is written with the rows, so a restart resumes exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory, Tracking
+from eventsourcing.projection import Projection, ProjectionRunner
+
+from domain.data_uses import DataUseRecorded
+from domain.events import LedgerEvent
+from domain.ledger import Ledger
+from projections.forensics import data_use_row, event_row, referenced_resources
+from store.forensic_view import ForensicQueries, PostgresForensicView, SQLiteForensicView
+
+PROJECTION_NAME = "forensics"
+
+
+class ForensicProjection(Projection[ForensicQueries]):  # type: ignore[type-var]
+    name = PROJECTION_NAME
+    topics = ()
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+        event: LedgerEvent = domain_event
+        position = tracking.notification_id
+        refs = sorted(referenced_resources(event), key=str)
+        use = data_use_row(event, position) if isinstance(event, DataUseRecorded) else None
+        self.view.record(tracking, event_row(event, position), refs, use)
+
+
+def view_class(env: Mapping[str, str]) -> type[ForensicQueries]:
+    module = env.get("PERSISTENCE_MODULE", "")
+    return PostgresForensicView if module.startswith("store.postgres") else SQLiteForensicView
+
+
+def open_view(env: Mapping[str, str]) -> ForensicQueries:
+    """The forensic tables for reading (and created if absent)."""
+    factory = InfrastructureFactory.construct(
+        env=ProjectionRunner._construct_env(PROJECTION_NAME, dict(env))
+    )
+    return factory.tracking_recorder(view_class(env))  # type: ignore[arg-type, return-value]
+
+
+def start_runner(env: Mapping[str, str]) -> ProjectionRunner[Ledger, Any]:
+    """Start following the ledger; stop with ``runner.stop()`` or leave its ``with`` block."""
+    return ProjectionRunner(
+        application_class=Ledger,
+        projection_class=ForensicProjection,  # type: ignore[arg-type]
+        view_class=view_class(env),  # type: ignore[arg-type]
+        env=dict(env),
+    )
+
+
+def caught_up_to(view: ForensicQueries, app_name: str = Ledger.name) -> int:
+    """The last position the forensic tables include."""
+    return view.max_tracking_id(app_name) or 0  # type: ignore[attr-defined, no-any-return]

@@ -1,0 +1,365 @@
+"""Forensic queries: who did what with which data, when, as the ledger knew it.
+
+Every query is itself recorded (reads of audit data are audited). Results page by
+cursor, or stream as NDJSON when the caller accepts ``application/x-ndjson``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from api.auth import actor_of, ledger_of, require
+from api.pagination import decode_cursor, encode_cursor
+from api.read_models import caught_up_to
+from api.routes.common import read_wait_seconds, wait_until
+from api.runtime import utc_now
+from domain.aggregate import Command
+from domain.calendar import shanghai_date
+from domain.principals import Principal
+from domain.vocabulary import Labeled, Role
+from projections.forensics import says_no_reason
+from replays.asof import Instant
+from store.forensic_view import ForensicQueries, Page, UseFilters
+
+router = APIRouter(prefix="/v1", tags=["forensics"])
+Investigator = Annotated[Principal, Depends(require(Role.AUDITOR, Role.LEADING_GROUP))]
+NDJSON = "application/x-ndjson"
+MAX_LIMIT = 1000
+FEED_PAGE = 1000
+
+Fetch = Callable[[Page], list[dict[str, Any]]]
+# Shapes a row into an item, or None where a check the SQL cannot make leaves it out.
+Shape = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+def view_of(request: Request) -> ForensicQueries:
+    return request.app.state.forensic_view  # type: ignore[no-any-return]
+
+
+def forensic_page(
+    request: Request,
+    at: Annotated[datetime | None, Query(description="Occurred by (default now)")] = None,
+    known_at: Annotated[datetime | None, Query(description="Recorded by (default now)")] = None,
+    min_position: Annotated[int | None, Query(ge=0)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    cursor: str | None = None,
+) -> Page:
+    if min_position is not None:
+        view = view_of(request)
+        wait_until(lambda: caught_up_to(view) >= min_position, read_wait_seconds())
+    if cursor is not None:
+        inst, after = decode_cursor(cursor)
+        return Page(int(after), limit, inst.at, inst.known_at)
+    now = utc_now()
+    return Page(0, limit, at or now, known_at or now)
+
+
+ForensicPage = Annotated[Page, Depends(forensic_page)]
+
+
+def answer(
+    request: Request,
+    principal: Principal,
+    query: str,
+    parameters: dict[str, Any],
+    page: Page,
+    fetch: Fetch,
+    shape: Shape,
+) -> Response:
+    """Record who asked, then answer a page of JSON or the whole result as NDJSON."""
+    streaming = NDJSON in request.headers.get("accept", "")
+    rows = [] if streaming else fetch(page)
+    items = [item for item in map(shape, rows) if item is not None]
+    _audit(request, principal, query, parameters, None if streaming else len(items))
+    if streaming:
+        return StreamingResponse(_stream(page, fetch, shape), media_type=NDJSON)
+    next_cursor = None
+    if len(rows) == page.limit:
+        next_cursor = encode_cursor(Instant(page.at, page.known_at), str(rows[-1]["position"]))
+    body = {
+        "at": page.at.isoformat(),
+        "known_at": page.known_at.isoformat(),
+        "position": caught_up_to(view_of(request)),
+        "items": items,
+        "next_cursor": next_cursor,
+    }
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+def _stream(page: Page, fetch: Fetch, shape: Shape) -> Iterator[bytes]:
+    while True:
+        rows = fetch(page)
+        for item in map(shape, rows):
+            if item is not None:
+                yield orjson.dumps(item) + b"\n"
+        if len(rows) < page.limit:
+            return
+        page = Page(rows[-1]["position"], page.limit, page.at, page.known_at)
+
+
+def _audit(
+    request: Request,
+    principal: Principal,
+    query: str,
+    parameters: dict[str, Any],
+    count: int | None,
+) -> None:
+    ledger = ledger_of(request)
+    now = utc_now()
+    cmd = Command(
+        actor=actor_of(principal),
+        occurred_at=now,
+        command_id=f"forensic-{now.isoformat()}",
+        now=now,
+    )
+    clean = {key: str(value) for key, value in parameters.items() if value is not None}
+    ledger.record(ledger.record_forensic_query(cmd, query, clean, count).events)
+
+
+def event_item(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "position": row["position"],
+        "event_type": row["event_type"],
+        "object_id": str(UUID(row["originator_id"])),
+        "object_version": row["originator_version"],
+        "occurred_at": row["occurred_at"],
+        "recorded_at": row["recorded_at"],
+        "actor": {
+            "person": row["actor_person"],
+            "department": row["actor_department"],
+            "role": row["actor_role"],
+        },
+        "command_id": row["command_id"],
+        "details": orjson.loads(row["payload"]) if row["payload"] else {},
+    }
+
+
+@router.get("/forensics/resources/{resource_id}/history")
+def resource_history(
+    resource_id: UUID, request: Request, principal: Investigator, page: ForensicPage
+) -> Response:
+    """Every event touching the resource, in position order, with actor and both times."""
+    view = view_of(request)
+    return answer(
+        request,
+        principal,
+        "resource_history",
+        {"resource_id": resource_id},
+        page,
+        lambda p: view.resource_history(resource_id, p),
+        event_item,
+    )
+
+
+@router.get("/forensics/actors/{person}")
+def actor_trail(
+    person: str,
+    request: Request,
+    principal: Investigator,
+    page: ForensicPage,
+    since: Annotated[datetime | None, Query(alias="from")] = None,
+    until: Annotated[datetime | None, Query(alias="to")] = None,
+) -> Response:
+    """Everything a person did, with times."""
+    view = view_of(request)
+    return answer(
+        request,
+        principal,
+        "actor_trail",
+        {"person": person, "from": since, "to": until},
+        page,
+        lambda p: view.actor_trail(person, p, since, until),
+        event_item,
+    )
+
+
+def use_item(row: dict[str, Any]) -> dict[str, Any]:
+    item = {key: row[key] for key in USE_FIELDS}
+    for key in ("use_id", "resource_id", "share_request_id", "arrangement_id"):
+        item[key] = str(UUID(row[key])) if row[key] else None
+    item["marks"] = row["marks"].split(",") if row["marks"] else []
+    return item
+
+
+USE_FIELDS = (
+    "position",
+    "use_id",
+    "resource_id",
+    "share_request_id",
+    "arrangement_id",
+    "department",
+    "provider",
+    "purpose",
+    "user_person",
+    "approver",
+    "data_content",
+    "obtained_at",
+    "method",
+    "medium",
+    "recipient",
+    "marks",
+    "occurred_at",
+    "recorded_at",
+)
+
+
+@router.get("/forensics/data-uses")
+def data_use_trail(
+    request: Request,
+    principal: Investigator,
+    page: ForensicPage,
+    resource_id: UUID | None = None,
+    department: str | None = None,
+    person: Annotated[str | None, Query(description="Who used, or who approved")] = None,
+    since: Annotated[datetime | None, Query(alias="from", description="Obtained from")] = None,
+    until: Annotated[datetime | None, Query(alias="to", description="Obtained until")] = None,
+) -> Response:
+    """Art. 36 records: purpose, user, approver, content, when and how obtained, medium."""
+    view = view_of(request)
+    filters = UseFilters(resource_id, department, person, since, until)
+    parameters = {
+        "resource_id": resource_id,
+        "department": department,
+        "person": person,
+        "from": since,
+        "to": until,
+    }
+    return answer(
+        request,
+        principal,
+        "data_use_trail",
+        parameters,
+        page,
+        lambda p: view.data_uses(filters, p),
+        use_item,
+    )
+
+
+class Anomaly(Labeled):
+    USE_WITHOUT_GRANT = ("use_without_grant", "无授权使用")
+    USE_AFTER_EXPIRY = ("use_after_expiry", "授权过期后使用")
+    USE_OUTSIDE_PURPOSE = ("use_outside_purpose", "超出授权用途或范围使用")
+    LATE_ENTRY = ("late_entry", "迟报（补录）")
+    REFUSAL_WITHOUT_REASON = ("refusal_without_reason", "拒绝共享未说明实质理由")
+
+
+USE_MARKS = {
+    Anomaly.USE_WITHOUT_GRANT: ("no_grant", "resource_mismatch"),
+    Anomaly.USE_AFTER_EXPIRY: ("after_expiry",),
+    Anomaly.USE_OUTSIDE_PURPOSE: ("purpose_not_granted", "scope_not_granted"),
+}
+
+
+def late_entry_working_days() -> int:
+    """``LEDGER_LATE_ENTRY_WORKING_DAYS``: recorded more than this many working days after
+    it occurred, an entry is late (default 1)."""
+    return int(os.environ.get("LEDGER_LATE_ENTRY_WORKING_DAYS", "1"))
+
+
+@router.get("/forensics/anomalies")
+def anomalies(
+    request: Request, principal: Investigator, page: ForensicPage, kind: Anomaly
+) -> Response:
+    view = view_of(request)
+    parameters = {"kind": kind.value}
+    if kind in USE_MARKS:
+        filters = UseFilters(marks=USE_MARKS[kind])
+        return answer(
+            request,
+            principal,
+            "anomalies",
+            parameters,
+            page,
+            lambda p: view.data_uses(filters, p),
+            lambda row: {**use_item(row), "anomaly": kind.value},
+        )
+    if kind is Anomaly.LATE_ENTRY:
+        days = late_entry_working_days()
+        calendar = ledger_of(request).calendar()
+        return answer(
+            request,
+            principal,
+            "anomalies",
+            {**parameters, "working_days": days},
+            page,
+            # More than N working days late needs more than N whole days first (the index).
+            lambda p: view.lagging(days * 86_400, p),
+            _late(calendar, days),
+        )
+    return answer(
+        request,
+        principal,
+        "anomalies",
+        parameters,
+        page,
+        lambda p: view.events_of_type(["ShareRequestRefused"], p),
+        _without_reason,
+    )
+
+
+def _late(calendar: Any, days: int) -> Shape:
+    def shape(row: dict[str, Any]) -> dict[str, Any] | None:
+        occurred = shanghai_date(datetime.fromisoformat(row["occurred_at"]))
+        recorded = shanghai_date(datetime.fromisoformat(row["recorded_at"]))
+        late_by = calendar.working_days_between(occurred, recorded)
+        if late_by <= days:
+            return None
+        return {**event_item(row), "anomaly": "late_entry", "working_days_late": late_by}
+
+    return shape
+
+
+def _without_reason(row: dict[str, Any]) -> dict[str, Any] | None:
+    item = event_item(row)
+    if not says_no_reason(str(item["details"].get("reason", ""))):
+        return None
+    return {**item, "anomaly": "refusal_without_reason"}
+
+
+Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
+
+
+@router.get("/events", response_class=StreamingResponse)
+def event_feed(
+    request: Request,
+    principal: Auditor,
+    after: Annotated[int, Query(ge=0, description="Events after this position")] = 0,
+    limit: Annotated[int | None, Query(ge=1, description="At most this many")] = None,
+) -> StreamingResponse:
+    """The raw feed: every event after a position, in order, one JSON object per line."""
+    _audit(request, principal, "event_feed", {"after": after, "limit": limit}, None)
+    recorder = ledger_of(request).recorder
+    return StreamingResponse(_feed(recorder, after, limit), media_type=NDJSON)
+
+
+def _feed(recorder: Any, after: int, limit: int | None) -> Iterator[bytes]:
+    sent = 0
+    while limit is None or sent < limit:
+        size = FEED_PAGE if limit is None else min(FEED_PAGE, limit - sent)
+        records = recorder.select_records(after=after, limit=size)
+        for record in records:
+            yield orjson.dumps(feed_item(record)) + b"\n"
+        sent += len(records)
+        if len(records) < size:
+            return
+        after = records[-1].position
+
+
+def feed_item(record: Any) -> dict[str, Any]:
+    event = record.event
+    return {
+        "position": record.position,
+        "recorded_at": record.recorded_at.isoformat(),
+        "object_id": str(event.originator_id),
+        "object_version": event.originator_version,
+        "topic": event.topic,
+        "state": orjson.loads(event.state),
+    }

@@ -1,0 +1,51 @@
+"""Periodic usage reports to the leading group (Art. 33)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+
+from api.auth import Authenticated, ledger_of, require
+from api.models import CommandBody, CommandResponse
+from api.routes.at_instant import labelled, may_see, object_at
+from api.routes.common import AtInstant, report_fields, run_command
+from domain.errors import NotFound
+from domain.principals import Principal
+from domain.vocabulary import Role
+from projections.objects import OneUsageReport
+
+router = APIRouter(prefix="/v1", tags=["usage reports"])
+Department = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
+
+
+class UsageReportIn(CommandBody):
+    period_start: date = Field(description="First day of one reporting period, e.g. 2025-04-01")
+    period_end: date = Field(description="Its last day, e.g. 2025-06-30; the period is over")
+    summary: str = Field(min_length=1, max_length=20000, description="开发应用情况")
+
+
+@router.post("/usage-reports", status_code=201, response_model=CommandResponse)
+def report_usage(body: UsageReportIn, request: Request, principal: Department) -> JSONResponse:
+    """One whole period of LEDGER_USAGE_REPORT_PERIOD (default quarterly), once it is over."""
+    ledger = ledger_of(request)
+    return run_command(
+        request,
+        principal,
+        body,
+        lambda cmd: ledger.report_usage(cmd, body.period_start, body.period_end, body.summary),
+    )
+
+
+@router.get("/usage-reports/{report_id}")
+def read_usage_report(
+    report_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
+) -> dict[str, Any]:
+    state, position = object_at(request, OneUsageReport(report_id), inst)
+    if state is None or not may_see(principal, state.department):
+        raise NotFound(f"no usage report with id {report_id} at {inst.at.isoformat()}")
+    return {**report_fields(inst, position), **labelled(state)}

@@ -1,0 +1,150 @@
+"""Sharing: requesting, replying, negotiating, coordinating, arranging, using (Art. 25-30, 36)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from domain.aggregate import AggregateState, Command
+from domain.arrangements import TimeSensitiveArrangement, agree_arrangement
+from domain.data_uses import DataUseFields, record_data_use
+from domain.errors import NotFound, UnknownArrangement, UnknownResource, UnknownShareRequest
+from domain.resources import Resource
+from domain.share_requests import Reply, ShareRequest, request_share
+from domain.verbs.base import Decision
+from domain.verbs.calendar import CalendarVerbs
+from domain.verbs.organisation import due_fields
+from domain.vocabulary import (
+    AcquisitionMethod,
+    CoordinationDecision,
+    ShareChannel,
+    ShareType,
+)
+
+S = TypeVar("S", bound=AggregateState)
+
+# Art. 26, 29: the provider replies to a conditional request within 10 working days.
+REPLY_WORKING_DAYS = 10
+
+
+class SharingVerbs(CalendarVerbs):
+    def request_share(
+        self, cmd: Command, resource_id: UUID, purpose: str, scope: str, channel: ShareChannel
+    ) -> Decision:
+        requester = self.department(cmd.actor.department)
+        requester.check_active()
+        resource = self._referenced_resource(resource_id)
+        event = request_share(cmd, uuid4(), resource, requester, purpose, scope, channel)
+        state = event.create()
+        extra: dict[str, Any] = {**status_fields(state), "due_date": None, "provisional": None}
+        if event.share_type is ShareType.CONDITIONAL:
+            extra.update(due_fields(self.due_in_working_days(cmd, REPLY_WORKING_DAYS)))
+        return Decision(event.originator_id, [event], extra)
+
+    def reply_to_request(
+        self,
+        cmd: Command,
+        request_id: UUID,
+        reply: Reply,
+        expected_version: int | None,
+    ) -> Decision:
+        """Art. 26: approve (scope, uses, expiry) or refuse with a reason; late is still a reply."""
+        request = self.get(request_id, ShareRequest, expected_version=expected_version)
+        event = request.reply(cmd, reply)
+        due = self.calendar().add_working_days(request.created_at, REPLY_WORKING_DAYS)
+        extra = {
+            **status_fields(request.apply(event)),
+            "due_date": due.due_date.isoformat(),
+            "late": cmd.occurred_at >= due.due_end,
+        }
+        return Decision(request_id, [event], extra)
+
+    def negotiate(
+        self, cmd: Command, request_id: UUID, note: str, expected_version: int | None
+    ) -> Decision:
+        request = self.get(request_id, ShareRequest, expected_version=expected_version)
+        event = request.negotiate(cmd, note)
+        return Decision(request_id, [event], status_fields(request.apply(event)))
+
+    def escalate_to_leading_group(
+        self, cmd: Command, request_id: UUID, reason: str, expected_version: int | None
+    ) -> Decision:
+        request = self.get(request_id, ShareRequest, expected_version=expected_version)
+        event = request.escalate(cmd, reason)
+        return Decision(request_id, [event], status_fields(request.apply(event)))
+
+    def coordinate(
+        self,
+        cmd: Command,
+        request_id: UUID,
+        decision: CoordinationDecision,
+        note: str,
+        expected_version: int | None,
+    ) -> Decision:
+        request = self.get(request_id, ShareRequest, expected_version=expected_version)
+        event = request.decide_coordination(cmd, decision, note)
+        return Decision(request_id, [event], status_fields(request.apply(event)))
+
+    def arrange_time_sensitive_sharing(
+        self,
+        cmd: Command,
+        resource_id: UUID,
+        requester: str,
+        method: AcquisitionMethod,
+        valid_from: datetime,
+        valid_to: datetime,
+    ) -> Decision:
+        """Art. 28: the two parties agree how data is shared for a sensitive period."""
+        resource = self._referenced_resource(resource_id)
+        using = self.department(requester, field="requester")
+        using.check_active()
+        event = agree_arrangement(cmd, uuid4(), resource, using, method, valid_from, valid_to)
+        return Decision(event.originator_id, [event], {"provider": event.provider})
+
+    def record_data_use(self, cmd: Command, use: DataUseFields) -> Decision:
+        """Art. 36: every use is recorded, marked when it breaks the rules (never refused)."""
+        resource = self._referenced_resource(use.resource_id)
+        request = self._state_then(
+            use.share_request_id, ShareRequest, use.obtained_at, "share_request_id"
+        )
+        arrangement = self._state_then(
+            use.arrangement_id, TimeSensitiveArrangement, use.obtained_at, "arrangement_id"
+        )
+        event = record_data_use(cmd, uuid4(), use, resource, request, arrangement)
+        extra = {
+            "marks": [mark.value for mark in event.marks],
+            "marks_labels": [mark.label for mark in event.marks],
+        }
+        return Decision(event.originator_id, [event], extra)
+
+    # -- reading what a command refers to ------------------------------------------------
+
+    def _referenced_resource(self, resource_id: UUID) -> Resource:
+        try:
+            return self.get(resource_id, Resource)
+        except NotFound:
+            msg = f"no data resource with id {resource_id}"
+            raise UnknownResource(msg, field="resource_id") from None
+
+    def _state_then(
+        self, object_id: UUID | None, kind: type[S], at: datetime, field: str
+    ) -> S | None:
+        """The object as it stood at business time ``at``, by the facts recorded so far
+        (None: none cited, or it did not exist yet)."""
+        if object_id is None:
+            return None
+        try:
+            self.get(object_id, kind)
+        except NotFound:
+            error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
+            raise error(f"no {kind.__name__} with id {object_id}", field=field) from None
+        state: Any = None
+        for event in self.events.get(object_id):
+            if event.occurred_at <= at:  # type: ignore[attr-defined]
+                state = event.mutate(state)  # type: ignore[attr-defined]
+        return state  # type: ignore[no-any-return]
+
+
+def status_fields(request: ShareRequest) -> dict[str, Any]:
+    return {"status": request.status.value, "status_label": request.status.label}

@@ -1,0 +1,107 @@
+"""The forensic read model is kept exactly once: a runner that dies midway resumes where it
+stopped, with no event applied twice and none skipped (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import ProjectionRunner
+
+from api.read_models import ForensicProjection, caught_up_to, open_view, start_runner, view_class
+from api.runtime import admin_command
+from domain.departments import register_department
+from domain.ledger import Ledger
+from domain.vocabulary import DepartmentKind
+
+
+def record_departments(ledger: Ledger, count: int) -> int:
+    for _ in range(count):
+        code = "D" + uuid4().hex[:8].upper()
+        ledger.record(
+            [register_department(admin_command(), code, "测试处", DepartmentKind.DIVISION)]
+        )
+    return ledger.recorder.head().position  # type: ignore[attr-defined, no-any-return]
+
+
+def projected_positions(env: dict[str, str]) -> list[int]:
+    view = open_view(env)
+    with view.datastore.transaction(commit=False) as cursor:
+        cursor.execute(view._sql("SELECT position FROM {t}forensic_events ORDER BY position"))
+        return [
+            row[0] if not isinstance(row, dict) else row["position"] for row in cursor.fetchall()
+        ]
+
+
+def wait_for(condition: Any, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+class CrashingProjection(ForensicProjection):
+    """Dies on its 25th event, before that event's rows and tracking are committed."""
+
+    name = ForensicProjection.name
+    processed = 0
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+        CrashingProjection.processed += 1
+        if CrashingProjection.processed == 25:
+            raise RuntimeError("power cut")
+        super().process_event(domain_event, tracking)
+
+
+def test_runner_that_crashes_midway_resumes_exactly_once(ledger: Ledger) -> None:
+    env = dict(ledger.env)
+    last = record_departments(ledger, 60)
+    CrashingProjection.processed = 0
+    runner = ProjectionRunner(
+        application_class=Ledger,
+        projection_class=CrashingProjection,  # type: ignore[arg-type]
+        view_class=view_class(env),  # type: ignore[arg-type]
+        env=env,
+    )
+    with pytest.raises(RuntimeError, match="power cut"), runner:
+        runner.run_forever(timeout=30)
+    assert len(projected_positions(env)) == 24
+    with start_runner(env) as live:
+        live.wait(last, timeout=30)
+    positions = projected_positions(env)
+    assert positions == sorted(set(positions)) == list(range(1, last + 1))
+
+
+def test_projector_process_killed_midway_resumes_exactly_once(
+    ledger: Ledger, database_url: str
+) -> None:
+    env = dict(ledger.env)
+    last = record_departments(ledger, 400)
+    command = [sys.executable, "-m", "api", "project"]
+    child_env = {**os.environ, "LEDGER_DATABASE_URL": database_url}
+    first = subprocess.Popen(
+        command, env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    view = open_view(env)
+    wait_for(lambda: caught_up_to(view) > 20)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    stopped_at = caught_up_to(view)
+    assert stopped_at < last, "the projector finished before it could be killed"
+    second = subprocess.Popen(
+        command, env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        wait_for(lambda: caught_up_to(view) >= last)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=10)
+    positions = projected_positions(env)
+    assert positions == list(range(1, last + 1))
