@@ -6,19 +6,37 @@ so every rule the API enforces holds for the demo data too.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 from api.runtime import utc_now
 from domain.aggregate import Command
+from domain.calendar import SHANGHAI, shanghai_date
+from domain.data_uses import DataUseFields
+from domain.deadlines import has_periods, periods_between
 from domain.departments import department_id
 from domain.events import Actor
+from domain.findings import Category
 from domain.ledger import Decision, Ledger
 from domain.principals import new_token
-from domain.resources import ResourceFields
-from domain.vocabulary import DepartmentKind, Role
+from domain.resources import Resource, ResourceFields
+from domain.share_requests import Reply
+from domain.vocabulary import (
+    AcquisitionMethod,
+    ChecksumAlgorithm,
+    CoordinationDecision,
+    DepartmentKind,
+    MediumType,
+    ReplyDecision,
+    Role,
+    ShareChannel,
+    SystemStatus,
+    UpdateCycle,
+    VerificationOutcome,
+)
 
 OFFICE = "BGS"
 
@@ -46,6 +64,60 @@ def _items(*pairs: str) -> list[dict[str, str]]:
 
 
 RESOURCES: list[dict[str, Any]] = [
+    {
+        "code": "1030010001/000001",
+        "name": "文化和旅游政策法规库",
+        "category": "basic",
+        "department": "ZCFG",
+        "source": "collected",
+        "format": "file",
+        "summary": "现行有效的文化和旅游法律、法规、规章及规范性文件全文与效力状态",
+        "data_items": _items("文件名称:C", "文号:C", "发布日期:D", "效力状态:C", "全文:M"),
+        "share_type": "unconditional",
+        "share_method": "file",
+        "open_type": "unconditional_open",
+        "update_cycle": "quarterly",
+        "basic_data_kind": "policies_regulations",
+        "usage_requirements": "引用须注明文号",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "3010010001/000001",
+        "name": "厅发文目录",
+        "category": "department",
+        "department": "BGS",
+        "source": "system_generated",
+        "format": "database",
+        "summary": "厅机关公开发文的标题、文号、成文日期、主办处室",
+        "data_items": _items("标题:C", "文号:C", "成文日期:D", "主办处室:C"),
+        "share_type": "unconditional",
+        "share_method": "api",
+        "open_type": "unconditional_open",
+        "update_cycle": "monthly",
+        "usage_requirements": "仅限履职使用",
+        "publication_date": "2025-03-01",
+    },
+    {
+        "code": "3090010001/000001",
+        "name": "文化和旅游科技创新项目库",
+        "category": "department",
+        "department": "KJJY",
+        "source": "collected",
+        "format": "database",
+        "summary": "科技创新项目名称、承担单位、立项年度、经费、验收情况",
+        "data_items": _items("项目名称:C", "承担单位:C", "立项年度:N", "经费:Y", "验收情况:C"),
+        "share_type": "conditional",
+        "share_method": "database",
+        "open_type": "conditional_open",
+        "share_conditions": {
+            "scope": "厅机关各处室",
+            "content": "项目名称、承担单位、立项年度",
+            "uses": ["统计分析"],
+        },
+        "update_cycle": "yearly",
+        "usage_requirements": "不得对外公开经费信息",
+        "publication_date": "2025-03-01",
+    },
     {
         "code": "1010010001/000001",
         "name": "A级旅游景区名录",
@@ -77,7 +149,7 @@ RESOURCES: list[dict[str, Any]] = [
         "share_type": "unconditional",
         "share_method": "api",
         "open_type": "unconditional_open",
-        "update_cycle": "daily",
+        "update_cycle": "weekly",
         "basic_data_kind": "administrative_licensing",
         "usage_requirements": "仅限履职使用",
         "publication_date": "2025-03-01",
@@ -111,7 +183,7 @@ RESOURCES: list[dict[str, Any]] = [
         "share_type": "unconditional",
         "share_method": "api",
         "open_type": "unconditional_open",
-        "update_cycle": "daily",
+        "update_cycle": "weekly",
         "basic_data_kind": "performances_events",
         "usage_requirements": "仅限履职使用",
         "publication_date": "2025-03-01",
@@ -169,7 +241,7 @@ RESOURCES: list[dict[str, Any]] = [
             "content": "受理编号、被投诉单位、事由、处理结果（不含投诉人信息）",
             "uses": ["行业监管", "执法办案"],
         },
-        "update_cycle": "daily",
+        "update_cycle": "weekly",
         "usage_requirements": "不得公开投诉人个人信息",
         "publication_date": "2025-03-01",
     },
@@ -301,7 +373,7 @@ RESOURCES: list[dict[str, Any]] = [
             "title": "中华人民共和国网络安全法",
             "article": "第二十一条",
         },
-        "update_cycle": "real_time",
+        "update_cycle": "monthly",
         "usage_requirements": "不予共享",
         "classified": False,
         "publication_date": "2025-03-01",
@@ -379,20 +451,24 @@ def load_demo(ledger: Ledger) -> dict[str, str]:
             _act(
                 ledger, actor, clock.tick(), ledger.designate_responsible_persons, code, head, staff
             )
-    _catalog(ledger, clock)
+    resources = _catalog(ledger, clock)
+    _activity(ledger, resources)
     return tokens
 
 
-def _catalog(ledger: Ledger, clock: DemoClock) -> None:
-    """Each department catalogs and submits; the office approves all but one, which it returns."""
+def _catalog(ledger: Ledger, clock: DemoClock) -> dict[str, UUID]:
+    """Each department catalogs and submits; the office approves all but one, which it returns.
+    Returns the resources' ids by name."""
     office = Actor(person="李静", department=OFFICE, role=Role.OFFICE)
     by_department: dict[str, list[UUID]] = {}
+    by_name: dict[str, UUID] = {}
     clock.instant = datetime(2025, 2, 10, 9, 0, tzinfo=UTC)
     for body in RESOURCES:
         fields = ResourceFields.model_validate(body)
         department = fields.department
         decision = _act(ledger, _staff(department), clock.tick(), ledger.catalog_resource, fields)
         by_department.setdefault(department, []).append(decision.subject_id)
+        by_name[fields.name] = decision.subject_id
     clock.instant = datetime(2025, 2, 24, 9, 0, tzinfo=UTC)
     submissions = []
     for department, ids in by_department.items():
@@ -415,3 +491,308 @@ def _catalog(ledger: Ledger, clock: DemoClock) -> None:
         "GGFW",
         "增加公共文化数字化服务职能",
     )
+    _act(
+        ledger,
+        _staff("GGFW"),
+        clock.tick(24),
+        ledger.apply_for_catalog_update,
+        "职能调整：增加公共文化数字化服务数据",
+        None,
+    )
+    return by_name
+
+
+# -- a year of activity -------------------------------------------------------------------
+
+INFO_CENTER = Actor(person="罗晨", department="XXZX", role=Role.INFO_CENTER)
+LEADING_GROUP = Actor(person="张立新", department="ZCFG", role=Role.LEADING_GROUP)
+OFFICE_ACTOR = Actor(person="李静", department=OFFICE, role=Role.OFFICE)
+
+
+def at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(f"{day}T{hour:02d}:00:00+08:00")
+
+
+def _activity(ledger: Ledger, resources: dict[str, UUID]) -> None:
+    """2025–26: systems, aggregation, sharing, use, verification, reports and a finding,
+    each kept to the rules but a few, so that supervision has something to show."""
+    systems = _systems(ledger)
+    _aggregations(ledger, resources, systems, shanghai_date(utc_now()))
+    _sharing(ledger, resources)
+    _usage_reports(ledger)
+
+
+def _systems(ledger: Ledger) -> dict[str, UUID]:
+    """Every provider's system is connected (Art. 19), except SCGL's second, never connected."""
+    systems: dict[str, UUID] = {}
+    for department in sorted({str(body["department"]) for body in RESOURCES}):
+        name = f"{dict((c, n) for c, n, *_ in DEPARTMENTS)[department]}业务系统"
+        decision = _act(
+            ledger,
+            _staff(department),
+            at("2025-02-17"),
+            ledger.register_system,
+            name,
+            SystemStatus.EXISTING,
+            False,
+        )
+        _act(
+            ledger, INFO_CENTER, at("2025-02-18"), ledger.connect_system, decision.subject_id, None
+        )
+        systems[department] = decision.subject_id
+    _act(
+        ledger,
+        _staff("SCGL"),
+        at("2025-02-17", 11),
+        ledger.register_system,
+        "导游证管理系统",
+        SystemStatus.EXISTING,
+        False,
+    )
+    return systems
+
+
+def _aggregations(
+    ledger: Ledger, resources: dict[str, UUID], systems: dict[str, UUID], today: date
+) -> None:
+    """Data of each period arrives the day after it ends (Art. 19), up to the day the demo
+    is loaded; 星级饭店名录's third quarter of 2025 never does (V03), and one delivery of
+    文物保护单位名录 is rejected as unusable (V04)."""
+    for body in RESOURCES:
+        resource_id = resources[str(body["name"])]
+        resource = ledger.get(resource_id, Resource)
+        cycle = UpdateCycle(str(body["update_cycle"]))
+        if not resource.in_catalog or not has_periods(cycle) or resource.fields.classified:
+            continue
+        department = resource.department
+        for period in periods_between(date(2025, 3, 3), today, cycle):
+            if period.end >= today:
+                continue
+            if body["name"] == "星级饭店名录" and period.start == date(2025, 7, 1):
+                continue
+            received = datetime.combine(period.end + timedelta(days=1), time(9), SHANGHAI)
+            decision = _act(
+                ledger,
+                INFO_CENTER,
+                received,
+                ledger.receive_aggregation,
+                resource_id,
+                systems[department],
+                1000 + period.start.toordinal() % 500,
+                (period.start, period.end),
+                _checksum(resource_id, period.start),
+                ChecksumAlgorithm.SHA256,
+            )
+            if body["name"] == "文物保护单位名录" and period.start == date(2025, 1, 1):
+                _act(
+                    ledger,
+                    INFO_CENTER,
+                    received + timedelta(hours=3),
+                    ledger.reject_aggregation,
+                    decision.subject_id,
+                    "坐标字段全部为空，无法使用",
+                    None,
+                )
+
+
+def _checksum(resource_id: UUID, start: date) -> str:
+    return hashlib.sha256(f"{resource_id}:{start.isoformat()}".encode()).hexdigest()
+
+
+def _sharing(ledger: Ledger, resources: dict[str, UUID]) -> None:
+    complaints = resources["旅游投诉举报处理记录"]
+    scenic = resources["A级旅游景区名录"]
+    projects = resources["文化和旅游重点项目库"]
+    security = resources["网络安全监测日志"]
+    hotels = resources["星级饭店名录"]
+    channel = ShareChannel.DEPARTMENT
+
+    # SCGL asks for the complaint records; ZFJD grants them for supervision until year end.
+    granted = _act(
+        ledger,
+        _staff("SCGL"),
+        at("2025-04-07"),
+        ledger.request_share,
+        complaints,
+        "行业监管",
+        "受理编号、被投诉单位、投诉事由、处理结果",
+        channel,
+    ).subject_id
+    reply = Reply(
+        decision=ReplyDecision.APPROVE,
+        granted_scope="受理编号、被投诉单位、投诉事由、处理结果",
+        granted_uses=("行业监管",),
+        expires_at=at("2025-12-31", 23),
+    )
+    _act(ledger, _staff("ZFJD"), at("2025-04-14"), ledger.reply_to_request, granted, reply, None)
+    _use(ledger, "SCGL", granted, complaints, "行业监管", "2025-05-10")
+    _use(ledger, "SCGL", granted, complaints, "招商宣传", "2025-06-15")  # not granted: V09
+
+    # An unconditional list is granted at once (Art. 25), and used.
+    open_request = _act(
+        ledger,
+        _staff("CYFZ"),
+        at("2025-04-21"),
+        ledger.request_share,
+        scenic,
+        "产业统计分析",
+        "全部",
+        channel,
+    ).subject_id
+    _use(ledger, "CYFZ", open_request, scenic, "产业统计分析", "2025-04-22")
+
+    # GGFW's request for the project library is never answered (Art. 26: V06) ...
+    unanswered = _act(
+        ledger,
+        _staff("GGFW"),
+        at("2025-05-12"),
+        ledger.request_share,
+        projects,
+        "公共文化设施规划",
+        "项目名称、建设进度",
+        channel,
+    ).subject_id
+    # ... and SCGL's is refused, with the reason Art. 26 requires.
+    refused = _act(
+        ledger,
+        _staff("SCGL"),
+        at("2025-05-13"),
+        ledger.request_share,
+        projects,
+        "市场主体监管",
+        "投资主体、总投资",
+        channel,
+    ).subject_id
+    refusal = Reply(
+        decision=ReplyDecision.REFUSE,
+        reason="涉及投资方商业秘密，依《反不正当竞争法》第九条不予提供",
+    )
+    _act(ledger, _staff("CYFZ"), at("2025-05-20"), ledger.reply_to_request, refused, refusal, None)
+
+    # Not shared: negotiation fails, the leading group coordinates (Art. 27).
+    disputed = _act(
+        ledger,
+        _staff("ZFJD"),
+        at("2025-06-02"),
+        ledger.request_share,
+        security,
+        "执法办案取证",
+        "告警时间、源地址",
+        channel,
+    ).subject_id
+    _act(
+        ledger,
+        _staff("ZFJD"),
+        at("2025-06-05"),
+        ledger.negotiate,
+        disputed,
+        "双方协商：信息中心认为涉及网络安全",
+        None,
+    )
+    _act(
+        ledger,
+        _staff("ZFJD"),
+        at("2025-06-09"),
+        ledger.escalate_to_leading_group,
+        disputed,
+        "协商未果，执法确需",
+        None,
+    )
+    _act(
+        ledger,
+        LEADING_GROUP,
+        at("2025-06-16"),
+        ledger.coordinate,
+        disputed,
+        CoordinationDecision.NOT_SHARE,
+        "依《网络安全法》不予共享，可由信息中心出具核查意见",
+        None,
+    )
+
+    # CYFZ doubts a hotel's star rating; SCGL corrects it in time (Art. 31).
+    check = _act(
+        ledger,
+        _staff("CYFZ"),
+        at("2025-07-01"),
+        ledger.request_verification,
+        hotels,
+        "部分饭店星级与文旅部公告不一致",
+    ).subject_id
+    _act(
+        ledger,
+        _staff("SCGL"),
+        at("2025-07-08"),
+        ledger.answer_verification,
+        check,
+        VerificationOutcome.CORRECTED,
+        "更正3家饭店星级，已同步至厅共享系统",
+        None,
+    )
+
+    # The leading group finds CYFZ's silence, orders rectification; none comes; criticism.
+    finding = _act(
+        ledger,
+        LEADING_GROUP,
+        at("2025-06-05"),
+        ledger.record_finding,
+        "CYFZ",
+        Category.V06,
+        [str(unanswered)],
+        "对公共服务处的有条件共享申请逾期未予答复",
+    ).subject_id
+    _act(
+        ledger,
+        LEADING_GROUP,
+        at("2025-06-06"),
+        ledger.order_rectification,
+        finding,
+        date(2025, 6, 30),
+        None,
+    )
+    _act(
+        ledger,
+        LEADING_GROUP,
+        at("2025-07-03"),
+        ledger.circulate_criticism,
+        finding,
+        "在全厅通报批评",
+        None,
+    )
+
+
+def _use(
+    ledger: Ledger, department: str, request_id: UUID, resource_id: UUID, purpose: str, day: str
+) -> None:
+    use = DataUseFields(
+        share_request_id=request_id,
+        resource_id=resource_id,
+        purpose=purpose,
+        user_person=STAFF[department],
+        approver=f"{department}负责人",
+        data_content="受理编号、被投诉单位" if department == "SCGL" else "景区名称、等级",
+        obtained_at=at(day, 9),
+        method=AcquisitionMethod.API,
+        medium=MediumType.NETWORK,
+    )
+    _act(ledger, _staff(department), at(day), ledger.record_data_use, use)
+
+
+def _usage_reports(ledger: Ledger) -> None:
+    """Quarterly reports to the leading group (Art. 33); ZFJD misses the second quarter."""
+    quarters = periods_between(date(2025, 1, 1), date(2026, 9, 30), UpdateCycle.QUARTERLY)
+    for code, _, kind, _, _ in DEPARTMENTS:
+        if kind is DepartmentKind.EXTERNAL:
+            continue
+        for quarter in quarters:
+            if code == "ZFJD" and quarter.start == date(2025, 4, 1):
+                continue
+            filed = datetime.combine(quarter.end + timedelta(days=5), time(10), SHANGHAI)
+            _act(
+                ledger,
+                _staff(code),
+                filed,
+                ledger.report_usage,
+                quarter.start,
+                quarter.end,
+                f"{quarter.start:%Y}年第{(quarter.start.month - 1) // 3 + 1}季度开发应用情况",
+            )
