@@ -1,7 +1,8 @@
 """Who is calling, and may they: bearer tokens and role requirements as dependencies.
 
 A missing or unknown token is 401; a known principal outside the roles a route
-allows is 403. Object-level checks (another department's object) are domain rules.
+allows is 403. Object-level checks on commands (another department's object) are
+domain rules; on reads, ``may_see`` decides.
 """
 
 from __future__ import annotations
@@ -28,8 +29,22 @@ class Unauthenticated(LedgerError):
     title = "Unauthenticated"
 
 
+# Who reads every department's objects and reports, besides the departments they concern
+# (DOMAIN.md, roles): the office reviews catalogs and mediates requests (Art. 10-13, 30); the
+# information center runs the sharing system every request, receipt and use passes through
+# (Art. 18); the leading group supervises (Art. 39); the auditor reads everything; the admin
+# administers the ledger. A department reads its own objects and those it is a party to.
+OVERSIGHT = frozenset({Role.ADMIN, Role.OFFICE, Role.INFO_CENTER, Role.LEADING_GROUP, Role.AUDITOR})
+
+
+def may_see(principal: Principal, *departments: str) -> bool:
+    """An object concerning ``departments`` is shown to them and to the oversight roles."""
+    return principal.role in OVERSIGHT or principal.department in departments
+
+
 def ledger_of(request: Request) -> Ledger:
-    return request.app.state.ledger  # type: ignore[no-any-return]
+    ledger: Ledger = request.app.state.ledger
+    return ledger
 
 
 def current_principal(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -98,7 +102,28 @@ def serve(
     console.print(
         f"serving on http://{host}:{port} (docs: http://{host}:{port}/docs), store {database_url()}"
     )
-    uvicorn.run("api.server:create", factory=True, host=host, port=port, workers=workers)
+    with _one_projector(workers):
+        uvicorn.run("api.server:create", factory=True, host=host, port=port, workers=workers)
+
+
+@contextmanager
+def _one_projector(workers: int) -> Iterator[None]:
+    """Exactly one process keeps the read model: the API's own when it is one process, else a
+    `ledger project` beside the workers. LEDGER_PROJECTIONS=external leaves it to the operator."""
+    if os.environ.get("LEDGER_PROJECTIONS"):
+        yield
+        return
+    if workers == 1:
+        os.environ["LEDGER_PROJECTIONS"] = "inprocess"
+        yield
+        return
+    os.environ["LEDGER_PROJECTIONS"] = "external"
+    projector = subprocess.Popen([sys.executable, "-m", "api", "project"])
+    try:
+        yield
+    finally:
+        projector.terminate()
+        projector.wait(timeout=30)
 
 
 @principals.command("add")

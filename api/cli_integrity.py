@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from api.runtime import open_ledger
+from api.runtime import open_ledger, recorder_of
 from domain.ledger import Ledger
 from store.checkpoints import (
     SigningKeyMissing,
@@ -55,10 +55,6 @@ def ensure_key(ledger: Ledger) -> None:
     created = ensure_signing_key(recorder_of(ledger))
     if created is not None:
         console.print(f"checkpoint signing key created at {created}: keep it safe and back it up")
-
-
-def recorder_of(ledger: Ledger) -> TreeRecorder:
-    return cast(TreeRecorder, ledger.recorder)
 
 
 @contextmanager

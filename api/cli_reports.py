@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.table import Table
 
-from api.runtime import admin_command, open_ledger, utc_now
+from api.runtime import admin_command, open_ledger, recorder_of, utc_now
 from api.views import catalog_entry
 from domain.calendar import (
     HolidaySchedule,
@@ -27,6 +27,7 @@ from domain.calendar import (
 from domain.errors import LedgerError
 from domain.events import Actor
 from domain.findings import SHORT_LABELS, Category
+from domain.ledger import Ledger
 from domain.vocabulary import Role
 from replays.asof import Instant, Progress
 from replays.reports import Report, catalog_state, deadlines_report, supervision_report
@@ -77,23 +78,23 @@ def replay_command(
     """A report as it stood at an instant, as known at another."""
     instant = Instant(at=_instant(at, "--at"), known_at=_instant(known_at, "--known-at"))
     ledger = open_ledger()
-    with _progress_bar(ledger.recorder.head().position) as progress:  # type: ignore[attr-defined]
+    with _progress_bar(recorder_of(ledger).head().position) as progress:
         result = _build(report, ledger, instant, progress)
     _write(result, output_format, report.value, TABLE_COLUMNS.get(report))
 
 
-def _catalog(ledger: Any, instant: Instant, progress: Progress) -> Report:
-    state, position = catalog_state(ledger.recorder, ledger.mapper, instant, progress)
+def _catalog(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
+    state, position = catalog_state(recorder_of(ledger), ledger.mapper, instant, progress)
     return Report(instant, position, [catalog_entry(r) for r in state.in_catalog()])
 
 
-def _deadlines(ledger: Any, instant: Instant, progress: Progress) -> Report:
-    return deadlines_report(ledger.recorder, ledger.mapper, instant, progress=progress)
+def _deadlines(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
+    return deadlines_report(recorder_of(ledger), ledger.mapper, instant, progress=progress)
 
 
-def _supervision(ledger: Any, instant: Instant, progress: Progress) -> Report:
+def _supervision(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
     """The department × V01–V11 grid ("detected/found"); json carries every id counted."""
-    report = supervision_report(ledger.recorder, ledger.mapper, instant, progress=progress)
+    report = supervision_report(recorder_of(ledger), ledger.mapper, instant, progress=progress)
     return SupervisionGrid(instant, report.position, report.grid(), report.as_json())
 
 
@@ -122,7 +123,7 @@ TABLE_COLUMNS = {
 }
 
 
-def _build(report: ReportName, ledger: Any, instant: Instant, progress: Progress) -> Report:
+def _build(report: ReportName, ledger: Ledger, instant: Instant, progress: Progress) -> Report:
     return REPORTS[report](ledger, instant, progress)
 
 

@@ -13,16 +13,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import orjson
-from fastapi import Request
+from fastapi import Header
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from api.auth import actor_of
-from api.runtime import utc_now
+from api.runtime import recorder_of, utc_now
 from domain.aggregate import Command
 from domain.errors import CommandInFlight, Conflict, IdempotencyKeyReused, NotFound, RuleViolation
 from domain.ledger import Decision, Ledger
@@ -50,9 +50,16 @@ class CommandCall:
         return hashlib.sha256(canonical).hexdigest()
 
 
-def if_match_version(request: Request) -> int | None:
-    """``If-Match: "3"`` (or W/"3", or 3) → 3."""
-    value = request.headers.get("if-match")
+def if_match_version(
+    value: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The version of the object you read, e.g. "3"; 412 when it is stale',
+        ),
+    ] = None,
+) -> int | None:
+    """``If-Match: "3"`` (or W/"3", or 3) → 3; a dependency of every command on one object."""
     if value is None or value.strip() == "*":
         return None
     text = value.strip().removeprefix("W/").strip('"')
@@ -130,11 +137,12 @@ class CommandRunner:
         if receipt.fingerprint != call.fingerprint():
             msg = "this Idempotency-Key was used for a different request; use a new key"
             raise IdempotencyKeyReused(msg, field="Idempotency-Key")
-        position = self.ledger.recorder.position_of(rid, 1)  # type: ignore[attr-defined]
+        position = recorder_of(self.ledger).position_of(rid, 1)
+        assert position is not None  # the receipt was just read: it is recorded
         return self._respond(200, dict(receipt.response), position)
 
     def _respond(self, status: int, body: dict[str, Any], position: int) -> JSONResponse:
-        recorded_at = self.ledger.recorder.recorded_at_of(position)  # type: ignore[attr-defined]
+        recorded_at = recorder_of(self.ledger).recorded_at_of(position)
         body = {**body, "position": position, "recorded_at": recorded_at.isoformat()}
         version = body.get("version")
         headers = {"ETag": f'"{version}"'} if version else None

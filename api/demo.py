@@ -561,7 +561,7 @@ def _aggregations(
     for body in RESOURCES:
         resource_id = resources[str(body["name"])]
         resource = ledger.get(resource_id, Resource)
-        cycle = UpdateCycle(str(body["update_cycle"]))
+        cycle = resource.fields.update_cycle
         if not resource.in_catalog or not has_periods(cycle) or resource.fields.classified:
             continue
         department = resource.department

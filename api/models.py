@@ -70,11 +70,20 @@ class ResourceIn(CommandBody, ResourceFields):
         return ResourceFields.model_validate(self.model_dump(exclude={"occurred_at"}))
 
 
-ResourceAmendmentIn = create_model(  # type: ignore[call-overload]
+def optional_fields(model: type[BaseModel]) -> dict[str, Any]:
+    """Every field of ``model`` for ``create_model``, optional and None unless sent."""
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        assert info.annotation is not None  # a model's fields are annotated
+        fields[name] = (info.annotation | None, None)
+    return fields
+
+
+ResourceAmendmentIn = create_model(
     "ResourceAmendmentIn",
     __base__=CommandBody,
     __doc__="Any subset of a resource's fields; send If-Match with the version you read.",
-    **{name: (info.annotation | None, None) for name, info in ResourceFields.model_fields.items()},
+    **optional_fields(ResourceFields),
 )
 
 

@@ -8,7 +8,7 @@ tracking position is written with the rows, so a restart resumes exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking
 from eventsourcing.projection import Projection, ProjectionRunner
@@ -17,16 +17,19 @@ from domain.data_uses import DataUseRecorded
 from domain.events import LedgerEvent
 from domain.ledger import Ledger
 from projections.forensics import data_use_row, event_row, referenced_resources
-from store.forensic_view import ForensicQueries, PostgresForensicView, SQLiteForensicView
+from store.forensic_view import PostgresForensicView, SQLiteForensicView
 
 PROJECTION_NAME = "forensics"
 
+ForensicView: TypeAlias = SQLiteForensicView | PostgresForensicView
+"""The forensic tables: their queries, and the library's tracking of what they include."""
 
-class ForensicProjection(Projection[ForensicQueries]):  # type: ignore[type-var]
+
+class ForensicProjection(Projection[ForensicView]):
     name = PROJECTION_NAME
     topics = ()
 
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:  # type: ignore[override]
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         event: LedgerEvent = domain_event
         position = tracking.notification_id
         refs = sorted(referenced_resources(event), key=str)
@@ -34,29 +37,29 @@ class ForensicProjection(Projection[ForensicQueries]):  # type: ignore[type-var]
         self.view.record(tracking, event_row(event, position), refs, use)
 
 
-def view_class(env: Mapping[str, str]) -> type[ForensicQueries]:
+def view_class(env: Mapping[str, str]) -> type[ForensicView]:
     module = env.get("PERSISTENCE_MODULE", "")
     return PostgresForensicView if module.startswith("store.postgres") else SQLiteForensicView
 
 
-def open_view(env: Mapping[str, str]) -> ForensicQueries:
+def open_view(env: Mapping[str, str]) -> ForensicView:
     """The forensic tables for reading (and created if absent)."""
-    factory = InfrastructureFactory.construct(
+    factory = InfrastructureFactory[ForensicView].construct(
         env=ProjectionRunner._construct_env(PROJECTION_NAME, dict(env))
     )
-    return factory.tracking_recorder(view_class(env))  # type: ignore[arg-type, return-value]
+    return factory.tracking_recorder(view_class(env))
 
 
 def start_runner(env: Mapping[str, str]) -> ProjectionRunner[Ledger, Any]:
     """Start following the ledger; stop with ``runner.stop()`` or leave its ``with`` block."""
     return ProjectionRunner(
         application_class=Ledger,
-        projection_class=ForensicProjection,  # type: ignore[arg-type]
-        view_class=view_class(env),  # type: ignore[arg-type]
+        projection_class=ForensicProjection,
+        view_class=view_class(env),
         env=dict(env),
     )
 
 
-def caught_up_to(view: ForensicQueries, app_name: str = Ledger.name) -> int:
+def caught_up_to(view: ForensicView, app_name: str = Ledger.name) -> int:
     """The last position the forensic tables include."""
-    return view.max_tracking_id(app_name) or 0  # type: ignore[attr-defined, no-any-return]
+    return view.max_tracking_id(app_name) or 0

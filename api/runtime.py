@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
+from typing import cast
 
 from domain.aggregate import Command
 from domain.events import Actor
 from domain.ledger import Ledger
 from domain.vocabulary import Role
+from store.records import TreeRecorder
 from store.settings import Database, application_env, database_url, parse_database_url
 
 
@@ -20,6 +22,16 @@ def open_ledger(url: str | None = None) -> Ledger:
     """A new ledger application on the database (creating its tables if need be)."""
     database = parse_database_url(url or database_url())
     return Ledger(env=application_env(database))
+
+
+def recorder_of(ledger: Ledger) -> TreeRecorder:
+    """The ledger's recorder with the reads store/ adds to the library's.
+
+    The library types ``Application.recorder`` as its own ``ApplicationRecorder``; the
+    recorders ``application_env`` selects (store/sqlite.py, store/postgres.py) are ours and
+    implement ``TreeRecorder``. Domain code may not import store/, so the one cast is here.
+    """
+    return cast(TreeRecorder, ledger.recorder)
 
 
 @cache

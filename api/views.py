@@ -4,25 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
+from domain.data_uses import DataUse
 from domain.resources import Resource, ResourceFields
+from domain.share_requests import ShareRequest
 from domain.vocabulary import Labeled
 
 
-def labelled(fields: ResourceFields) -> dict[str, Any]:
-    """The fields as sent, plus ``<field>_label`` for every coded value."""
-    data = fields.model_dump(mode="json")
-    for name in type(fields).model_fields:
-        value = getattr(fields, name)
+def labelled(model: BaseModel) -> dict[str, Any]:
+    """The model as JSON, plus ``<field>_label`` for every coded value."""
+    data = model.model_dump(mode="json")
+    for name in type(model).model_fields:
+        value = getattr(model, name)
         if isinstance(value, Labeled):
             data[f"{name}_label"] = value.label
     return data
 
 
+def approved(resource: Resource) -> ResourceFields:
+    """The fields of an entry in the unified catalog, as the office approved them (Art. 11)."""
+    assert resource.approved_fields is not None, "only approved entries are in the catalog"
+    return resource.approved_fields
+
+
 def catalog_entry(resource: Resource) -> dict[str, Any]:
-    assert resource.approved_fields is not None
     return {
         "id": str(resource.id),
-        **labelled(resource.approved_fields),
+        **labelled(approved(resource)),
         "approved_at": resource.approved_at.isoformat() if resource.approved_at else None,
         "status": resource.status,
     }
@@ -44,3 +53,15 @@ def resource_view(resource: Resource) -> dict[str, Any]:
         "retirement_reason": resource.retirement_reason,
         "created_at": resource.created_at.isoformat(),
     }
+
+
+def share_request_view(request: ShareRequest) -> dict[str, Any]:
+    data = labelled(request)
+    data.pop("last_occurred_at")
+    if request.coordination is not None:
+        data["coordination"]["decision_label"] = request.coordination.decision.label
+    return data
+
+
+def data_use_view(use: DataUse) -> dict[str, Any]:
+    return {**labelled(use), "marks_labels": [mark.label for mark in use.marks]}

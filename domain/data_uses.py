@@ -36,8 +36,8 @@ from domain.arrangements import TimeSensitiveArrangement
 from domain.errors import AmbiguousBasis, ObtainedAfterRecord, OwnResource
 from domain.events import Frozen, LedgerEvent
 from domain.resources import Resource
-from domain.share_requests import ShareRequest, ShareRequestStatus
-from domain.vocabulary import AcquisitionMethod, DataUseMark, MediumType
+from domain.share_requests import ShareRequest
+from domain.vocabulary import AcquisitionMethod, DataUseMark, MediumType, ShareRequestStatus
 
 SCOPE_SEPARATORS = re.compile(r"[、，,；;/\s]+")
 

@@ -17,7 +17,8 @@ class Labeled(str, Enum):
         return member
 
     def __str__(self) -> str:
-        return self.value
+        code: str = self.value
+        return code
 
     @classmethod
     def labels(cls) -> dict[str, str]:

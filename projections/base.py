@@ -27,12 +27,13 @@ class Meta:
 
 class Projection(Protocol, Generic[S]):
     """``version`` changes whenever the fold's logic or state changes: saved folds of an
-    older version are then ignored. ``state_type`` lets the state be saved as JSON."""
+    older version are then ignored. ``state_type`` lets the state be saved as JSON: a
+    class, or a union such as ``Resource | None``, as pydantic's ``TypeAdapter`` takes."""
 
     name: str
     version: str
     topics: frozenset[str]
-    state_type: type[Any]
+    state_type: Any
 
     def initial(self) -> S: ...
 

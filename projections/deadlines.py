@@ -267,14 +267,14 @@ def _apply_periodic_rule(state: RegisterState, rule: PeriodicRule, event: Ledger
         )
         current.start(schedule.cycle, schedule.since)
     for department, subject_id in _handlers(rule.stops, event):
-        current = state.schedules.get(register_key(rule.kind, department, subject_id))
-        if current is not None:
-            current.stop(shanghai_date(event.occurred_at))
+        stopped = state.schedules.get(register_key(rule.kind, department, subject_id))
+        if stopped is not None:
+            stopped.stop(shanghai_date(event.occurred_at))
     for coverage in _handlers(rule.discharges, event):
         key = register_key(rule.kind, coverage.department, coverage.subject_id)
-        current = state.schedules.get(key)
-        if current is not None:
-            current.coverages.append(
+        covered = state.schedules.get(key)
+        if covered is not None:
+            covered.coverages.append(
                 (coverage.first, coverage.last, event.occurred_at, coverage.source_id)
             )
     for withdrawal in _handlers(rule.withdraws, event):

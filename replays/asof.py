@@ -11,18 +11,19 @@ next replay starts later.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from eventsourcing.persistence import Mapper
 from pydantic import TypeAdapter
 
+from domain.events import LedgerEvent
 from projections.base import Meta, Projection
 from store.fold_snapshots import FoldSnapshots, Snapshot
-from store.records import LedgerRecorder
+from store.records import LedgerRecorder, Record
 
 S = TypeVar("S")
 
@@ -79,22 +80,21 @@ class _Folder(Generic[S]):
         self.max_occurred = max_occurred
         self.complete = True  # every event so far folded: the state may be saved
 
-    def fold(self, records: list[Any]) -> None:
+    def fold(self, records: Sequence[Record]) -> None:
         topics = self.projection.topics
         for record in records:
             if record.event.topic not in topics:
                 continue
-            event = self.mapper.to_domain_event(record.event)
-            occurred = event.occurred_at  # type: ignore[attr-defined]
+            # The ledger's mapper gives back the ledger's own events.
+            event = cast(LedgerEvent, self.mapper.to_domain_event(record.event))
+            occurred = event.occurred_at
             if occurred > self.at:
                 self.complete = False
                 continue
             if self.max_occurred is None or occurred > self.max_occurred:
                 self.max_occurred = occurred
             self.state = self.projection.apply(
-                self.state,
-                event,  # type: ignore[arg-type]
-                Meta(record.position, record.recorded_at),
+                self.state, event, Meta(record.position, record.recorded_at)
             )
 
 
@@ -135,12 +135,12 @@ def replay(
     return Replayed(folder.state, instant, upto, start.position if start else 0)
 
 
-def _chunks(records: list[Any], after: int, every: int) -> list[list[Any]]:
+def _chunks(records: list[Record], after: int, every: int) -> list[list[Record]]:
     """Split a page where positions cross a multiple of ``every``: those are save points."""
     if not every:
         return [records]
-    chunks: list[list[Any]] = []
-    current: list[Any] = []
+    chunks: list[list[Record]] = []
+    current: list[Record] = []
     boundary = (after // every + 1) * every
     for record in records:
         current.append(record)
@@ -153,7 +153,7 @@ def _chunks(records: list[Any], after: int, every: int) -> list[list[Any]]:
     return chunks
 
 
-def _snapshots_of(recorder: Any, every: int) -> FoldSnapshots | None:
+def _snapshots_of(recorder: LedgerRecorder, every: int) -> FoldSnapshots | None:
     if not every:
         return None
     try:

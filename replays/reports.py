@@ -140,19 +140,19 @@ class SupervisionReport:
         return counts
 
     def as_json(self) -> dict[str, Any]:
-        departments = [
-            {"department": code, "counts": {c.value: self.cell(code, c) for c in Category}}
-            for code in self.departments
-        ]
+        counts = {
+            code: {c.value: self.cell(code, c) for c in Category} for code in self.departments
+        }
         categories = [
             {
                 "code": c.value,
                 "label": c.label,
-                "detected": sum(d["counts"][c.value]["detected"] for d in departments),
-                "found": sum(d["counts"][c.value]["found"] for d in departments),
+                "detected": sum(cells[c.value]["detected"] for cells in counts.values()),
+                "found": sum(cells[c.value]["found"] for cells in counts.values()),
             }
             for c in Category
         ]
+        departments = [{"department": code, "counts": cells} for code, cells in counts.items()]
         return {**self.header(), "categories": categories, "departments": departments}
 
     def grid(self) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Composed
 
 from projections.forensics import DataUseRow, EventRow
 from store.entries import format_instant, parse_instant
@@ -274,4 +274,4 @@ class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self.prefix = f'"{datastore.schema}".'
-        self.sql_create_statements.extend(SQL(s) for s in _statements(self.prefix))  # type: ignore[arg-type]
+        self.sql_create_statements.extend(Composed([SQL(s)]) for s in _statements(self.prefix))

@@ -10,18 +10,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.auth import Authenticated, ledger_of, require
-from api.commands import if_match_version
-from api.models import CommandBody, CommandResponse, ReasonIn
-from api.routes.at_instant import labelled, may_see, object_at
-from api.routes.common import AtInstant, report_fields, run_command
-from domain.errors import NotFound
+from api.auth import Authenticated, may_see, require
+from api.models import CommandBody, ReasonIn
+from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
+from api.views import labelled
+from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import ChecksumAlgorithm, Role
 from projections.objects import OneAggregation
 
 router = APIRouter(prefix="/v1", tags=["aggregation"])
-COMMAND = {"status_code": 201, "response_model": CommandResponse}
 Receiver = Annotated[Principal, Depends(require(Role.INFO_CENTER, Role.DEPARTMENT))]
 InfoCenter = Annotated[Principal, Depends(require(Role.INFO_CENTER))]
 
@@ -39,35 +37,27 @@ class AggregationIn(CommandBody):
 @router.post("/aggregations", **COMMAND)
 def receive_aggregation(body: AggregationIn, request: Request, principal: Receiver) -> JSONResponse:
     """The information center, or the provider, records data received by the sharing system."""
-    ledger = ledger_of(request)
-    return run_command(
+    return run_verb(
         request,
         principal,
         body,
-        lambda cmd: ledger.receive_aggregation(
-            cmd,
-            body.resource_id,
-            body.system_id,
-            body.record_count,
-            (body.period_start, body.period_end),
-            body.checksum,
-            body.checksum_algorithm,
-        ),
+        Ledger.receive_aggregation,
+        body.resource_id,
+        body.system_id,
+        body.record_count,
+        (body.period_start, body.period_end),
+        body.checksum,
+        body.checksum_algorithm,
     )
 
 
 @router.post("/aggregations/{receipt_id}/rejection", **COMMAND)
 def reject_aggregation(
-    receipt_id: UUID, body: ReasonIn, request: Request, principal: InfoCenter
+    receipt_id: UUID, body: ReasonIn, request: Request, principal: InfoCenter, version: IfMatch
 ) -> JSONResponse:
     """Art. 39(4): non-conforming or unusable data; the period it covered stays owed."""
-    ledger = ledger_of(request)
-    expected = if_match_version(request)
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.reject_aggregation(cmd, receipt_id, body.reason, expected),
+    return run_verb(
+        request, principal, body, Ledger.reject_aggregation, receipt_id, body.reason, version
     )
 
 
@@ -75,7 +65,11 @@ def reject_aggregation(
 def read_aggregation(
     receipt_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
-    state, position = object_at(request, OneAggregation(receipt_id), inst)
-    if state is None or not may_see(principal, state.department):
-        raise NotFound(f"no aggregation receipt with id {receipt_id} at {inst.at.isoformat()}")
-    return {**report_fields(inst, position), **labelled(state), "status": state.status}
+    receipt, position = visible_object(
+        request,
+        inst,
+        OneAggregation(receipt_id),
+        "aggregation receipt",
+        lambda r: may_see(principal, r.department),
+    )
+    return {**report_fields(inst, position), **labelled(receipt), "status": receipt.status}

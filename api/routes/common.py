@@ -6,21 +6,25 @@ import os
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Concatenate, Final, ParamSpec, TypedDict, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BaseModel
 
 from api.auth import ledger_of
-from api.commands import CommandCall, CommandRunner
-from api.models import CommandBody
-from api.runtime import utc_now
-from domain.aggregate import Command
-from domain.errors import LedgerError
-from domain.ledger import Decision
+from api.commands import CommandCall, CommandRunner, if_match_version
+from api.models import CommandBody, CommandResponse, EmptyCommand
+from api.runtime import recorder_of, utc_now
+from domain.aggregate import AggregateState, Command
+from domain.errors import LedgerError, NotFound
+from domain.ledger import Decision, Ledger
 from domain.principals import Principal
-from replays.asof import Instant
+from projections.sharing import OneObject
+from replays.asof import Instant, replay
+
+P = ParamSpec("P")
+T = TypeVar("T", bound=AggregateState)
 
 
 def read_wait_seconds() -> float:
@@ -28,12 +32,33 @@ def read_wait_seconds() -> float:
     return float(os.environ.get("LEDGER_READ_WAIT_SECONDS", "5"))
 
 
-def run_command(
+# -- commands -------------------------------------------------------------------------------
+
+
+class CommandRoute(TypedDict):
+    status_code: int
+    response_model: type[BaseModel]
+
+
+COMMAND: Final[CommandRoute] = {"status_code": 201, "response_model": CommandResponse}
+"""What every command route declares: ``@router.post(path, **COMMAND)``."""
+
+IfMatch = Annotated[int | None, Depends(if_match_version)]
+"""The version named by ``If-Match``, for a command on one object (412 when stale)."""
+
+
+def run_verb(
     request: Request,
     principal: Principal,
-    body: CommandBody,
-    decide: Callable[[Command], Decision],
+    body: CommandBody | None,
+    verb: Callable[Concatenate[Ledger, Command, P], Decision],
+    *args: P.args,
+    **kwargs: P.kwargs,
 ) -> JSONResponse:
+    """Run one of the ledger's verbs, e.g. ``Ledger.negotiate``, as the principal: the command
+    comes first, then ``args``. A command without a body is one with nothing but defaults."""
+    ledger = ledger_of(request)
+    body = body or EmptyCommand()
     call = CommandCall(
         principal=principal,
         method=request.method,
@@ -43,7 +68,10 @@ def run_command(
         idempotency_key=request.headers.get("idempotency-key"),
     )
     runner: CommandRunner = request.app.state.commands
-    return runner.run(call, decide)
+    return runner.run(call, lambda cmd: verb(ledger, cmd, *args, **kwargs))
+
+
+# -- reads at an instant ----------------------------------------------------------------------
 
 
 class NotYetRecorded(LedgerError):
@@ -72,11 +100,8 @@ def instant(
 
 
 def wait_for_position(request: Request, position: int) -> None:
-    recorder = ledger_of(request).recorder
-    wait_until(
-        lambda: recorder.head().position >= position,  # type: ignore[attr-defined]
-        read_wait_seconds(),
-    )
+    recorder = recorder_of(ledger_of(request))
+    wait_until(lambda: recorder.head().position >= position, read_wait_seconds())
 
 
 def wait_until(reached: Callable[[], bool], seconds: float) -> None:
@@ -98,3 +123,25 @@ def report_fields(inst: Instant, position: int) -> dict[str, object]:
 
 def _iso(value: datetime) -> str:
     return value.isoformat()
+
+
+def object_at(request: Request, projection: OneObject[T], inst: Instant) -> tuple[T | None, int]:
+    """One object as the ledger knew it at the instant; a fold of one object is never saved."""
+    ledger = ledger_of(request)
+    replayed = replay(recorder_of(ledger), ledger.mapper, projection, inst, every=0)
+    return replayed.state, replayed.position
+
+
+def visible_object(
+    request: Request,
+    inst: Instant,
+    projection: OneObject[T],
+    what: str,
+    shown: Callable[[T], bool] | None = None,
+) -> tuple[T, int]:
+    """The object at the instant and the position read, or 404: it did not exist then, or
+    ``shown`` keeps it from this reader (another's object is not found, not forbidden)."""
+    state, position = object_at(request, projection, inst)
+    if state is None or (shown is not None and not shown(state)):
+        raise NotFound(f"no {what} with id {projection.object_id} at {inst.at.isoformat()}")
+    return state, position

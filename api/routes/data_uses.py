@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict
 
-from api.auth import Authenticated, ledger_of, require
-from api.models import CommandBody, CommandResponse
-from api.routes.common import AtInstant, report_fields, run_command
-from api.routes.share_requests import labelled, may_see, object_at
-from domain.data_uses import DataUse, DataUseFields
-from domain.errors import NotFound
+from api.auth import Authenticated, may_see, require
+from api.models import CommandBody
+from api.routes.common import COMMAND, AtInstant, report_fields, run_verb, visible_object
+from api.views import data_use_view
+from domain.data_uses import DataUseFields
+from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
 from projections.sharing import OneDataUse
@@ -29,23 +29,22 @@ class DataUseIn(CommandBody, DataUseFields):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@router.post("/data-uses", status_code=201, response_model=CommandResponse)
+@router.post("/data-uses", **COMMAND)
 def record_data_use(body: DataUseIn, request: Request, principal: UsingDepartment) -> JSONResponse:
     """Recorded even when it breaks the rules; the answer's ``marks`` say how (V09)."""
-    ledger = ledger_of(request)
     use = DataUseFields.model_validate(body.model_dump(exclude={"occurred_at"}))
-    return run_command(request, principal, body, lambda cmd: ledger.record_data_use(cmd, use))
+    return run_verb(request, principal, body, Ledger.record_data_use, use)
 
 
 @router.get("/data-uses/{use_id}")
 def read_data_use(
     use_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
-    state, position = object_at(request, OneDataUse(use_id), inst)
-    if state is None or not may_see(principal, state.department, state.provider):
-        raise NotFound(f"no data use with id {use_id} at {inst.at.isoformat()}")
-    return {**report_fields(inst, position), **data_use_view(state)}
-
-
-def data_use_view(use: DataUse) -> dict[str, Any]:
-    return {**labelled(use), "marks_labels": [mark.label for mark in use.marks]}
+    use, position = visible_object(
+        request,
+        inst,
+        OneDataUse(use_id),
+        "data use",
+        lambda u: may_see(principal, u.department, u.provider),
+    )
+    return {**report_fields(inst, position), **data_use_view(use)}

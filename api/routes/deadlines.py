@@ -10,10 +10,12 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.auth import Authenticated, ledger_of, require
-from api.models import CommandBody, CommandResponse
+from api.models import CommandBody
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
-from api.routes.common import AtInstant, run_command
+from api.routes.common import COMMAND, AtInstant, run_verb
+from api.runtime import recorder_of
 from domain.deadlines import ObligationKind, Status
+from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
 from replays.reports import deadlines_report
@@ -45,12 +47,7 @@ def read_deadlines(
     inst, after = resolve(inst, cursor)
     ledger = ledger_of(request)
     report = deadlines_report(
-        ledger.recorder,
-        ledger.mapper,
-        inst,
-        status=status,
-        kind=kind,
-        department=department,  # type: ignore[arg-type]
+        recorder_of(ledger), ledger.mapper, inst, status=status, kind=kind, department=department
     )
     rows, next_cursor = page(report.rows, _order, after, limit, inst)
     return {**report.header(), "items": rows, "next_cursor": next_cursor}
@@ -60,19 +57,20 @@ def _order(row: dict[str, Any]) -> str:
     return f"{row['due_date']}|{row['obligation_id']}"
 
 
-@router.post("/holiday-schedules", status_code=201, response_model=CommandResponse)
+@router.post("/holiday-schedules", **COMMAND)
 def publish_holiday_schedule(
     body: HolidayScheduleIn,
     request: Request,
     principal: Annotated[Principal, Depends(require(Role.LEADING_GROUP, Role.OFFICE))],
 ) -> JSONResponse:
     """Publish a year's State Council schedule; deadlines counting into it become final."""
-    ledger = ledger_of(request)
-    return run_command(
+    return run_verb(
         request,
         principal,
         body,
-        lambda cmd: ledger.publish_holiday_schedule(
-            cmd, body.year, body.holidays, body.adjusted_workdays, body.source
-        ),
+        Ledger.publish_holiday_schedule,
+        body.year,
+        body.holidays,
+        body.adjusted_workdays,
+        body.source,
     )

@@ -7,22 +7,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from api.auth import Authenticated, ledger_of, require
+from api.auth import Authenticated, require
 from api.models import (
-    CommandResponse,
     DepartmentIn,
     FunctionChangeIn,
     LawChangeIn,
     PrincipalIn,
     ResponsiblePersonsIn,
 )
-from api.routes.common import run_command
+from api.routes.common import COMMAND, run_verb
 from domain.errors import Forbidden
+from domain.ledger import Ledger
 from domain.principals import Principal, new_token
 from domain.vocabulary import Role
 
 router = APIRouter(prefix="/v1", tags=["departments"])
-COMMAND = {"status_code": 201, "response_model": CommandResponse}
+Office = Annotated[Principal, Depends(require(Role.OFFICE))]
 
 
 def department_or_office(code: str, principal: Authenticated) -> Principal:
@@ -40,12 +40,8 @@ def register_department(
     request: Request,
     principal: Annotated[Principal, Depends(require(Role.ADMIN, Role.OFFICE))],
 ) -> JSONResponse:
-    ledger = ledger_of(request)
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.register_department(cmd, body.code, body.name, body.kind),
+    return run_verb(
+        request, principal, body, Ledger.register_department, body.code, body.name, body.kind
     )
 
 
@@ -56,45 +52,28 @@ def designate_responsible_persons(
     request: Request,
     principal: Annotated[Principal, Depends(department_or_office)],
 ) -> JSONResponse:
-    ledger = ledger_of(request)
-    return run_command(
+    return run_verb(
         request,
         principal,
         body,
-        lambda cmd: ledger.designate_responsible_persons(
-            cmd, code, body.responsible_person, body.data_staff
-        ),
+        Ledger.designate_responsible_persons,
+        code,
+        body.responsible_person,
+        body.data_staff,
     )
 
 
 @router.post("/departments/{code}/function-changes", **COMMAND)
 def record_function_change(
-    code: str,
-    body: FunctionChangeIn,
-    request: Request,
-    principal: Annotated[Principal, Depends(require(Role.OFFICE))],
+    code: str, body: FunctionChangeIn, request: Request, principal: Office
 ) -> JSONResponse:
-    ledger = ledger_of(request)
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.record_function_change(cmd, code, body.description),
-    )
+    return run_verb(request, principal, body, Ledger.record_function_change, code, body.description)
 
 
 @router.post("/law-changes", **COMMAND)
-def record_law_change(
-    body: LawChangeIn,
-    request: Request,
-    principal: Annotated[Principal, Depends(require(Role.OFFICE))],
-) -> JSONResponse:
-    ledger = ledger_of(request)
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.record_law_change(cmd, body.title, body.affected_departments),
+def record_law_change(body: LawChangeIn, request: Request, principal: Office) -> JSONResponse:
+    return run_verb(
+        request, principal, body, Ledger.record_law_change, body.title, body.affected_departments
     )
 
 
@@ -105,12 +84,13 @@ def register_principal(
     principal: Annotated[Principal, Depends(require(Role.ADMIN))],
 ) -> JSONResponse:
     """The new principal's token is in the response, once; the ledger keeps only its hash."""
-    ledger = ledger_of(request)
-    return run_command(
+    return run_verb(
         request,
         principal,
         body,
-        lambda cmd: ledger.register_principal(
-            cmd, new_token(), body.name, body.department, body.role
-        ),
+        Ledger.register_principal,
+        new_token(),
+        body.name,
+        body.department,
+        body.role,
     )

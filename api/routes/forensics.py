@@ -18,16 +18,17 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.auth import actor_of, ledger_of, require
 from api.pagination import decode_cursor, encode_cursor
-from api.read_models import caught_up_to
+from api.read_models import ForensicView, caught_up_to
 from api.routes.common import read_wait_seconds, wait_until
-from api.runtime import utc_now
+from api.runtime import recorder_of, utc_now
 from domain.aggregate import Command
-from domain.calendar import shanghai_date
+from domain.calendar import WorkingDayCalendar, shanghai_date
 from domain.principals import Principal
 from domain.vocabulary import Labeled, Role
 from projections.forensics import says_no_reason
 from replays.asof import Instant
-from store.forensic_view import ForensicQueries, Page, UseFilters
+from store.forensic_view import Page, UseFilters
+from store.records import LedgerRecorder, Record
 
 router = APIRouter(prefix="/v1", tags=["forensics"])
 Investigator = Annotated[Principal, Depends(require(Role.AUDITOR, Role.LEADING_GROUP))]
@@ -40,8 +41,9 @@ Fetch = Callable[[Page], list[dict[str, Any]]]
 Shape = Callable[[dict[str, Any]], dict[str, Any] | None]
 
 
-def view_of(request: Request) -> ForensicQueries:
-    return request.app.state.forensic_view  # type: ignore[no-any-return]
+def view_of(request: Request) -> ForensicView:
+    view: ForensicView = request.app.state.forensic_view
+    return view
 
 
 def forensic_page(
@@ -305,7 +307,7 @@ def anomalies(
     )
 
 
-def _late(calendar: Any, days: int) -> Shape:
+def _late(calendar: WorkingDayCalendar, days: int) -> Shape:
     def shape(row: dict[str, Any]) -> dict[str, Any] | None:
         occurred = shanghai_date(datetime.fromisoformat(row["occurred_at"]))
         recorded = shanghai_date(datetime.fromisoformat(row["recorded_at"]))
@@ -336,11 +338,11 @@ def event_feed(
 ) -> StreamingResponse:
     """The raw feed: every event after a position, in order, one JSON object per line."""
     _audit(request, principal, "event_feed", {"after": after, "limit": limit}, None)
-    recorder = ledger_of(request).recorder
+    recorder = recorder_of(ledger_of(request))
     return StreamingResponse(_feed(recorder, after, limit), media_type=NDJSON)
 
 
-def _feed(recorder: Any, after: int, limit: int | None) -> Iterator[bytes]:
+def _feed(recorder: LedgerRecorder, after: int, limit: int | None) -> Iterator[bytes]:
     sent = 0
     while limit is None or sent < limit:
         size = FEED_PAGE if limit is None else min(FEED_PAGE, limit - sent)
@@ -353,7 +355,7 @@ def _feed(recorder: Any, after: int, limit: int | None) -> Iterator[bytes]:
         after = records[-1].position
 
 
-def feed_item(record: Any) -> dict[str, Any]:
+def feed_item(record: Record) -> dict[str, Any]:
     event = record.event
     return {
         "position": record.position,

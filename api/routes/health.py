@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from api.auth import ledger_of
+from api.runtime import recorder_of
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health")
 def health(request: Request) -> dict[str, Any]:
-    head = ledger_of(request).recorder.head()  # type: ignore[attr-defined]
+    head = recorder_of(ledger_of(request)).head()
     return {
         "status": "ok",
         "database": request.app.state.database_backend,

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from api.auth import Authenticated, ledger_of, require
+from api.runtime import recorder_of
 from domain.errors import LedgerError, NotFound, RuleViolation
 from domain.principals import Principal
 from domain.vocabulary import Role
@@ -97,7 +98,7 @@ class PublicKeyOut(BaseModel):
 
 
 def tree_recorder(request: Request) -> TreeRecorder:
-    return cast(TreeRecorder, ledger_of(request).recorder)
+    return recorder_of(ledger_of(request))
 
 
 def checkpoint_out(checkpoint: StoredCheckpoint) -> CheckpointOut:

@@ -8,13 +8,14 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.auth import Authenticated, ledger_of, require
-from api.commands import if_match_version
-from api.models import CommandResponse, ReasonIn, ResourceAmendmentIn, ResourceIn
+from api.auth import Authenticated, ledger_of, may_see, require
+from api.models import ReasonIn, ResourceAmendmentIn, ResourceIn
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
-from api.routes.common import AtInstant, report_fields, run_command
-from api.views import catalog_entry, resource_view
+from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb
+from api.runtime import recorder_of
+from api.views import approved, catalog_entry, resource_view
 from domain.errors import NotFound
+from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.resources import Resource
 from domain.vocabulary import Role, ShareType
@@ -23,60 +24,43 @@ from replays.asof import Instant
 from replays.reports import catalog_state
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
-COMMAND = {"status_code": 201, "response_model": CommandResponse}
 Department = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
-
-# Roles that oversee every department's catalog work, drafts included.
-OVERSIGHT = frozenset({Role.ADMIN, Role.OFFICE, Role.LEADING_GROUP, Role.INFO_CENTER, Role.AUDITOR})
 
 
 def catalog_at(request: Request, inst: Instant) -> tuple[CatalogState, int]:
     ledger = ledger_of(request)
-    return catalog_state(ledger.recorder, ledger.mapper, inst)  # type: ignore[arg-type]
+    return catalog_state(recorder_of(ledger), ledger.mapper, inst)
 
 
-def may_see(principal: Principal, resource: Resource) -> bool:
+def may_see_resource(principal: Principal, resource: Resource) -> bool:
     """Approved entries are shared with all; a draft only with its department and overseers."""
-    return (
-        resource.approved_fields is not None
-        or principal.role in OVERSIGHT
-        or principal.department == resource.department
-    )
+    return resource.approved_fields is not None or may_see(principal, resource.department)
 
 
 @router.post("/resources", **COMMAND)
 def catalog_resource(body: ResourceIn, request: Request, principal: Department) -> JSONResponse:
-    ledger = ledger_of(request)
-    fields = body.fields()
-    return run_command(request, principal, body, lambda cmd: ledger.catalog_resource(cmd, fields))
+    return run_verb(request, principal, body, Ledger.catalog_resource, body.fields())
 
 
 @router.post("/resources/{resource_id}/amendments", **COMMAND)
 def amend_resource(
-    resource_id: UUID, body: ResourceAmendmentIn, request: Request, principal: Department
+    resource_id: UUID,
+    body: ResourceAmendmentIn,
+    request: Request,
+    principal: Department,
+    version: IfMatch,
 ) -> JSONResponse:
-    ledger = ledger_of(request)
-    expected = if_match_version(request)
-    changes = body.payload()
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.amend_resource(cmd, resource_id, changes, expected),
+    return run_verb(
+        request, principal, body, Ledger.amend_resource, resource_id, body.payload(), version
     )
 
 
 @router.post("/resources/{resource_id}/retirement", **COMMAND)
 def retire_resource(
-    resource_id: UUID, body: ReasonIn, request: Request, principal: Department
+    resource_id: UUID, body: ReasonIn, request: Request, principal: Department, version: IfMatch
 ) -> JSONResponse:
-    ledger = ledger_of(request)
-    expected = if_match_version(request)
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.retire_resource(cmd, resource_id, body.reason, expected),
+    return run_verb(
+        request, principal, body, Ledger.retire_resource, resource_id, body.reason, version
     )
 
 
@@ -86,7 +70,7 @@ def read_resource(
 ) -> dict[str, Any]:
     state, position = catalog_at(request, inst)
     resource = state.resources.get(resource_id)
-    if resource is None or not may_see(principal, resource):
+    if resource is None or not may_see_resource(principal, resource):
         raise NotFound(f"no resource with id {resource_id} at {inst.at.isoformat()}")
     return {**report_fields(inst, position), **resource_view(resource)}
 
@@ -108,9 +92,9 @@ def read_catalog(
         r
         for r in state.in_catalog()
         if (department is None or r.department == department)
-        and (share_type is None or r.approved_fields.share_type is share_type)  # type: ignore[union-attr]
+        and (share_type is None or approved(r).share_type is share_type)
     ]
-    chunk, next_cursor = page(entries, lambda r: r.approved_fields.code, after, limit, inst)  # type: ignore[union-attr]
+    chunk, next_cursor = page(entries, lambda r: approved(r).code, after, limit, inst)
     return {
         **report_fields(inst, position),
         "items": [catalog_entry(r) for r in chunk],

@@ -10,22 +10,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.auth import Authenticated, ledger_of, require
-from api.commands import if_match_version
-from api.models import CommandBody, CommandResponse
-from api.routes.common import AtInstant, run_command
+from api.auth import OVERSIGHT, Authenticated, ledger_of, require
+from api.models import CommandBody
+from api.routes.common import COMMAND, AtInstant, IfMatch, run_verb
+from api.runtime import recorder_of
 from domain.findings import Category
+from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
 from replays.reports import supervision_report
 
 router = APIRouter(prefix="/v1", tags=["supervision"])
-COMMAND = {"status_code": 201, "response_model": CommandResponse}
 LeadingGroup = Annotated[Principal, Depends(require(Role.LEADING_GROUP))]
 Department = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
-
-# Who sees every department's counts; a department sees its own row only.
-OVERSEERS = frozenset({Role.LEADING_GROUP, Role.AUDITOR, Role.OFFICE, Role.ADMIN})
 
 
 class FindingIn(CommandBody):
@@ -55,66 +52,61 @@ class WithdrawalIn(CommandBody):
 
 @router.post("/findings", **COMMAND)
 def record_finding(body: FindingIn, request: Request, principal: LeadingGroup) -> JSONResponse:
-    ledger = ledger_of(request)
-    return run_command(
+    return run_verb(
         request,
         principal,
         body,
-        lambda cmd: ledger.record_finding(
-            cmd, body.department, body.category, body.evidence, body.description
-        ),
+        Ledger.record_finding,
+        body.department,
+        body.category,
+        body.evidence,
+        body.description,
     )
 
 
 @router.post("/findings/{finding_id}/rectification-order", **COMMAND)
 def order_rectification(
-    finding_id: UUID, body: RectificationOrderIn, request: Request, principal: LeadingGroup
+    finding_id: UUID,
+    body: RectificationOrderIn,
+    request: Request,
+    principal: LeadingGroup,
+    version: IfMatch,
 ) -> JSONResponse:
-    ledger, expected = ledger_of(request), if_match_version(request)
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.order_rectification(cmd, finding_id, body.due_date, expected),
+    return run_verb(
+        request, principal, body, Ledger.order_rectification, finding_id, body.due_date, version
     )
 
 
 @router.post("/findings/{finding_id}/rectification", **COMMAND)
 def rectify(
-    finding_id: UUID, body: RectificationIn, request: Request, principal: Department
+    finding_id: UUID,
+    body: RectificationIn,
+    request: Request,
+    principal: Department,
+    version: IfMatch,
 ) -> JSONResponse:
-    ledger, expected = ledger_of(request), if_match_version(request)
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.rectify(cmd, finding_id, body.evidence, expected),
-    )
+    return run_verb(request, principal, body, Ledger.rectify, finding_id, body.evidence, version)
 
 
 @router.post("/findings/{finding_id}/criticism", **COMMAND)
 def circulate_criticism(
-    finding_id: UUID, body: NoteIn, request: Request, principal: LeadingGroup
+    finding_id: UUID, body: NoteIn, request: Request, principal: LeadingGroup, version: IfMatch
 ) -> JSONResponse:
-    ledger, expected = ledger_of(request), if_match_version(request)
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.circulate_criticism(cmd, finding_id, body.note, expected),
+    return run_verb(
+        request, principal, body, Ledger.circulate_criticism, finding_id, body.note, version
     )
 
 
 @router.post("/findings/{finding_id}/withdrawal", **COMMAND)
 def withdraw_finding(
-    finding_id: UUID, body: WithdrawalIn, request: Request, principal: LeadingGroup
+    finding_id: UUID,
+    body: WithdrawalIn,
+    request: Request,
+    principal: LeadingGroup,
+    version: IfMatch,
 ) -> JSONResponse:
-    ledger, expected = ledger_of(request), if_match_version(request)
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.withdraw_finding(cmd, finding_id, body.reason, expected),
+    return run_verb(
+        request, principal, body, Ledger.withdraw_finding, finding_id, body.reason, version
     )
 
 
@@ -123,9 +115,10 @@ def read_violations(
     request: Request, principal: Authenticated, inst: AtInstant, department: str | None = None
 ) -> dict[str, Any]:
     """Per department and category V01–V11: detected by the ledger, found by the leading
-    group, and where each finding stands; every count lists the ids it counts."""
-    if principal.role not in OVERSEERS:
+    group, and where each finding stands; every count lists the ids it counts. A department
+    outside the oversight roles sees its own row only."""
+    if principal.role not in OVERSIGHT:
         department = principal.department
     ledger = ledger_of(request)
-    report = supervision_report(ledger.recorder, ledger.mapper, inst, department=department)  # type: ignore[arg-type]
+    report = supervision_report(recorder_of(ledger), ledger.mapper, inst, department=department)
     return report.as_json()

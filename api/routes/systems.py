@@ -9,18 +9,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.auth import Authenticated, ledger_of, require
-from api.commands import if_match_version
-from api.models import CommandBody, CommandResponse, EmptyCommand
-from api.routes.at_instant import labelled, object_at
-from api.routes.common import AtInstant, report_fields, run_command
-from domain.errors import NotFound
+from api.auth import Authenticated, require
+from api.models import CommandBody, EmptyCommand
+from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
+from api.views import labelled
+from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role, SystemStatus
 from projections.objects import OneSystem
 
 router = APIRouter(prefix="/v1", tags=["systems"])
-COMMAND = {"status_code": 201, "response_model": CommandResponse}
 Department = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
 Office = Annotated[Principal, Depends(require(Role.OFFICE))]
 InfoCenter = Annotated[Principal, Depends(require(Role.INFO_CENTER))]
@@ -39,58 +37,51 @@ class SystemRetirementIn(CommandBody):
 @router.post("/systems", **COMMAND)
 def register_system(body: SystemIn, request: Request, principal: Department) -> JSONResponse:
     """The principal's department registers a system it owns."""
-    ledger = ledger_of(request)
-    return run_command(
+    return run_verb(
         request,
         principal,
         body,
-        lambda cmd: ledger.register_system(cmd, body.name, body.status, body.classified),
+        Ledger.register_system,
+        body.name,
+        body.status,
+        body.classified,
     )
 
 
 @router.post("/systems/{system_id}/project-approval", **COMMAND)
 def approve_system_project(
-    system_id: UUID, request: Request, principal: Office, body: EmptyCommand | None = None
+    system_id: UUID,
+    request: Request,
+    principal: Office,
+    version: IfMatch,
+    body: EmptyCommand | None = None,
 ) -> JSONResponse:
     """Art. 20: refused (422) unless the owner has cataloged resources naming the system."""
-    ledger = ledger_of(request)
-    expected = if_match_version(request)
-    return run_command(
-        request,
-        principal,
-        body or EmptyCommand(),
-        lambda cmd: ledger.approve_system_project(cmd, system_id, expected),
-    )
+    return run_verb(request, principal, body, Ledger.approve_system_project, system_id, version)
 
 
 @router.post("/systems/{system_id}/connection", **COMMAND)
 def connect_system(
-    system_id: UUID, request: Request, principal: InfoCenter, body: EmptyCommand | None = None
+    system_id: UUID,
+    request: Request,
+    principal: InfoCenter,
+    version: IfMatch,
+    body: EmptyCommand | None = None,
 ) -> JSONResponse:
     """Art. 19: connected to the sharing system 厅共享系统."""
-    ledger = ledger_of(request)
-    expected = if_match_version(request)
-    return run_command(
-        request,
-        principal,
-        body or EmptyCommand(),
-        lambda cmd: ledger.connect_system(cmd, system_id, expected),
-    )
+    return run_verb(request, principal, body, Ledger.connect_system, system_id, version)
 
 
 @router.post("/systems/{system_id}/trial-operation", **COMMAND)
 def start_trial_operation(
-    system_id: UUID, request: Request, principal: Department, body: EmptyCommand | None = None
+    system_id: UUID,
+    request: Request,
+    principal: Department,
+    version: IfMatch,
+    body: EmptyCommand | None = None,
 ) -> JSONResponse:
     """Art. 20: refused (422) unless the system's resources are in the unified catalog."""
-    ledger = ledger_of(request)
-    expected = if_match_version(request)
-    return run_command(
-        request,
-        principal,
-        body or EmptyCommand(),
-        lambda cmd: ledger.start_trial_operation(cmd, system_id, expected),
-    )
+    return run_verb(request, principal, body, Ledger.start_trial_operation, system_id, version)
 
 
 @router.post("/systems/{system_id}/retirement", **COMMAND)
@@ -98,24 +89,16 @@ def retire_system(
     system_id: UUID,
     request: Request,
     principal: Department,
+    version: IfMatch,
     body: SystemRetirementIn | None = None,
 ) -> JSONResponse:
-    ledger = ledger_of(request)
-    expected = if_match_version(request)
     body = body or SystemRetirementIn()
-    return run_command(
-        request,
-        principal,
-        body,
-        lambda cmd: ledger.retire_system(cmd, system_id, body.reason, expected),
-    )
+    return run_verb(request, principal, body, Ledger.retire_system, system_id, body.reason, version)
 
 
 @router.get("/systems/{system_id}")
 def read_system(
     system_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
-    state, position = object_at(request, OneSystem(system_id), inst)
-    if state is None:
-        raise NotFound(f"no information system with id {system_id} at {inst.at.isoformat()}")
-    return {**report_fields(inst, position), **labelled(state), "connected": state.connected}
+    system, position = visible_object(request, inst, OneSystem(system_id), "information system")
+    return {**report_fields(inst, position), **labelled(system), "connected": system.connected}

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.auth import Authenticated, ledger_of, require
-from api.models import CommandBody, CommandResponse
-from api.routes.at_instant import labelled, may_see, object_at
-from api.routes.common import AtInstant, report_fields, run_command
-from domain.errors import NotFound
+from api.auth import Authenticated, may_see, require
+from api.models import CommandBody
+from api.routes.common import COMMAND, AtInstant, report_fields, run_verb, visible_object
+from api.views import labelled
+from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
 from projections.objects import OneUsageReport
@@ -29,15 +29,17 @@ class UsageReportIn(CommandBody):
     summary: str = Field(min_length=1, max_length=20000, description="开发应用情况")
 
 
-@router.post("/usage-reports", status_code=201, response_model=CommandResponse)
+@router.post("/usage-reports", **COMMAND)
 def report_usage(body: UsageReportIn, request: Request, principal: Department) -> JSONResponse:
     """One whole period of LEDGER_USAGE_REPORT_PERIOD (default quarterly), once it is over."""
-    ledger = ledger_of(request)
-    return run_command(
+    return run_verb(
         request,
         principal,
         body,
-        lambda cmd: ledger.report_usage(cmd, body.period_start, body.period_end, body.summary),
+        Ledger.report_usage,
+        body.period_start,
+        body.period_end,
+        body.summary,
     )
 
 
@@ -45,7 +47,11 @@ def report_usage(body: UsageReportIn, request: Request, principal: Department) -
 def read_usage_report(
     report_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
-    state, position = object_at(request, OneUsageReport(report_id), inst)
-    if state is None or not may_see(principal, state.department):
-        raise NotFound(f"no usage report with id {report_id} at {inst.at.isoformat()}")
-    return {**report_fields(inst, position), **labelled(state)}
+    report, position = visible_object(
+        request,
+        inst,
+        OneUsageReport(report_id),
+        "usage report",
+        lambda r: may_see(principal, r.department),
+    )
+    return {**report_fields(inst, position), **labelled(report)}

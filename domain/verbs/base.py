@@ -8,6 +8,7 @@ command records all of its facts or none.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -22,6 +23,10 @@ from domain.events import LedgerEvent
 from domain.principals import Principal, principal_id_for_token
 
 S = TypeVar("S", bound=AggregateState)
+T = TypeVar("T")
+
+# Notifications read at once when a fold kept in memory catches up with the log.
+PAGE = 500
 
 
 @dataclass
@@ -44,11 +49,16 @@ class LedgerBase(Application[UUID]):
 
     # -- reading objects -------------------------------------------------------
 
-    def get(self, object_id: UUID, kind: type[S], *, expected_version: int | None = None) -> S:
+    def find(self, object_id: UUID) -> object | None:
+        """The object with that id, of whatever kind, or None."""
         try:
-            state = self.repository.get(object_id)
+            state: object = self.repository.get(object_id)
         except AggregateNotFoundError:
-            state = None
+            return None
+        return state
+
+    def get(self, object_id: UUID, kind: type[S], *, expected_version: int | None = None) -> S:
+        state = self.find(object_id)
         if not isinstance(state, kind):
             msg = f"no {kind.__name__.lower()} with id {object_id}"
             raise NotFound(msg)
@@ -75,6 +85,22 @@ class LedgerBase(Application[UUID]):
             return self.get(principal_id_for_token(token), Principal)
         except NotFound:
             return None
+
+    def caught_up(
+        self, kept: tuple[int, T], topics: Sequence[str], fold: Callable[[T, object], T]
+    ) -> tuple[int, T]:
+        """A fold kept in memory as ``(position, state)``, brought up to date: every event of
+        ``topics`` recorded after that position, folded into the state in order."""
+        after, state = kept
+        while True:
+            notifications = self.recorder.select_notifications(
+                start=after, limit=PAGE, topics=topics, inclusive_of_start=False
+            )
+            for notification in notifications:
+                state = fold(state, self.mapper.to_domain_event(notification))
+                after = notification.id
+            if len(notifications) < PAGE:
+                return after, state
 
     # -- recording -------------------------------------------------------------
 

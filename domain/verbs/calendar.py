@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime
 
 from eventsourcing.utils import get_topic
 
@@ -19,7 +19,7 @@ from domain.holidays import (
 )
 from domain.verbs.base import Decision, LedgerBase
 
-PAGE = 500
+SCHEDULE_TOPICS = [get_topic(HolidaySchedulePublished)]
 
 
 class CalendarVerbs(LedgerBase):
@@ -29,24 +29,18 @@ class CalendarVerbs(LedgerBase):
     def calendar(self) -> WorkingDayCalendar:
         """Seeded schedules with every publication recorded so far laid over them."""
         with self._calendar_lock:
-            after, published = self._calendar_cache
-            topic = get_topic(HolidaySchedulePublished)
-            while True:
-                notifications = self.recorder.select_notifications(
-                    start=after, limit=PAGE, topics=[topic], inclusive_of_start=False
-                )
-                for notification in notifications:
-                    event = self.mapper.to_domain_event(notification)
-                    assert isinstance(event, HolidaySchedulePublished)
-                    published = {**published, event.year: event.schedule()}
-                    after = notification.id
-                if len(notifications) < PAGE:
-                    break
-            self._calendar_cache = (after, published)
+            self._calendar_cache = self.caught_up(self._calendar_cache, SCHEDULE_TOPICS, _published)
+            _, published = self._calendar_cache
         return calendar_with(published.values())
 
     def due_in_working_days(self, cmd: Command, days: int) -> Due:
         return self.calendar().add_working_days(cmd.occurred_at, days)
+
+    def answer_due(self, cmd: Command, asked_at: datetime, days: int) -> dict[str, object]:
+        """How an answer's response states the deadline it answers: the due date, and whether
+        the answer is late (it is recorded all the same; the deadline register shows it)."""
+        due = self.calendar().add_working_days(asked_at, days)
+        return {"due_date": due.due_date.isoformat(), "late": cmd.occurred_at >= due.due_end}
 
     def publish_holiday_schedule(
         self,
@@ -63,3 +57,16 @@ class CalendarVerbs(LedgerBase):
         else:
             event = publish_schedule(cmd, schedule)
         return Decision(schedule_id, [event], {"year": year})
+
+
+def _published(published: dict[int, HolidaySchedule], event: object) -> dict[int, HolidaySchedule]:
+    assert isinstance(event, HolidaySchedulePublished)
+    return {**published, event.year: event.schedule()}
+
+
+def due_fields(due: Due) -> dict[str, object]:
+    """How a command's response states a deadline it starts."""
+    return {
+        "due_date": due.due_date.isoformat(),
+        "provisional": due.provisional,
+    }

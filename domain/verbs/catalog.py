@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
-
-from domain.aggregate import AggregateState, Command
+from domain.aggregate import Command
 from domain.catalog import (
     CatalogSubmission,
     CatalogUpdateApplication,
@@ -115,10 +113,7 @@ class CatalogVerbs(ReferenceVerbs):
 
     def _check_trigger(self, department: str, trigger_id: UUID) -> None:
         """Art. 12: an application answers a law change or a function change of that department."""
-        try:
-            trigger: AggregateState = self.repository.get(trigger_id)
-        except AggregateNotFoundError:
-            trigger = None  # type: ignore[assignment]
+        trigger = self.find(trigger_id)
         concerns = (
             isinstance(trigger, LawChange) and department in trigger.affected_departments
         ) or (isinstance(trigger, FunctionChange) and trigger.department == department)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from uuid import uuid4
 
 from domain.aggregate import Command
-from domain.calendar import Due
 from domain.departments import register_department
 from domain.errors import Conflict
 from domain.principals import initialisation_id, initialise, register_principal
 from domain.triggers import record_function_change, record_law_change
 from domain.verbs.base import Decision
-from domain.verbs.calendar import CalendarVerbs
+from domain.verbs.calendar import CalendarVerbs, due_fields
 from domain.vocabulary import DepartmentKind, Role
 
 
@@ -66,11 +65,3 @@ class OrganisationVerbs(CalendarVerbs):
         due = due_fields(self.due_in_working_days(cmd, 7))
         per_department = {code: due for code in event.affected_departments}
         return Decision(event.originator_id, [event], {**due, "due_dates": per_department})
-
-
-def due_fields(due: Due) -> dict[str, object]:
-    """How a command's response states a deadline it starts."""
-    return {
-        "due_date": due.due_date.isoformat(),
-        "provisional": due.provisional,
-    }

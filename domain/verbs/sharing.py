@@ -9,12 +9,12 @@ from uuid import UUID, uuid4
 from domain.aggregate import AggregateState, Command
 from domain.arrangements import TimeSensitiveArrangement, agree_arrangement
 from domain.data_uses import DataUseFields, record_data_use
-from domain.errors import NotFound, UnknownArrangement, UnknownResource, UnknownShareRequest
-from domain.resources import Resource
+from domain.errors import NotFound, UnknownArrangement, UnknownShareRequest
+from domain.events import LedgerEvent
 from domain.share_requests import Reply, ShareRequest, request_share
 from domain.verbs.base import Decision
-from domain.verbs.calendar import CalendarVerbs
-from domain.verbs.organisation import due_fields
+from domain.verbs.calendar import CalendarVerbs, due_fields
+from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import (
     AcquisitionMethod,
     CoordinationDecision,
@@ -28,13 +28,13 @@ S = TypeVar("S", bound=AggregateState)
 REPLY_WORKING_DAYS = 10
 
 
-class SharingVerbs(CalendarVerbs):
+class SharingVerbs(ReferenceVerbs, CalendarVerbs):
     def request_share(
         self, cmd: Command, resource_id: UUID, purpose: str, scope: str, channel: ShareChannel
     ) -> Decision:
         requester = self.department(cmd.actor.department)
         requester.check_active()
-        resource = self._referenced_resource(resource_id)
+        resource = self.named_resource(resource_id)
         event = request_share(cmd, uuid4(), resource, requester, purpose, scope, channel)
         state = event.create()
         extra: dict[str, Any] = {**status_fields(state), "due_date": None, "provisional": None}
@@ -52,11 +52,9 @@ class SharingVerbs(CalendarVerbs):
         """Art. 26: approve (scope, uses, expiry) or refuse with a reason; late is still a reply."""
         request = self.get(request_id, ShareRequest, expected_version=expected_version)
         event = request.reply(cmd, reply)
-        due = self.calendar().add_working_days(request.created_at, REPLY_WORKING_DAYS)
         extra = {
             **status_fields(request.apply(event)),
-            "due_date": due.due_date.isoformat(),
-            "late": cmd.occurred_at >= due.due_end,
+            **self.answer_due(cmd, request.created_at, REPLY_WORKING_DAYS),
         }
         return Decision(request_id, [event], extra)
 
@@ -96,7 +94,7 @@ class SharingVerbs(CalendarVerbs):
         valid_to: datetime,
     ) -> Decision:
         """Art. 28: the two parties agree how data is shared for a sensitive period."""
-        resource = self._referenced_resource(resource_id)
+        resource = self.named_resource(resource_id)
         using = self.department(requester, field="requester")
         using.check_active()
         event = agree_arrangement(cmd, uuid4(), resource, using, method, valid_from, valid_to)
@@ -104,7 +102,7 @@ class SharingVerbs(CalendarVerbs):
 
     def record_data_use(self, cmd: Command, use: DataUseFields) -> Decision:
         """Art. 36: every use is recorded, marked when it breaks the rules (never refused)."""
-        resource = self._referenced_resource(use.resource_id)
+        resource = self.named_resource(use.resource_id)
         request = self._state_then(
             use.share_request_id, ShareRequest, use.obtained_at, "share_request_id"
         )
@@ -120,13 +118,6 @@ class SharingVerbs(CalendarVerbs):
 
     # -- reading what a command refers to ------------------------------------------------
 
-    def _referenced_resource(self, resource_id: UUID) -> Resource:
-        try:
-            return self.get(resource_id, Resource)
-        except NotFound:
-            msg = f"no data resource with id {resource_id}"
-            raise UnknownResource(msg, field="resource_id") from None
-
     def _state_then(
         self, object_id: UUID | None, kind: type[S], at: datetime, field: str
     ) -> S | None:
@@ -139,11 +130,12 @@ class SharingVerbs(CalendarVerbs):
         except NotFound:
             error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
             raise error(f"no {kind.__name__} with id {object_id}", field=field) from None
-        state: Any = None
+        state: S | None = None
         for event in self.events.get(object_id):
-            if event.occurred_at <= at:  # type: ignore[attr-defined]
-                state = event.mutate(state)  # type: ignore[attr-defined]
-        return state  # type: ignore[no-any-return]
+            assert isinstance(event, LedgerEvent)
+            if event.occurred_at <= at:
+                state = event.mutate(state)
+        return state
 
 
 def status_fields(request: ShareRequest) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from domain.verbs.base import Decision
 from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import SystemStatus
 
-PAGE = 500
 RESOURCE_TOPICS = [get_topic(c) for c in (ResourceCataloged, ResourceAmended, ShareTypeChanged)]
 
 
@@ -27,17 +26,9 @@ class SystemVerbs(ReferenceVerbs):
         """Every resource whose current entry names the system."""
         with self._systems_lock:
             after, systems = self._resource_systems
-            systems = dict(systems)
-            while True:
-                notifications = self.recorder.select_notifications(
-                    start=after, limit=PAGE, topics=RESOURCE_TOPICS, inclusive_of_start=False
-                )
-                for notification in notifications:
-                    _note_system(systems, self.mapper.to_domain_event(notification))
-                    after = notification.id
-                if len(notifications) < PAGE:
-                    break
-            self._resource_systems = (after, systems)
+            kept = (after, dict(systems))
+            self._resource_systems = self.caught_up(kept, RESOURCE_TOPICS, _note_system)
+            _, systems = self._resource_systems
         return [self.get(rid, Resource) for rid, sid in systems.items() if sid == system_id]
 
     def register_system(
@@ -74,9 +65,10 @@ class SystemVerbs(ReferenceVerbs):
         return Decision(system_id, [system.retire(cmd, reason)])
 
 
-def _note_system(systems: dict[UUID, UUID | None], event: object) -> None:
+def _note_system(systems: dict[UUID, UUID | None], event: object) -> dict[UUID, UUID | None]:
     if isinstance(event, ResourceCataloged):
         systems[event.originator_id] = event.fields.system_id
     elif isinstance(event, ResourceAmended) and "system_id" in event.changes:
         named = event.changes["system_id"]
         systems[event.originator_id] = UUID(str(named)) if named else None
+    return systems

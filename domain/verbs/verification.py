@@ -13,8 +13,7 @@ from domain.source_conflicts import (
     unique_source_id,
 )
 from domain.verbs.base import Decision
-from domain.verbs.calendar import CalendarVerbs
-from domain.verbs.organisation import due_fields
+from domain.verbs.calendar import CalendarVerbs, due_fields
 from domain.verbs.references import ReferenceVerbs
 from domain.verification import (
     VERIFICATION_WORKING_DAYS,
@@ -45,11 +44,9 @@ class VerificationVerbs(ReferenceVerbs, CalendarVerbs):
     ) -> Decision:
         request = self.get(request_id, VerificationRequest, expected_version=expected_version)
         event = request.answer(cmd, outcome, details)
-        due = self.calendar().add_working_days(request.created_at, VERIFICATION_WORKING_DAYS)
         extra = {
             "outcome": outcome.value,
-            "due_date": due.due_date.isoformat(),
-            "late": cmd.occurred_at >= due.due_end,
+            **self.answer_due(cmd, request.created_at, VERIFICATION_WORKING_DAYS),
         }
         return Decision(request_id, [event], extra)
 

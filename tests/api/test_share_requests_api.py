@@ -364,6 +364,16 @@ def test_request_is_seen_by_its_parties_and_overseers_only(portal: Portal) -> No
     assert read(portal, request_id, who="王卫").status_code == 404
 
 
+def test_admin_and_information_center_oversee_requests_as_they_do_resources(
+    portal: Portal,
+) -> None:
+    portal.department("XXZX", "信息中心", kind="affiliated_unit")
+    portal.principal("周敏", "XXZX", "info_center")
+    request_id = ask(portal, resource(portal))["id"]
+    assert read(portal, request_id, who="周敏").status_code == 200
+    assert portal.get(portal.admin, f"/v1/share-requests/{request_id}").status_code == 200
+
+
 def test_request_read_at_an_earlier_instant_shows_what_stood_then(portal: Portal) -> None:
     request_id = ask(portal, resource(portal))["id"]
     created(reply(portal, request_id, decision="approve", occurred_at="2025-10-09T15:00:00+08:00"))

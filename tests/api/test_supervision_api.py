@@ -455,3 +455,19 @@ def test_only_the_leading_group_records_findings_and_a_department_sees_its_own_r
     assert portal.post(portal.tokens["李静"], "/v1/findings", body).status_code == 403
     own = portal.get(portal.tokens["孙悦"], "/v1/supervision/violations", at=AT).json()
     assert [d["department"] for d in own["departments"]] == ["ZYKF"]
+
+
+def test_every_overseer_sees_every_department_s_row(portal: Portal) -> None:
+    def rows(token: str) -> list[str]:
+        grid = portal.get(token, "/v1/supervision/violations", at=AT).json()
+        return [d["department"] for d in grid["departments"]]
+
+    everyone = rows(portal.tokens["张立新"])
+    assert {"BGS", "SCGL", "XXZX", "ZYKF"} <= set(everyone)
+    for token in (
+        portal.admin,
+        portal.tokens["李静"],
+        portal.tokens["审计员"],
+        portal.tokens["周敏"],
+    ):
+        assert rows(token) == everyone
