@@ -19,6 +19,7 @@ from domain.resources import (
     UniqueSourceDesignated,
 )
 from projections.base import Meta, topics_of
+from projections.sharing import OneObject
 
 
 @dataclass
@@ -51,3 +52,13 @@ class CatalogProjection:
         current = state.resources.get(event.originator_id)
         state.resources[event.originator_id] = event.mutate(current)
         return state
+
+
+class OneResource(OneObject[Resource]):
+    """One resource at an instant, from its own stream."""
+
+    state_type = Resource | None
+
+    def __init__(self, resource_id: UUID) -> None:
+        super().__init__(resource_id, "resource")
+        self.topics = CatalogProjection.topics

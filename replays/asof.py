@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
+from uuid import UUID
 
 from eventsourcing.persistence import Mapper
 from pydantic import TypeAdapter
@@ -160,3 +161,27 @@ def _snapshots_of(recorder: LedgerRecorder, every: int) -> FoldSnapshots | None:
         return FoldSnapshots(recorder)
     except TypeError:
         return None
+
+
+class ObjectFold(Projection[S], Protocol):
+    """A fold of one object's own events (``projections.sharing.OneObject``)."""
+
+    object_id: UUID
+
+
+def replay_object(
+    recorder: LedgerRecorder, mapper: Mapper[Any], projection: ObjectFold[S], instant: Instant
+) -> Replayed[S]:
+    """One object at an instant from its own stream, not the whole log: the events of the
+    object recorded by ``known_at`` (a position prefix) that occurred by ``at``."""
+    upto = recorder.position_known_at(instant.known_at)
+    state = projection.initial()
+    for record in recorder.select_object_records(projection.object_id):
+        if record.position > upto:
+            break
+        if record.event.topic not in projection.topics:
+            continue
+        event = cast(LedgerEvent, mapper.to_domain_event(record.event))
+        if event.occurred_at <= instant.at:
+            state = projection.apply(state, event, Meta(record.position, record.recorded_at))
+    return Replayed(state, instant, upto)

@@ -270,6 +270,28 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             for row in self._all(statement, params)
         ]
 
+    def select_object_records(self, originator_id: UUID) -> list[Record]:
+        """One object's events with their positions: reads of one object need no scan."""
+        statement = (
+            "SELECT e.notification_id AS position, e.originator_id, e.originator_version, "
+            "e.topic, e.state, l.recorded_at FROM {schema}.{events} e "
+            "JOIN {schema}.{entries} l ON l.position = e.notification_id "
+            "WHERE e.originator_id = %s ORDER BY e.originator_version"
+        )
+        return [
+            Record(
+                position=row["position"],
+                recorded_at=row["recorded_at"],
+                event=StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                ),
+            )
+            for row in self._all(statement, [originator_id])
+        ]
+
     def _all(self, statement: str, params: Sequence[Any] = (), *, tuples: bool = False) -> Any:
         """All rows; ``tuples`` for the whole-ledger scans: plain tuples, binary results
         (bytea arrives as bytes without hex decoding)."""

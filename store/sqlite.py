@@ -165,6 +165,30 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
                 for row in c.fetchall()
             ]
 
+    def select_object_records(self, originator_id: UUID) -> list[Record]:
+        """One object's events with their positions: reads of one object need no scan."""
+        statement = (
+            f"SELECT e.rowid AS position, e.originator_id, e.originator_version, e.topic, "
+            f"e.state, l.recorded_at FROM {self.events_table_name} e "
+            f"JOIN {ENTRIES} l ON l.position = e.rowid WHERE e.originator_id = ? "
+            "ORDER BY e.originator_version"
+        )
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, (originator_id.hex,))
+            return [
+                Record(
+                    position=row["position"],
+                    recorded_at=parse_instant(row["recorded_at"]),
+                    event=StoredEvent(
+                        originator_id=self.convert_originator_id(row["originator_id"]),
+                        originator_version=row["originator_version"],
+                        topic=row["topic"],
+                        state=row["state"],
+                    ),
+                )
+                for row in c.fetchall()
+            ]
+
     def _fetchone(self, statement: str, params: Sequence[Any] = ()) -> Any:
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, params)

@@ -21,7 +21,7 @@ from domain.errors import LedgerError, NotFound
 from domain.ledger import Decision, Ledger
 from domain.principals import Principal
 from projections.sharing import OneObject
-from replays.asof import Instant, replay
+from replays.asof import Instant, replay_object
 
 P = ParamSpec("P")
 T = TypeVar("T", bound=AggregateState)
@@ -126,9 +126,9 @@ def _iso(value: datetime) -> str:
 
 
 def object_at(request: Request, projection: OneObject[T], inst: Instant) -> tuple[T | None, int]:
-    """One object as the ledger knew it at the instant; a fold of one object is never saved."""
+    """One object as the ledger knew it at the instant, folded from its own stream."""
     ledger = ledger_of(request)
-    replayed = replay(recorder_of(ledger), ledger.mapper, projection, inst, every=0)
+    replayed = replay_object(recorder_of(ledger), ledger.mapper, projection, inst)
     return replayed.state, replayed.position
 
 

@@ -11,15 +11,21 @@ from fastapi.responses import JSONResponse
 from api.auth import Authenticated, ledger_of, may_see, require
 from api.models import ReasonIn, ResourceAmendmentIn, ResourceIn
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
-from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb
+from api.routes.common import (
+    COMMAND,
+    AtInstant,
+    IfMatch,
+    report_fields,
+    run_verb,
+    visible_object,
+)
 from api.runtime import recorder_of
 from api.views import approved, catalog_entry, resource_view
-from domain.errors import NotFound
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.resources import Resource
 from domain.vocabulary import Role, ShareType
-from projections.catalog import CatalogState
+from projections.catalog import CatalogState, OneResource
 from replays.asof import Instant
 from replays.reports import catalog_state
 
@@ -68,10 +74,13 @@ def retire_resource(
 def read_resource(
     resource_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
-    state, position = catalog_at(request, inst)
-    resource = state.resources.get(resource_id)
-    if resource is None or not may_see_resource(principal, resource):
-        raise NotFound(f"no resource with id {resource_id} at {inst.at.isoformat()}")
+    resource, position = visible_object(
+        request,
+        inst,
+        OneResource(resource_id),
+        "resource",
+        lambda found: may_see_resource(principal, found),
+    )
     return {**report_fields(inst, position), **resource_view(resource)}
 
 
