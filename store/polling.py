@@ -49,5 +49,7 @@ _local_subscriptions: weakref.WeakSet[PollingSubscription] = weakref.WeakSet()
 
 def wake_local_subscriptions() -> None:
     """Called after this process commits events: its subscribers pull at once."""
+    if not _local_subscriptions:
+        return
     for subscription in list(_local_subscriptions):
         subscription.wake()

@@ -45,6 +45,10 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         self.frontier = Frontier()
         self._pending = threading.local()
         self.insert_entries_statement = f"INSERT INTO {ENTRIES} VALUES (?,?,?,?,?)"
+        self.insert_numbered_events_statement = (
+            f"INSERT INTO {events_table_name} "
+            "(rowid, originator_id, originator_version, topic, state) VALUES (?,?,?,?,?)"
+        )
         self.select_last_entry_statement = (
             f"SELECT position, leaf_index, recorded_at, leaf_hash FROM {ENTRIES} "
             "ORDER BY position DESC LIMIT 1"
@@ -112,8 +116,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        # The first INSERT takes SQLite's write lock, so what follows is serialised.
-        positions = super()._insert_events(c, stored_events, **kwargs)
+        positions = self._insert_stored(c, stored_events)
         if not positions:
             return positions
         last = self.frontier.known_last(positions[0])
@@ -128,10 +131,42 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         self._pending.extension = extension
         return positions
 
+    def _insert_stored(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """Insert the events; their positions in order.
+
+        The first INSERT takes SQLite's write lock and draws the next rowid; with the lock
+        held nobody else can insert, so the rest take the positions after it, in one
+        ``executemany`` (the library inserts row by row to read each ``lastrowid``).
+        """
+        if not stored_events:
+            return []
+        rows = [
+            (
+                e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id,
+                e.originator_version,
+                e.topic,
+                e.state,
+            )
+            for e in stored_events
+        ]
+        c.execute(self.insert_events_statement, rows[0])
+        first = c.lastrowid
+        assert first is not None
+        if len(rows) > 1:
+            c.executemany(
+                self.insert_numbered_events_statement,
+                [(first + n, *row) for n, row in enumerate(rows[1:], 1)],
+            )
+        return list(range(first, first + len(rows)))
+
     def _write_tree(
         self, c: SQLiteCursor, entries: Sequence[Entry], nodes: Sequence[bytes]
     ) -> None:
-        c.executemany(self.insert_entries_statement, _entry_rows(entries, nodes))
+        rows = _entry_rows(entries, nodes)
+        if len(rows) == 1:
+            c.execute(self.insert_entries_statement, rows[0])
+        else:
+            c.executemany(self.insert_entries_statement, rows)
 
     # -- reads the rest of the ledger relies on ---------------------------------------
 
