@@ -220,7 +220,7 @@ class WorkingDayCalendar:
     computed earlier can always be reproduced from the calendar it was computed with.
     """
 
-    __slots__ = ("_holidays", "_schedules", "_workdays")
+    __slots__ = ("_counted", "_holidays", "_schedules", "_workdays")
 
     def __init__(self, schedules: Mapping[int, HolidaySchedule]) -> None:
         for year, schedule in schedules.items():
@@ -236,6 +236,8 @@ class WorkingDayCalendar:
         self._workdays: frozenset[date] = frozenset().union(
             *(s.adjusted_workdays for s in self._schedules.values())
         )
+        # Counts already made, by (start date, n): registers count from the same days often.
+        self._counted: dict[tuple[date, int], Due] = {}
 
     def __repr__(self) -> str:
         years = sorted(self._schedules)
@@ -275,7 +277,14 @@ class WorkingDayCalendar:
         time).  The deadline ends at 24:00 Asia/Shanghai of the Nth working day.  O(n) days.
         """
         _require_positive_count(n)
-        day = shanghai_date(start)
+        first = shanghai_date(start)
+        counted = self._counted.get((first, n))
+        if counted is None:
+            counted = self._counted[first, n] = self._count(first, n)
+        return counted
+
+    def _count(self, first: date, n: int) -> Due:
+        day = first
         unpublished: set[int] = set()
         checked_year: int | None = None
         remaining = n

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Self
 from uuid import UUID
 
@@ -118,6 +118,12 @@ def seeded_calendar() -> WorkingDayCalendar:
 
 def calendar_with(published: Iterable[HolidaySchedule]) -> WorkingDayCalendar:
     """The seeded calendar with the published schedules laid over it (latest per year wins)."""
+    return _calendar_with(tuple(published))
+
+
+@lru_cache(maxsize=64)
+def _calendar_with(published: tuple[HolidaySchedule, ...]) -> WorkingDayCalendar:
+    # Kept: a calendar remembers the counts made with it, and reports ask again and again.
     calendar = seeded_calendar()
     for schedule in published:
         calendar = calendar.with_schedule(schedule)

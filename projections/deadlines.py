@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -133,8 +134,13 @@ class Opened:
     @property
     def obligation_id(self) -> UUID:
         period = f":{self.period.start.isoformat()}" if self.period else ""
-        key = f"{self.kind.value}:{self.department}:{self.subject_id}{period}"
-        return uuid5(LEDGER_NAMESPACE, key)
+        return _obligation_id(f"{self.kind.value}:{self.department}:{self.subject_id}{period}")
+
+
+@lru_cache(maxsize=1 << 18)
+def _obligation_id(key: str) -> UUID:
+    """Ids follow from the obligation's key; reports recompute them for every obligation."""
+    return uuid5(LEDGER_NAMESPACE, key)
 
 
 @dataclass
