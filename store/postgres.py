@@ -256,19 +256,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             params.append(upto)
         statement += "ORDER BY e.notification_id LIMIT %s"
         params.append(limit)
-        return [
-            Record(
-                position=row["position"],
-                recorded_at=row["recorded_at"],
-                event=StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                ),
-            )
-            for row in self._all(statement, params)
-        ]
+        return _records(self._all(statement, params))
 
     def select_object_records(self, originator_id: UUID) -> list[Record]:
         """One object's events with their positions: reads of one object need no scan."""
@@ -278,19 +266,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             "JOIN {schema}.{entries} l ON l.position = e.notification_id "
             "WHERE e.originator_id = %s ORDER BY e.originator_version"
         )
-        return [
-            Record(
-                position=row["position"],
-                recorded_at=row["recorded_at"],
-                event=StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                ),
-            )
-            for row in self._all(statement, [originator_id])
-        ]
+        return _records(self._all(statement, [originator_id]))
 
     def _all(self, statement: str, params: Sequence[Any] = (), *, tuples: bool = False) -> Any:
         """All rows; ``tuples`` for the whole-ledger scans: plain tuples, binary results
@@ -510,3 +486,19 @@ def _checkpoint(row: DictRow) -> StoredCheckpoint:
 
 class Factory(PostgresFactory):
     application_recorder_class = LedgerPostgresRecorder
+
+
+def _records(rows: Sequence[Any]) -> list[Record]:
+    return [
+        Record(
+            position=row["position"],
+            recorded_at=row["recorded_at"],
+            event=StoredEvent(
+                originator_id=row["originator_id"],
+                originator_version=row["originator_version"],
+                topic=row["topic"],
+                state=bytes(row["state"]),
+            ),
+        )
+        for row in rows
+    ]

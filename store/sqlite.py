@@ -186,19 +186,22 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         params.append(limit)
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, params)
-            return [
-                Record(
-                    position=row["position"],
-                    recorded_at=parse_instant(row["recorded_at"]),
-                    event=StoredEvent(
-                        originator_id=self.convert_originator_id(row["originator_id"]),
-                        originator_version=row["originator_version"],
-                        topic=row["topic"],
-                        state=row["state"],
-                    ),
-                )
-                for row in c.fetchall()
-            ]
+            return self._records(c.fetchall())
+
+    def _records(self, rows: Sequence[Any]) -> list[Record]:
+        return [
+            Record(
+                position=row["position"],
+                recorded_at=parse_instant(row["recorded_at"]),
+                event=StoredEvent(
+                    originator_id=self.convert_originator_id(row["originator_id"]),
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=row["state"],
+                ),
+            )
+            for row in rows
+        ]
 
     def select_object_records(self, originator_id: UUID) -> list[Record]:
         """One object's events with their positions: reads of one object need no scan."""
@@ -210,19 +213,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         )
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, (originator_id.hex,))
-            return [
-                Record(
-                    position=row["position"],
-                    recorded_at=parse_instant(row["recorded_at"]),
-                    event=StoredEvent(
-                        originator_id=self.convert_originator_id(row["originator_id"]),
-                        originator_version=row["originator_version"],
-                        topic=row["topic"],
-                        state=row["state"],
-                    ),
-                )
-                for row in c.fetchall()
-            ]
+            return self._records(c.fetchall())
 
     def _fetchone(self, statement: str, params: Sequence[Any] = ()) -> Any:
         with self.datastore.transaction(commit=False) as c:
