@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.auth import Authenticated, ledger_of, require
+from api.auth import OVERSIGHT, Authenticated, ledger_of, require
 from api.models import CommandBody
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
 from api.routes.common import COMMAND, AtInstant, run_verb
@@ -43,7 +43,10 @@ def read_deadlines(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, Any]:
-    """Every obligation with its due date and status (open, met, breached) at the instant."""
+    """Every obligation with its due date and status (open, met, breached) at the instant.
+    A department sees its own obligations; overseers see every department's."""
+    if principal.role not in OVERSIGHT:
+        department = principal.department
     inst, after = resolve(inst, cursor)
     ledger = ledger_of(request)
     report = deadlines_report(

@@ -150,3 +150,14 @@ def test_publishing_a_schedule_is_for_the_leading_group_or_office(portal: Portal
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "adjusted_workdays"
     created(portal.post(portal.tokens["李静"], "/v1/holiday-schedules", schedule))
+
+
+def test_a_department_sees_only_its_own_obligations(portal: Portal) -> None:
+    # Unauthorised callers learn nothing of others' data: ZYKF does not see SCGL's deadlines.
+    law_change(portal, "2025-09-26T10:00:00+08:00", ["ZYKF", "SCGL"])
+    answer = portal.get(
+        portal.tokens["孙悦"], "/v1/deadlines", kind="catalog_update", department="SCGL"
+    )
+    assert [item["department"] for item in answer.json()["items"]] == ["ZYKF"]
+    everyone = deadlines(portal, kind="catalog_update")
+    assert {item["department"] for item in everyone} == {"ZYKF", "SCGL"}
