@@ -4,6 +4,7 @@ measurement. Structure only: no assertion here is about how fast anything is."""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,16 +12,21 @@ import pytest
 from bench import run, stores
 
 
-@pytest.fixture
-def report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[run.Report, Path]:
-    monkeypatch.setattr(stores, "CACHE", tmp_path / "cache")
-    output = tmp_path / "RESULTS.md"
-    result = run.main(["--tiny", "--backend", "sqlite", "--output", str(output)])
-    assert result is not None
-    return result, output
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[run.Report, Path]]:
+    """One tiny run for the whole module, its ledgers cached in a temporary folder."""
+    folder = tmp_path_factory.mktemp("bench")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stores, "CACHE", folder / "cache")
+        output = folder / "RESULTS.md"
+        result = run.main(["--tiny", "--backend", "sqlite", "--output", str(output)])
+        assert result is not None
+        yield result, output
 
 
-def test_every_measurement_reports_rows_with_numeric_ratios(report: tuple[run.Report, Path]) -> None:
+def test_every_measurement_reports_rows_with_numeric_ratios(
+    report: tuple[run.Report, Path],
+) -> None:
     result, _ = report
     letters = {row.key.split(".")[0] for row in result.rows}
     assert letters == {"a", "b", "c", "d", "e", "f"}
@@ -33,7 +39,9 @@ def test_every_measurement_reports_rows_with_numeric_ratios(report: tuple[run.Re
             assert row.met in (True, False)
 
 
-def test_results_file_holds_one_table_the_machine_and_the_command(report: tuple[run.Report, Path]) -> None:
+def test_results_file_holds_one_table_the_machine_and_the_command(
+    report: tuple[run.Report, Path],
+) -> None:
     _, output = report
     text = output.read_text()
     assert text.count("| measurement | backend | ours | baseline | ratio | bar | met? |") == 1
