@@ -118,6 +118,47 @@ Python the tree; (3) fetch the columns as one `bytea` per row built in SQL. With
 """,
 }
 
+NOTES = """
+- **The calendar rescans the whole log.** `CalendarVerbs.calendar()` (via
+  `LedgerBase.caught_up`) remembers how far it has read only when it finds a
+  `HolidaySchedulePublished`; with none published (the usual case: the seeded schedules
+  cover 2004–2026) every call scans the whole event table (`topic IN (…)`, no index): 25 ms
+  at 100k events, ~250 ms at 1M, on every conditional share request, reply, verification
+  request and answer, law or function change. Generating the 100k ledger took 227 s with
+  it and 29 s with the calendar read once (bench/generate.py does that, and says so).
+  *Fix:* read `max_notification_id()` before the scan and resume from it (positions follow
+  commit order under the insert lock), or index `topic`.
+- **The forensic read model catches up one transaction per event**: the projection
+  runner managed ~1,500 events/s on SQLite and ~1,000 on PostgreSQL here, so a 1M-event
+  `ledger import` is searchable only after 11–17 minutes, and on the live path every
+  command costs a second fsync. *Fix:* batch (see (b)); the harness's batched catch-up,
+  with the view's own statements, runs 5–10× faster.
+- **Resource history on PostgreSQL takes ~0.4 s at 1M events** (1–3 ms on SQLite):
+  `originator_id = ? OR position IN (SELECT … forensic_refs …)` with `ORDER BY position
+  LIMIT` makes PostgreSQL walk the primary key over the whole table (EXPLAIN ANALYZE: 999,992
+  rows removed by filter, 590 ms, with fresh statistics). Written as
+  `position IN (SELECT position FROM forensic_events WHERE originator_id = ? UNION SELECT
+  position FROM forensic_refs WHERE resource_id = ?)` it takes 3 ms. Likewise the
+  data-use trail by person, `user_person = ? OR approver = ?`, has no index on `approver`:
+  people with few uses cost a scan (the p95).
+- **Saved folds are large.** A supervision fold is ~10 MB of JSON on average (17 MB at the
+  head: every V09 detection and aggregation coverage), so its 100 saved folds take ~1 GB at
+  1M events, more than the events; a deadlines fold ~3 MB. Warming them takes ~1 minute.
+- **Past instants asked as known now are the slow case**; the API's default report
+  (`at` = `known_at` = now) starts from the latest fold and is fast.
+- **HTTP on SQLite is bound by the write lock, not the CPU**: throughput stops growing
+  after concurrency 4 while the cores are only 65–75% busy (Details): the two workers and
+  the projector take turns on the file's one write lock, waiting in SQLite's sleeping busy
+  handler. On PostgreSQL the cores are ~90% busy (and the server's own CPU is not counted).
+- **Exactly one projector per database.** Two `ledger project` processes on one database
+  race for the tracking row and one dies (`IntegrityError: Failed to record tracking`);
+  `ledger serve --workers N` now starts exactly one, but an operator starting another
+  beside it would see one crash. Worth a note in the README.
+- **This PostgreSQL server runs with `autovacuum = off`**; without statistics the planner
+  guesses. The harness runs `ANALYZE` on its cached database after loading it (as
+  autovacuum would); after a `ledger import` in production, run `ANALYZE` too.
+"""
+
 METHOD = """
 **The ledger** (bench/generate.py, bench/population.py) is three years (2023-01 to 2025-12)
 of a province's data sharing, the same for the same seed: 40 departments (34 of the 厅's

@@ -49,10 +49,12 @@ from uuid import UUID
 
 from bench.population import (
     PURPOSES,
+    SHARE_MIX,
     SIZES,
     Dept,
     Size,
     departments,
+    pick,
     resource_body,
 )
 from domain.aggregate import Command
@@ -418,14 +420,9 @@ class Script:
         for index, body in enumerate(self.resources):
             if index not in self.retiring:
                 by_type.setdefault(body["share_type"], []).append(index)
-        mix = (
-            (ShareType.UNCONDITIONAL, 0.60),
-            (ShareType.CONDITIONAL, 0.35),
-            (ShareType.NOT_SHARED, 0.05),
-        )
         requesters = [d for d in self.depts if d.code != INFO_CENTER]
         for n in range(self.size.requests):
-            share_type = _pick(rng, mix)
+            share_type = pick(rng, SHARE_MIX)  # the 60/35/5
             requester = rng.choice(requesters)
             pool = by_type.get(share_type.value) or by_type[ShareType.UNCONDITIONAL.value]
             share_type = ShareType(self.resources[pool[0]]["share_type"])  # type: ignore[call-arg]
@@ -818,15 +815,6 @@ class Script:
         return Action(
             now, seq, "data_use", min(occurred, now), actor, (fields,), needs=(("request", index),)
         )
-
-
-def _pick(rng: random.Random, mix: tuple[tuple[Any, float], ...]) -> Any:
-    roll, total = rng.random(), 0.0
-    for value, weight in mix:
-        total += weight
-        if roll < total:
-            return value
-    return mix[-1][0]
 
 
 # -- running the script through the ledger ---------------------------------------------------------
