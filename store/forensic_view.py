@@ -82,6 +82,7 @@ class ForensicQueries:
     datastore: Any
     placeholder: str
     prefix: str
+    recorded_at_statement: str  # an event's recorded_at, by position, in the recorder's tables
 
     def _sql(self, text: str) -> str:
         return text.replace("{t}", self.prefix).replace("?", self.placeholder)
@@ -126,7 +127,7 @@ class ForensicQueries:
 
     def _insert_event(self, cursor: Any, row: EventRow, refs: Sequence[UUID]) -> dict[str, Any]:
         cursor.execute(
-            self._sql("SELECT recorded_at FROM {t}ledger_entries WHERE position = ?"),
+            self._sql(self.recorded_at_statement),
             [row.position],
         )
         found = cursor.fetchone()
@@ -260,6 +261,7 @@ def _instant(value: Any) -> datetime:
 class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
     placeholder = "?"
     prefix = ""
+    recorded_at_statement = "SELECT recorded_at FROM stored_events WHERE rowid = ?"
 
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -270,6 +272,7 @@ class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
 
 class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
     placeholder = "%s"
+    recorded_at_statement = "SELECT recorded_at FROM {t}ledger_entries WHERE position = ?"
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)

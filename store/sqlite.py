@@ -1,9 +1,13 @@
 """The SQLite store: the library's recorder, extended with the ledger's Merkle tree.
 
-Select it the library's way: ``PERSISTENCE_MODULE=store.sqlite:Factory``. Inside
-the transaction that inserts the events (SQLite's first INSERT takes the write
-lock, so what follows is serialised with every other writer, in any process)
-each event gets its ledger entry and the tree its completed interior nodes.
+Select it the library's way: ``PERSISTENCE_MODULE=store.sqlite:Factory``. Each event's
+ledger entry (leaf index, recorded_at, leaf hash, the interior nodes its leaf completes)
+lives in the event's own row: one row and one B-tree insert per event, as the library's
+recorder writes, so the tree costs hashing and a few more bytes, not another table.
+
+The insert transaction begins IMMEDIATE: it holds SQLite's write lock (against every
+other writer, in any process) before it reads the last row, draws the positions after
+it and hashes them into the leaves, then inserts each row once, complete.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from eventsourcing.sqlite import (
     SQLiteCursor,
     SQLiteDatastore,
     SQLiteFactory,
+    SQLiteTransaction,
 )
+from eventsourcing.utils import Environment, EnvType
 
 from store.entries import Entry, format_instant, parse_instant
 from store.frontier import Extension, Frontier, LastEntry, read_nodes
@@ -34,9 +40,11 @@ from store.records import (
     Record,
     StoredCheckpoint,
 )
+from store.sqlite_connections import caching_statements
 
-ENTRIES = "ledger_entries"
 CHECKPOINTS = "ledger_checkpoints"
+EVENT_COLUMNS = "originator_id, originator_version, topic, state"
+ENTRY_COLUMNS = "leaf_index, recorded_at, leaf_hash, nodes"
 
 
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
@@ -44,14 +52,13 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         super().__init__(datastore, events_table_name)
         self.frontier = Frontier()
         self._pending = threading.local()
-        self.insert_entries_statement = f"INSERT INTO {ENTRIES} VALUES (?,?,?,?,?)"
-        self.insert_numbered_events_statement = (
-            f"INSERT INTO {events_table_name} "
-            "(rowid, originator_id, originator_version, topic, state) VALUES (?,?,?,?,?)"
+        self.insert_rows_statement = (
+            f"INSERT INTO {events_table_name} (rowid, {EVENT_COLUMNS}, {ENTRY_COLUMNS}) "
+            "VALUES (?,?,?,?,?,?,?,?,?)"
         )
         self.select_last_entry_statement = (
-            f"SELECT position, leaf_index, recorded_at, leaf_hash FROM {ENTRIES} "
-            "ORDER BY position DESC LIMIT 1"
+            f"SELECT rowid, leaf_index, recorded_at, leaf_hash FROM {events_table_name} "
+            "ORDER BY rowid DESC LIMIT 1"
         )
 
     @property
@@ -62,17 +69,21 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     # -- schema -------------------------------------------------------------------
 
     def construct_create_table_statements(self) -> list[str]:
-        statements = super().construct_create_table_statements()
-        statements += [
-            f"CREATE TABLE IF NOT EXISTS {ENTRIES} ("
-            "position INTEGER PRIMARY KEY, "
-            "leaf_index INTEGER NOT NULL UNIQUE, "
+        table = self.events_table_name
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {table} ("
+            "originator_id TEXT, "
+            "originator_version INTEGER, "
+            "topic TEXT, "
+            "state BLOB, "
+            "leaf_index INTEGER NOT NULL, "
             "recorded_at TEXT NOT NULL, "
             "leaf_hash BLOB NOT NULL, "
             # The interior nodes this leaf completes, level 1 first (see store.frontier).
-            "nodes BLOB NOT NULL)",
-            # No index on recorded_at: it would cost a quarter of each entry's insert, and
-            # position_known_at finds its answer by bisecting leaf indexes instead.
+            "nodes BLOB NOT NULL, "
+            "PRIMARY KEY (originator_id, originator_version))",
+            # No index on leaf_index or recorded_at: each would cost a page written per
+            # commit. Both grow with the rowid, so lookups by them bisect it instead.
             f"CREATE TABLE IF NOT EXISTS {CHECKPOINTS} ("
             "id INTEGER PRIMARY KEY, "
             "tree_size INTEGER NOT NULL, "
@@ -85,12 +96,12 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         # TRUNCATE (a DELETE without WHERE fires these triggers too) and no privileges:
         # whoever can write the file can drop a trigger, which `ledger verify` detects
         # by recomputing the tree and checking it against the signed checkpoints.
-        for table in (self.events_table_name, ENTRIES, CHECKPOINTS):
+        for name in (table, CHECKPOINTS):
             for action in ("UPDATE", "DELETE"):
                 statements.append(
-                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} "
-                    f"BEFORE {action} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
+                    f"CREATE TRIGGER IF NOT EXISTS {name}_no_{action.lower()} "
+                    f"BEFORE {action} ON {name} "
+                    f"BEGIN SELECT RAISE(ABORT, '{name} is append-only'); END"
                 )
         return statements
 
@@ -100,12 +111,25 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         self._pending.extension = None
-        positions = super().insert_events(stored_events, **kwargs)
+        with self._write_transaction() as c:
+            positions = self._insert_events(c, stored_events, **kwargs)
         extension: Extension | None = self._pending.extension
         if extension is not None:  # committed: the cached frontier may move on
             self.frontier.committed(extension)
             wake_local_subscriptions()
         return positions
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[SQLiteCursor]:
+        """The library's write transaction, begun IMMEDIATE: a deferred one that reads
+        first would fail at once (SQLITE_BUSY_SNAPSHOT) if another writer committed
+        before its first write; this one waits for the lock before it reads."""
+        with (
+            self.datastore.get_connection(commit=True) as connection,
+            _ImmediateTransaction(connection, commit=True) as cursor,
+            cursor,
+        ):
+            yield cursor
 
     def subscribe(
         self, gt: int | None = None, topics: Sequence[str] = ()
@@ -116,57 +140,48 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        positions = self._insert_stored(c, stored_events)
-        if not positions:
-            return positions
-        last = self.frontier.known_last(positions[0])
-        if last is None:  # another writer came in between, or this is our first insert
-            c.execute(self.select_last_entry_statement)
-            row = c.fetchone()
-            last = None if row is None else LastEntry(row[0], row[1], parse_instant(row[2]), row[3])
+        if not stored_events:
+            return []
+        c.execute(self.select_last_entry_statement)
+        row = c.fetchone()
+        # Rows are never deleted, so the next rowid SQLite would draw is the last one's
+        # plus one: the positions are known, and hashed, before anything is inserted.
+        first = 1 if row is None else row[0] + 1
+        positions = list(range(first, first + len(stored_events)))
+        last = self.frontier.known_last(first)
+        if last is None and row is not None:  # another writer came in, or our first insert
+            last = LastEntry(row[0], row[1], parse_instant(row[2]), row[3])
         extension = self.frontier.extend(
             last, positions, stored_events, lambda keys: self._tree_nodes(c, keys)
         )
-        self._write_tree(c, extension.entries, extension.nodes)
+        self._insert_rows(c, stored_events, extension.entries, extension.nodes)
         self._pending.extension = extension
         return positions
 
-    def _insert_stored(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[int]:
-        """Insert the events; their positions in order.
-
-        The first INSERT takes SQLite's write lock and draws the next rowid; with the lock
-        held nobody else can insert, so the rest take the positions after it, in one
-        ``executemany`` (the library inserts row by row to read each ``lastrowid``).
-        """
-        if not stored_events:
-            return []
+    def _insert_rows(
+        self,
+        c: SQLiteCursor,
+        stored_events: Sequence[StoredEvent],
+        entries: Sequence[Entry],
+        nodes: Sequence[bytes],
+    ) -> None:
         rows = [
             (
-                e.originator_id.hex if isinstance(e.originator_id, UUID) else e.originator_id,
-                e.originator_version,
-                e.topic,
-                e.state,
+                entry.position,
+                entry.originator_id.hex,
+                event.originator_version,
+                event.topic,
+                event.state,
+                *tree_columns,
             )
-            for e in stored_events
+            for event, entry, tree_columns in zip(
+                stored_events, entries, _tree_columns(entries, nodes), strict=True
+            )
         ]
-        c.execute(self.insert_events_statement, rows[0])
-        first = c.lastrowid
-        assert first is not None
-        if len(rows) > 1:
-            c.executemany(
-                self.insert_numbered_events_statement,
-                [(first + n, *row) for n, row in enumerate(rows[1:], 1)],
-            )
-        return list(range(first, first + len(rows)))
-
-    def _write_tree(
-        self, c: SQLiteCursor, entries: Sequence[Entry], nodes: Sequence[bytes]
-    ) -> None:
-        rows = _entry_rows(entries, nodes)
         if len(rows) == 1:
-            c.execute(self.insert_entries_statement, rows[0])
+            c.execute(self.insert_rows_statement, rows[0])
         else:
-            c.executemany(self.insert_entries_statement, rows)
+            c.executemany(self.insert_rows_statement, rows)
 
     # -- reads the rest of the ledger relies on ---------------------------------------
 
@@ -174,15 +189,14 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         self, *, after: int = 0, upto: int | None = None, limit: int = 1000
     ) -> list[Record]:
         statement = (
-            f"SELECT e.rowid AS position, e.originator_id, e.originator_version, e.topic, "
-            f"e.state, l.recorded_at FROM {self.events_table_name} e "
-            f"JOIN {ENTRIES} l ON l.position = e.rowid WHERE e.rowid > ? "
+            f"SELECT rowid AS position, {EVENT_COLUMNS}, recorded_at "
+            f"FROM {self.events_table_name} WHERE rowid > ? "
         )
         params: list[Any] = [after]
         if upto is not None:
-            statement += "AND e.rowid <= ? "
+            statement += "AND rowid <= ? "
             params.append(upto)
-        statement += "ORDER BY e.rowid LIMIT ?"
+        statement += "ORDER BY rowid LIMIT ?"
         params.append(limit)
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, params)
@@ -206,10 +220,9 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def select_object_records(self, originator_id: UUID) -> list[Record]:
         """One object's events with their positions: reads of one object need no scan."""
         statement = (
-            f"SELECT e.rowid AS position, e.originator_id, e.originator_version, e.topic, "
-            f"e.state, l.recorded_at FROM {self.events_table_name} e "
-            f"JOIN {ENTRIES} l ON l.position = e.rowid WHERE e.originator_id = ? "
-            "ORDER BY e.originator_version"
+            f"SELECT rowid AS position, {EVENT_COLUMNS}, recorded_at "
+            f"FROM {self.events_table_name} WHERE originator_id = ? "
+            "ORDER BY originator_version"
         )
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, (originator_id.hex,))
@@ -221,7 +234,9 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             return c.fetchone()
 
     def recorded_at_of(self, position: int) -> datetime:
-        row = self._fetchone(f"SELECT recorded_at FROM {ENTRIES} WHERE position = ?", (position,))
+        row = self._fetchone(
+            f"SELECT recorded_at FROM {self.events_table_name} WHERE rowid = ?", (position,)
+        )
         if row is None:
             msg = f"no event at position {position}"
             raise LookupError(msg)
@@ -236,42 +251,40 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         return None if row is None else row[0]
 
     def position_known_at(self, known_at: datetime) -> int:
-        """The last position recorded by ``known_at``: recorded_at never decreases along the
-        leaves, so the events recorded by then are a prefix of them, found by bisection."""
+        """The last position recorded by ``known_at``: recorded_at never decreases along
+        positions, so the events recorded by then are a prefix of them, found by bisection."""
         text = format_instant(known_at)
         with self.datastore.transaction(commit=False) as c:
-
-            def recorded(leaf_index: int) -> tuple[str, int]:
-                c.execute(
-                    f"SELECT recorded_at, position FROM {ENTRIES} WHERE leaf_index = ?",
-                    (leaf_index,),
-                )
-                return tuple(c.fetchone())  # type: ignore[return-value]
-
             c.execute(self.select_last_entry_statement)
             last = c.fetchone()
             if last is None:
                 return 0
             if last["recorded_at"] <= text:
-                return last["position"]  # type: ignore[no-any-return]
-            before, after = -1, last["leaf_index"]  # recorded by then: before, not: after
-            while after - before > 1:
-                middle = (before + after) // 2
-                if recorded(middle)[0] <= text:
-                    before = middle
-                else:
-                    after = middle
-            return 0 if before < 0 else recorded(before)[1]
+                return last[0]  # type: ignore[no-any-return]
+            # Every row at or before ``known`` was recorded by then; none at or after ``not_yet``.
+            known, not_yet = 0, last[0]
+            while not_yet - known > 1:
+                row = self._first_at_or_after(c, (known + not_yet) // 2, "recorded_at")
+                if row is not None and row[0] < not_yet and row[1] <= text:
+                    known = row[0]
+                else:  # positions may have gaps (an imported ledger's): none known there
+                    not_yet = (known + not_yet) // 2
+            return known
+
+    def _first_at_or_after(self, c: SQLiteCursor, position: int, column: str) -> Any:
+        c.execute(
+            f"SELECT rowid, {column} FROM {self.events_table_name} "
+            "WHERE rowid >= ? ORDER BY rowid LIMIT 1",
+            (position,),
+        )
+        return c.fetchone()
 
     def head(self) -> Head:
-        row = self._fetchone(
-            f"SELECT position, leaf_index, recorded_at FROM {ENTRIES} "
-            "ORDER BY position DESC LIMIT 1"
-        )
+        row = self._fetchone(self.select_last_entry_statement)
         if row is None:
             return Head(position=0, tree_size=0, recorded_at=None)
         return Head(
-            position=row["position"],
+            position=row[0],
             tree_size=row["leaf_index"] + 1,
             recorded_at=parse_instant(row["recorded_at"]),
         )
@@ -280,14 +293,47 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
 
     def leaf_entry(self, position: int) -> LeafEntry | None:
         row = self._fetchone(
-            f"SELECT position, leaf_index, leaf_hash FROM {ENTRIES} WHERE position = ?",
+            f"SELECT rowid, leaf_index, leaf_hash FROM {self.events_table_name} WHERE rowid = ?",
             (position,),
         )
         return None if row is None else LeafEntry(row[0], row[1], row[2])
 
     def leaf_position(self, leaf_index: int) -> int | None:
-        row = self._fetchone(f"SELECT position FROM {ENTRIES} WHERE leaf_index = ?", (leaf_index,))
-        return None if row is None else row[0]
+        with self.datastore.transaction(commit=False) as c:
+            return self._leaf_positions(c, [leaf_index]).get(leaf_index)
+
+    def _leaf_positions(self, c: SQLiteCursor, leaves: Sequence[int]) -> dict[int, int]:
+        """Where leaves are stored. Positions drawn here are dense, so leaf i is at position
+        i + 1 (one query for them all); a ledger imported with gaps in its positions is
+        bisected instead, as leaf indexes grow with the rowid."""
+        c.execute(
+            f"SELECT leaf_index, rowid FROM {self.events_table_name} "
+            f"WHERE rowid IN ({','.join('?' * len(leaves))})",
+            [leaf + 1 for leaf in leaves],
+        )
+        found: dict[int, int] = {
+            leaf: position for leaf, position in c.fetchall() if position == leaf + 1
+        }
+        for leaf in leaves:
+            if leaf not in found and (position := self._bisect_leaf(c, leaf)) is not None:
+                found[leaf] = position
+        return found
+
+    def _bisect_leaf(self, c: SQLiteCursor, leaf_index: int) -> int | None:
+        c.execute(f"SELECT MAX(rowid) FROM {self.events_table_name}")
+        # The leaf is at or after position leaf_index + 1 (positions start at 1 and grow
+        # by at least one per leaf), and every row after it holds a larger leaf index.
+        low, high = leaf_index + 1, c.fetchone()[0]
+        while high is not None and low <= high:
+            middle = (low + high) // 2
+            row = self._first_at_or_after(c, middle, "leaf_index")
+            if row is not None and row[1] == leaf_index:
+                return row[0]  # type: ignore[no-any-return]
+            if row is not None and row[1] < leaf_index:
+                low = row[0] + 1
+            else:  # nothing at or after the middle, or a later leaf: look before it
+                high = middle - 1
+        return None
 
     def tree_nodes(self, keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]:
         with self.datastore.transaction(commit=False) as c:
@@ -295,10 +341,11 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
 
     def _tree_nodes(self, c: SQLiteCursor, keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]:
         def fetch(leaves: list[int]) -> list[tuple[int, bytes, bytes]]:
+            positions = list(self._leaf_positions(c, leaves).values())
             c.execute(
-                f"SELECT leaf_index, leaf_hash, nodes FROM {ENTRIES} "
-                f"WHERE leaf_index IN ({','.join('?' * len(leaves))})",
-                leaves,
+                f"SELECT leaf_index, leaf_hash, nodes FROM {self.events_table_name} "
+                f"WHERE rowid IN ({','.join('?' * len(positions))})",
+                positions,
             )
             return _tuples(c)
 
@@ -307,10 +354,8 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def scan_ledger(self, after: int, limit: int) -> list[LedgerRow]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                f"SELECT e.rowid, e.originator_id, e.originator_version, e.topic, e.state, "
-                f"l.leaf_index, l.recorded_at, l.leaf_hash, l.nodes "
-                f"FROM {self.events_table_name} e LEFT JOIN {ENTRIES} l ON l.position = e.rowid "
-                "WHERE e.rowid > ? ORDER BY e.rowid LIMIT ?",
+                f"SELECT rowid, {EVENT_COLUMNS}, {ENTRY_COLUMNS} FROM {self.events_table_name} "
+                "WHERE rowid > ? ORDER BY rowid LIMIT ?",
                 (after, limit),
             )
             return _tuples(c)
@@ -346,12 +391,19 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def loading(self) -> Iterator[SQLiteLoader]:
         """One write transaction for a whole import: all of it is recorded, or nothing."""
         try:
-            # Emptiness is read before the first write takes the lock; should another
-            # writer commit in between, WAL mode refuses our write (SQLITE_BUSY_SNAPSHOT).
-            with self.datastore.transaction(commit=True) as c:
+            with self._write_transaction() as c:
                 yield SQLiteLoader(self, c)
         finally:
             self.frontier.forget()
+
+
+class _ImmediateTransaction(SQLiteTransaction):
+    """The library's transaction (commit, rollback, its error types), begun IMMEDIATE."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        return cursor
 
 
 class SQLiteLoader:
@@ -360,8 +412,7 @@ class SQLiteLoader:
         self.c = cursor
 
     def is_empty(self) -> bool:
-        tables = (self.recorder.events_table_name, ENTRIES, CHECKPOINTS)
-        for table in tables:
+        for table in (self.recorder.events_table_name, CHECKPOINTS):
             self.c.execute(f"SELECT 1 FROM {table} LIMIT 1")
             if self.c.fetchone() is not None:
                 return False
@@ -369,15 +420,8 @@ class SQLiteLoader:
 
     def add(self, batch: Sequence[tuple[Entry, StoredEvent]], nodes: Sequence[bytes]) -> None:
         # Explicit rowids: positions are hashed into every leaf, so they must not change.
-        self.c.executemany(
-            f"INSERT INTO {self.recorder.events_table_name} "
-            "(rowid, originator_id, originator_version, topic, state) VALUES (?,?,?,?,?)",
-            [
-                (entry.position, entry.originator_id.hex, e.originator_version, e.topic, e.state)
-                for entry, e in batch
-            ],
-        )
-        self.recorder._write_tree(self.c, [entry for entry, _ in batch], nodes)
+        entries = [entry for entry, _ in batch]
+        self.recorder._insert_rows(self.c, [event for _, event in batch], entries, nodes)
 
     def add_checkpoint(self, checkpoint: StoredCheckpoint) -> None:
         self.c.execute(
@@ -393,15 +437,15 @@ class SQLiteLoader:
         )
 
 
-def _entry_rows(entries: Sequence[Entry], nodes: Sequence[bytes]) -> list[tuple[Any, ...]]:
-    """Rows for ledger_entries; an insert's entries share one instant, formatted once."""
-    rows = []
+def _tree_columns(entries: Sequence[Entry], nodes: Sequence[bytes]) -> list[tuple[Any, ...]]:
+    """Each entry's columns; an insert's entries share one instant, formatted once."""
+    columns = []
     instant, text = None, ""
     for e, completed in zip(entries, nodes, strict=True):
         if e.recorded_at != instant:
             instant, text = e.recorded_at, format_instant(e.recorded_at)
-        rows.append((e.position, e.leaf_index, text, e.leaf_hash, completed))
-    return rows
+        columns.append((e.leaf_index, text, e.leaf_hash, completed))
+    return columns
 
 
 def _tuples(c: SQLiteCursor) -> list[Any]:
@@ -423,3 +467,7 @@ def _checkpoint(row: Any) -> StoredCheckpoint:
 
 class Factory(SQLiteFactory):
     application_recorder_class = LedgerSQLiteRecorder
+
+    def __init__(self, env: Environment | EnvType | None):
+        super().__init__(env)
+        caching_statements(self.datastore)

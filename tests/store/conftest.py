@@ -60,12 +60,15 @@ def signing_key(recorder: TreeRecorder, tmp_path: Path, monkeypatch: pytest.Monk
 class Superuser:
     """Runs SQL on the ledger's tables around its triggers, as a DBA could.
 
-    Statements use ``?`` placeholders and ``{events}``, ``{entries}``, ``{checkpoints}``
-    and ``{position}`` (the events table's position column).
+    Statements use ``?`` placeholders and ``{events}``, ``{entries}``, ``{checkpoints}``,
+    ``{position}`` (the events table's position column) and ``{entry_position}`` (the
+    entries'). On SQLite an event's entry is in the event's own row: ``{entries}`` is the
+    events table, and removing an event removes its entry.
     """
 
     def __init__(self, database_url: str, recorder: TreeRecorder):
         self.postgres = database_url.startswith("postgresql")
+        self.entries_in_events = not self.postgres
         events = recorder.events_table_name  # type: ignore[attr-defined]
         if self.postgres:
             self.url = database_url.split("?", 1)[0]
@@ -75,14 +78,16 @@ class Superuser:
                 "entries": f'"{schema}".ledger_entries',
                 "checkpoints": f'"{schema}".ledger_checkpoints',
                 "position": "notification_id",
+                "entry_position": "position",
             }
         else:
             self.path = database_url.removeprefix("sqlite:///")
             self.names = {
                 "events": events,
-                "entries": "ledger_entries",
+                "entries": events,
                 "checkpoints": "ledger_checkpoints",
                 "position": "rowid",
+                "entry_position": "rowid",
             }
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -98,6 +103,46 @@ class Superuser:
             return
         with sqlite3.connect(self.path) as conn:
             conn.execute(statement.format(**self.names), params)
+
+    def forge(
+        self, position: int, event: tuple[Any, ...], entry: tuple[Any, ...]
+    ) -> list[tuple[str, tuple[Any, ...]]]:
+        """Steps that store a forged event (originator, version, topic, state) with a forged
+        entry (leaf index, recorded_at, leaf hash, nodes) at ``position``."""
+        originator, *rest = event
+        values = (position, self.originator(originator), *rest)
+        columns = "{position}, originator_id, originator_version, topic, state"
+        if self.entries_in_events:
+            return [
+                (
+                    f"INSERT INTO {{events}} ({columns}, leaf_index, recorded_at, leaf_hash, "
+                    "nodes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, *entry),
+                )
+            ]
+        return [
+            (f"INSERT INTO {{events}} ({columns}) VALUES (?, ?, ?, ?, ?)", values),
+            ("INSERT INTO {entries} VALUES (?, ?, ?, ?, ?)", (position, *entry)),
+        ]
+
+    def move_up(self, position: int) -> list[tuple[str, tuple[Any, ...]]]:
+        """Steps that move the event at ``position`` and its entry up one position and leaf."""
+        steps = [
+            ("UPDATE {events} SET {position} = ? WHERE {position} = ?", (position + 1, position))
+        ]
+        if self.entries_in_events:
+            steps.append(
+                ("UPDATE {events} SET leaf_index = leaf_index + 1 WHERE rowid = ?", (position + 1,))
+            )
+        else:
+            steps.append(
+                (
+                    "UPDATE {entries} SET position = ?, leaf_index = leaf_index + 1 "
+                    "WHERE position = ?",
+                    (position + 1, position),
+                )
+            )
+        return steps
 
     def originator(self, value: uuid.UUID) -> Any:
         """An originator id as the events table stores it."""

@@ -26,6 +26,7 @@ from eventsourcing.tests.persistence import (
 from store.postgres import LedgerPostgresRecorder
 from store.records import TreeRecorder
 from store.sqlite import LedgerSQLiteRecorder
+from store.sqlite_connections import caching_statements
 from store.verify import verify_ledger
 from tests.conftest import POSTGRES_URL, require_postgres
 
@@ -33,7 +34,10 @@ from tests.conftest import POSTGRES_URL, require_postgres
 class SQLiteSetup:
     def setUp(self) -> None:
         self.folder = tempfile.TemporaryDirectory()
-        self.datastore = SQLiteDatastore(str(Path(self.folder.name) / "ledger.db"), pool_size=12)
+        # As the ledger's Factory makes it: connections that cache their statements.
+        self.datastore = caching_statements(
+            SQLiteDatastore(str(Path(self.folder.name) / "ledger.db"), pool_size=12)
+        )
         self.recorders: list[TreeRecorder] = []
 
     def tearDown(self) -> None:
