@@ -6,6 +6,7 @@ models. ``topics`` lets a reader skip decoding events the fold ignores.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -49,3 +50,31 @@ def topics_of(*classes: type[LedgerEvent]) -> frozenset[str]:
         found.add(get_topic(cls))
         pending.extend(cls.__subclasses__())
     return frozenset(found)
+
+
+H = TypeVar("H")
+
+
+class ByClass(Generic[H]):
+    """Handlers registered for event classes, looked up by an event's own class.
+
+    Which handlers apply to a class (those registered for it or a base of it, each once,
+    in registration order) is worked out once per class: a rebuild folds a million events
+    of a few dozen classes, most of which no handler wants.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[type[Any], H]]) -> None:
+        self._pairs = list(pairs)
+        self._resolved: dict[type[Any], list[H]] = {}
+
+    def __call__(self, event: object) -> list[H]:
+        cls = type(event)
+        handlers = self._resolved.get(cls)
+        if handlers is None:
+            handlers, seen = [], set()
+            for base, handler in self._pairs:
+                if issubclass(cls, base) and id(handler) not in seen:  # each handler once
+                    seen.add(id(handler))
+                    handlers.append(handler)
+            self._resolved[cls] = handlers
+        return handlers

@@ -37,7 +37,7 @@ from domain.deadlines import (
 from domain.events import LedgerEvent
 from domain.holidays import HolidaySchedulePublished, calendar_with
 from domain.vocabulary import UpdateCycle
-from projections.base import Meta, topics_of
+from projections.base import ByClass, Meta, topics_of
 
 # -- declarations --------------------------------------------------------------------------
 
@@ -203,6 +203,10 @@ class DeadlineRegister:
         for rule in self.rules:
             classes.update(_event_classes(rule))
         self.topics = topics_of(*classes)
+        # Only the rules an event's class concerns see it: most events concern none.
+        self._rules_for = ByClass(
+            (cls, rule) for rule in self.rules for cls in _event_classes(rule)
+        )
 
     def initial(self) -> RegisterState:
         return RegisterState()
@@ -210,7 +214,7 @@ class DeadlineRegister:
     def apply(self, state: RegisterState, event: LedgerEvent, meta: Meta) -> RegisterState:
         if isinstance(event, HolidaySchedulePublished):
             state.published[event.year] = event.schedule()
-        for rule in self.rules:
+        for rule in self._rules_for(event):
             if isinstance(rule, EventRule):
                 _apply_event_rule(state, rule, event)
             else:

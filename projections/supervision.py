@@ -69,7 +69,7 @@ from domain.systems import (
     TrialOperationStarted,
 )
 from domain.vocabulary import DepartmentKind, ShareType
-from projections.base import Meta, topics_of
+from projections.base import ByClass, Meta, topics_of
 from projections.deadlines import DeadlineRegister, RegisterState, obligations_at
 from projections.obligations import deadline_register
 
@@ -191,9 +191,8 @@ class SupervisionProjection:
 
     def apply(self, state: SupervisionState, event: LedgerEvent, meta: Meta) -> SupervisionState:
         self.register.apply(state.register, event, meta)
-        for kind, fold in FOLDS:
-            if isinstance(event, kind):
-                fold(state, event)
+        for fold in FOLDS_FOR(event):
+            fold(state, event)
         return state
 
 
@@ -368,6 +367,7 @@ FOLDS: list[tuple[type[Any], Any]] = [
     (DataUseRecorded, _used),
     (FindingEvent, _finding),
 ]
+FOLDS_FOR: ByClass[Any] = ByClass(FOLDS)
 
 
 # -- detecting at an instant ---------------------------------------------------------------

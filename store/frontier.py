@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from threading import Lock
+from threading import Lock, local
 from typing import NamedTuple
 
 from eventsourcing.persistence import StoredEvent
@@ -159,3 +159,23 @@ class Frontier:
             if last == self._last:
                 return self._compact.copy()
         return resume(last.leaf_index + 1, last.leaf_hash, load_nodes)
+
+
+class ThreadInserts(local):
+    """One thread's inserts: the extension its open transaction is writing, and the last
+    one that committed (so a command is answered with its recorded_at without reading it
+    back; a rolled-back insert never becomes ``committed``, as its positions may be reused)."""
+
+    def __init__(self) -> None:
+        self.pending: Extension | None = None
+        self.committed: Extension | None = None
+
+    def recorded_at(self, position: int) -> datetime | None:
+        """When this thread's last committed insert recorded ``position``, if it did."""
+        committed = self.committed
+        if committed is None:
+            return None
+        entries = committed.entries
+        if entries[0].position <= position <= entries[-1].position:
+            return entries[-1].recorded_at  # one instant for the whole insert
+        return None

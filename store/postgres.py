@@ -7,7 +7,6 @@ insert lock is taken, so leaf indexes follow commit order.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -25,7 +24,7 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from store.entries import Entry
-from store.frontier import Extension, Frontier, LastEntry, read_nodes
+from store.frontier import Frontier, LastEntry, ThreadInserts, read_nodes
 from store.records import (
     Head,
     LeafEntry,
@@ -52,7 +51,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             raise ProgrammingError(msg)
         super().__init__(datastore, events_table_name=events_table_name)
         self.frontier = Frontier()
-        self._pending = threading.local()
+        self._inserts = ThreadInserts()
         self.schema = Identifier(self.datastore.schema)
         self.events = Identifier(self.events_table_name)
         self.sql_create_statements.extend(self._ledger_statements())
@@ -195,11 +194,12 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        self._pending.extension = None
+        self._inserts.pending = None
         positions = super().insert_events(stored_events, **kwargs)
-        extension: Extension | None = self._pending.extension
+        extension = self._inserts.pending
         if extension is not None:  # committed: the cached frontier may move on
             self.frontier.committed(extension)
+            self._inserts.committed = extension
         return positions
 
     def _fetch_ids_after_insert_events(
@@ -215,7 +215,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             last, positions, stored_events, lambda keys: self._tree_nodes(curs, keys)
         )
         self._write_tree(curs, extension.entries, extension.nodes)
-        self._pending.extension = extension
+        self._inserts.pending = extension
         return positions
 
     def _last_entry(self, curs: Cursor[Any]) -> LastEntry | None:
@@ -281,6 +281,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         return rows[0] if rows else None
 
     def recorded_at_of(self, position: int) -> datetime:
+        recorded_at = self._inserts.recorded_at(position)
+        if recorded_at is not None:  # this thread just recorded it
+            return recorded_at
         row = self._one(
             "SELECT recorded_at FROM {schema}.{entries} WHERE position = %s", [position]
         )

@@ -12,7 +12,6 @@ it and hashes them into the leaves, then inserts each row once, complete.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -30,7 +29,7 @@ from eventsourcing.sqlite import (
 from eventsourcing.utils import Environment, EnvType
 
 from store.entries import Entry, format_instant, parse_instant
-from store.frontier import Extension, Frontier, LastEntry, read_nodes
+from store.frontier import Frontier, LastEntry, ThreadInserts, read_nodes
 from store.polling import PollingSubscription, wake_local_subscriptions
 from store.records import (
     Head,
@@ -51,7 +50,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
         self.frontier = Frontier()
-        self._pending = threading.local()
+        self._inserts = ThreadInserts()
         self.insert_rows_statement = (
             f"INSERT INTO {events_table_name} (rowid, {EVENT_COLUMNS}, {ENTRY_COLUMNS}) "
             "VALUES (?,?,?,?,?,?,?,?,?)"
@@ -110,12 +109,13 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        self._pending.extension = None
+        self._inserts.pending = None
         with self._write_transaction() as c:
             positions = self._insert_events(c, stored_events, **kwargs)
-        extension: Extension | None = self._pending.extension
+        extension = self._inserts.pending
         if extension is not None:  # committed: the cached frontier may move on
             self.frontier.committed(extension)
+            self._inserts.committed = extension
             wake_local_subscriptions()
         return positions
 
@@ -155,7 +155,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             last, positions, stored_events, lambda keys: self._tree_nodes(c, keys)
         )
         self._insert_rows(c, stored_events, extension.entries, extension.nodes)
-        self._pending.extension = extension
+        self._inserts.pending = extension
         return positions
 
     def _insert_rows(
@@ -234,6 +234,9 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             return c.fetchone()
 
     def recorded_at_of(self, position: int) -> datetime:
+        recorded_at = self._inserts.recorded_at(position)
+        if recorded_at is not None:  # this thread just recorded it
+            return recorded_at
         row = self._fetchone(
             f"SELECT recorded_at FROM {self.events_table_name} WHERE rowid = ?", (position,)
         )

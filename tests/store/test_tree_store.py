@@ -175,3 +175,26 @@ def test_the_position_known_at_any_instant_is_found_without_an_index(
             instant = record.recorded_at + shift
             expected = max((r.position for r in records if r.recorded_at <= instant), default=0)
             assert recorder.position_known_at(instant) == expected
+
+
+def test_the_writer_knows_what_it_recorded_without_reading_it_back(
+    recorder: TreeRecorder,
+) -> None:
+    """A command is answered with its recorded_at from memory: the same instant another
+    thread reads from the store, and never an instant of an insert that rolled back."""
+    positions = append(recorder, 3, per_insert=3)
+    mine = [recorder.recorded_at_of(position) for position in positions]
+    stored: list[datetime] = []
+    reader = threading.Thread(
+        target=lambda: stored.extend(recorder.recorded_at_of(p) for p in positions)
+    )
+    reader.start()
+    reader.join()
+    assert mine == stored == [r.recorded_at for r in recorder.select_records(limit=10)]
+
+    taken = StoredEvent(uuid.uuid4(), 1, "tests.store:Fact", b"{}")
+    recorder.insert_events([taken])  # type: ignore[attr-defined]
+    with pytest.raises(IntegrityError):
+        recorder.insert_events([StoredEvent(uuid.uuid4(), 1, "tests.store:Fact", b"{}"), taken])  # type: ignore[attr-defined]
+    [after] = append(recorder, 1)  # on SQLite it takes a position the rollback released
+    assert recorder.recorded_at_of(after) == recorder.select_records(after=after - 1)[0].recorded_at
