@@ -8,7 +8,7 @@ tracking position is written with the rows, so a restart resumes exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeAlias
+from typing import Any
 
 from eventsourcing.persistence import InfrastructureFactory, Tracking
 from eventsourcing.projection import Projection, ProjectionRunner
@@ -17,12 +17,12 @@ from domain.data_uses import DataUseRecorded
 from domain.events import LedgerEvent
 from domain.ledger import Ledger
 from projections.forensics import data_use_row, event_row, referenced_resources
-from store.forensic_view import PostgresForensicView, SQLiteForensicView
-
-PROJECTION_NAME = "forensics"
-
-ForensicView: TypeAlias = SQLiteForensicView | PostgresForensicView
-"""The forensic tables: their queries, and the library's tracking of what they include."""
+from store.forensic_view import (
+    PROJECTION_NAME,
+    ForensicView,
+    PostgresForensicView,
+    SQLiteForensicView,
+)
 
 
 class ForensicProjection(Projection[ForensicView]):

@@ -11,24 +11,27 @@ next replay starts later.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any, Generic, Protocol, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.persistence import Mapper
+from eventsourcing.persistence import Mapper, PersistenceError
 from pydantic import TypeAdapter
 
 from domain.events import LedgerEvent
+from domain.ledger import Ledger
 from projections.base import Meta, Projection
 from store.fold_snapshots import FoldSnapshots, Snapshot
+from store.forensic_view import ForensicView, forensic_view_of
 from store.records import LedgerRecorder, Record
 
 S = TypeVar("S")
 
 PAGE = 2000
+LEDGER = Ledger.name  # whose events the forensic tables track
 DEFAULT_SNAPSHOT_EVERY = 10_000
 
 # Told (done, total) positions as a long replay advances: the CLI draws a progress bar.
@@ -120,7 +123,17 @@ def replay(
     )
     after = start.position if start else 0
     last_saved = after
+    index = _OccurredIndex(recorder)
     while after < upto:
+        if not folder.complete and upto - after > PAGE:
+            reach = index.reach(upto)
+            if reach > after:
+                for page in index.pages(after, reach, instant.at, projection.topics):
+                    folder.fold(recorder.select_records_at(page))
+                after = reach
+                if progress is not None:
+                    progress(after, upto)
+                continue
         records = recorder.select_records(after=after, upto=upto, limit=PAGE)
         if not records:
             break
@@ -134,6 +147,35 @@ def replay(
         if progress is not None:
             progress(after, upto)
     return Replayed(folder.state, instant, upto, start.position if start else 0)
+
+
+class _OccurredIndex:
+    """Which events occurred by an instant, without reading them: the forensic read model
+    indexes every event's occurred_at. It is derived data, kept by the projector, so it
+    is used only as far as the projector has reached (and not at all where it is absent)."""
+
+    def __init__(self, recorder: LedgerRecorder) -> None:
+        self.view: ForensicView | None = forensic_view_of(getattr(recorder, "datastore", None))
+
+    def reach(self, upto: int) -> int:
+        """The last position, at most ``upto``, whose occurred_at the index holds."""
+        if self.view is None:
+            return 0
+        try:
+            return min(self.view.max_tracking_id(LEDGER) or 0, upto)
+        except PersistenceError:  # no forensic tables in this database
+            self.view = None
+            return 0
+
+    def pages(
+        self, after: int, upto: int, at: datetime, topics: frozenset[str]
+    ) -> Iterator[list[int]]:
+        """Positions in (after, upto] of events of ``topics`` that occurred by ``at``."""
+        assert self.view is not None
+        kinds = sorted({topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1] for topic in topics})
+        positions = self.view.occurred_by(after, upto, at, kinds)
+        for start in range(0, len(positions), PAGE):
+            yield positions[start : start + PAGE]
 
 
 def _chunks(records: list[Record], after: int, every: int) -> list[list[Record]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
@@ -20,6 +20,8 @@ from psycopg.sql import SQL, Composed
 
 from projections.forensics import DataUseRow, EventRow
 from store.entries import format_instant, parse_instant
+
+PROJECTION_NAME = "forensics"  # the runner's name: its settings' prefix, its tracking table's
 
 TABLES = {
     "forensic_events": (
@@ -40,6 +42,8 @@ TABLES = {
 }
 INDEXES = [
     "forensic_events (originator_id)",
+    # Which events occurred by an instant: replays about the past as known now (replays/asof.py).
+    "forensic_events (occurred_at, position)",
     "forensic_events (actor_person, position)",
     "forensic_events (event_type, position)",
     "forensic_events (lag_seconds)",
@@ -165,6 +169,19 @@ class ForensicQueries:
             ],
         )
 
+    def occurred_by(
+        self, after: int, upto: int, at: datetime, event_types: Sequence[str]
+    ) -> list[int]:
+        """Positions in (after, upto] of the events of these types that occurred by ``at``."""
+        marks = ", ".join("?" for _ in event_types)
+        rows = self._rows(
+            "SELECT position FROM {t}forensic_events "
+            "WHERE occurred_at <= ? AND position > ? AND position <= ? "
+            f"AND event_type IN ({marks}) ORDER BY position",
+            [format_instant(at), after, upto, *event_types],
+        )
+        return [row["position"] for row in rows]
+
     def resource_history(self, resource_id: UUID, page: Page) -> list[dict[str, Any]]:
         return self._events(
             "(originator_id = ? OR position IN "
@@ -278,3 +295,18 @@ class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self.prefix = f'"{datastore.schema}".'
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in _statements(self.prefix))
+
+
+ForensicView: TypeAlias = SQLiteForensicView | PostgresForensicView
+"""The forensic tables: their queries, and the library's tracking of what they include."""
+
+
+def forensic_view_of(datastore: Any) -> ForensicView | None:
+    """The forensic tables beside the ledger's events, as the projection runner names them
+    (None on a datastore that keeps none). They may be absent or behind: ask
+    ``max_tracking_id`` how far they reach."""
+    if isinstance(datastore, PostgresDatastore):
+        return PostgresForensicView(datastore, tracking_table_name=f"{PROJECTION_NAME}_tracking")
+    if isinstance(datastore, SQLiteDatastore):
+        return SQLiteForensicView(datastore)
+    return None

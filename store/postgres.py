@@ -258,6 +258,16 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         params.append(limit)
         return _records(self._all(statement, params))
 
+    def select_records_at(self, positions: Sequence[int]) -> list[Record]:
+        """The events at these positions, in order: a replay's scattered late entries."""
+        statement = (
+            "SELECT e.notification_id AS position, e.originator_id, e.originator_version, "
+            "e.topic, e.state, l.recorded_at FROM {schema}.{events} e "
+            "JOIN {schema}.{entries} l ON l.position = e.notification_id "
+            "WHERE e.notification_id = ANY(%s::bigint[]) ORDER BY e.notification_id"
+        )
+        return _records(self._all(statement, [list(positions)]))
+
     def select_object_records(self, originator_id: UUID) -> list[Record]:
         """One object's events with their positions: reads of one object need no scan."""
         statement = (

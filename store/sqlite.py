@@ -44,6 +44,7 @@ from store.sqlite_connections import caching_statements
 CHECKPOINTS = "ledger_checkpoints"
 EVENT_COLUMNS = "originator_id, originator_version, topic, state"
 ENTRY_COLUMNS = "leaf_index, recorded_at, leaf_hash, nodes"
+POSITIONS_PER_QUERY = 900  # under SQLite's oldest limit on bound parameters (999)
 
 
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
@@ -216,6 +217,21 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             )
             for row in rows
         ]
+
+    def select_records_at(self, positions: Sequence[int]) -> list[Record]:
+        """The events at these positions, in order: a replay's scattered late entries."""
+        records: list[Record] = []
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(positions), POSITIONS_PER_QUERY):
+                chunk = positions[start : start + POSITIONS_PER_QUERY]
+                c.execute(
+                    f"SELECT rowid AS position, {EVENT_COLUMNS}, recorded_at "
+                    f"FROM {self.events_table_name} "
+                    f"WHERE rowid IN ({','.join('?' * len(chunk))}) ORDER BY rowid",
+                    chunk,
+                )
+                records += self._records(c.fetchall())
+        return records
 
     def select_object_records(self, originator_id: UUID) -> list[Record]:
         """One object's events with their positions: reads of one object need no scan."""
