@@ -58,6 +58,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -185,6 +186,7 @@ def shanghai_date(at: datetime) -> date:
     return at.astimezone(SHANGHAI).date()
 
 
+@lru_cache(maxsize=1 << 14)  # every period's clock and deadline ends on one of few days
 def due_end_of(d: date) -> datetime:
     """24:00 Asia/Shanghai of ``d`` (= 00:00 of the next day): the last instant a deadline is met.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
+from functools import lru_cache
 from typing import Protocol
 
 from domain.calendar import SHANGHAI, Due, WorkingDayCalendar, due_end_of, shanghai_date
@@ -116,8 +117,12 @@ class Period:
         return first <= self.start and self.end <= last
 
 
+@lru_cache(maxsize=1 << 16)
 def period_containing(day: date, cycle: UpdateCycle) -> Period:
-    """The update-cycle period holding ``day``. Real-time data is checked day by day."""
+    """The update-cycle period holding ``day``. Real-time data is checked day by day.
+
+    Remembered: a report at an instant walks every schedule's periods, and schedules share
+    their days (a period is immutable, so one object serves them all)."""
     if cycle in (UpdateCycle.DAILY, UpdateCycle.REAL_TIME):
         return Period(day, day)
     if cycle is UpdateCycle.WEEKLY:
@@ -132,14 +137,16 @@ def period_containing(day: date, cycle: UpdateCycle) -> Period:
     return Period(start, _add_months(start, months) - timedelta(days=1))
 
 
-def periods_between(first: date, last: date, cycle: UpdateCycle) -> list[Period]:
-    """Every period from the one holding ``first`` to the one holding ``last``."""
+@lru_cache(maxsize=1 << 14)
+def periods_between(first: date, last: date, cycle: UpdateCycle) -> tuple[Period, ...]:
+    """Every period from the one holding ``first`` to the one holding ``last`` (remembered,
+    as ``period_containing``: a tuple, so no caller can change what others are given)."""
     periods = []
     period = period_containing(first, cycle)
     while period.start <= last:
         periods.append(period)
         period = period_containing(period.end + timedelta(days=1), cycle)
-    return periods
+    return tuple(periods)
 
 
 def _add_months(day: date, months: int) -> date:

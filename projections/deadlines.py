@@ -343,7 +343,8 @@ def obligations_at(
                 period=item.period,
             )
         )
-    return sorted(result, key=lambda o: (o.due_date, str(o.obligation_id)))
+    # UUIDs order as their text does (fixed-width hex): no text needed to sort them.
+    return sorted(result, key=lambda o: (o.due_date, o.obligation_id))
 
 
 def _periods_due(rule: PeriodicRule, schedule: ScheduleState, at: datetime) -> list[Opened]:
