@@ -316,9 +316,10 @@ class Obligation:
 
 
 def obligations_at(
-    register: DeadlineRegister, state: RegisterState, at: datetime
+    register: DeadlineRegister, state: RegisterState, at: datetime, *, ordered: bool = True
 ) -> list[Obligation]:
-    """Every obligation whose clock has started by ``at``, with its due date and status."""
+    """Every obligation whose clock has started by ``at``, with its due date and status;
+    by due date unless ``ordered`` is false (counting them needs no order)."""
     calendar = calendar_with(state.published.values())
     opened = [o for o in state.opened.values() if o.started_at <= at]
     periodic_rules = {r.kind: r for r in register.rules if isinstance(r, PeriodicRule)}
@@ -343,6 +344,8 @@ def obligations_at(
                 period=item.period,
             )
         )
+    if not ordered:
+        return result
     # UUIDs order as their text does (fixed-width hex): no text needed to sort them.
     return sorted(result, key=lambda o: (o.due_date, o.obligation_id))
 

@@ -379,10 +379,12 @@ def detections_at(
     """Everything the ledger detects by itself at ``at``, each with the rule that found it."""
     calendar = calendar_with(state.register.published.values())
     found = [d for d in state.events if d.since <= at]
-    for obligation in obligations_at(projection.register, state.register, at):
+    breaches = []
+    # Unordered: only the breaches are sorted (by deadline, then id), not every obligation.
+    for obligation in obligations_at(projection.register, state.register, at, ordered=False):
         category = BREACH_CATEGORY.get(obligation.kind)
         if category is not None and obligation.status is Status.BREACHED:
-            found.append(
+            breaches.append(
                 Detection(
                     obligation.department,
                     category,
@@ -391,6 +393,7 @@ def detections_at(
                     obligation.due_end,
                 )
             )
+    found += sorted(breaches, key=lambda d: (d.since, d.subject_id))
     for facts in state.departments.values():
         if facts.kind is DepartmentKind.EXTERNAL or facts.dissolved_at is not None:
             continue
