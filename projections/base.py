@@ -6,10 +6,10 @@ models. ``topics`` lets a reader skip decoding events the fold ignores.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from eventsourcing.utils import get_topic
 
@@ -39,6 +39,19 @@ class Projection(Protocol, Generic[S]):
     def initial(self) -> S: ...
 
     def apply(self, state: S, event: LedgerEvent, meta: Meta) -> S: ...
+
+
+PayloadTest = Callable[[dict[str, Any]], bool]
+"""Whether an event's decoded payload can change a fold (see ``Selective``)."""
+
+
+@runtime_checkable
+class Selective(Protocol):
+    """A projection that ignores most events of some topics, and can tell which from their
+    payload alone: a replay then builds (and validates) only the events it needs. Those it
+    ignores must be ones that leave the fold as it is, wherever they occur."""
+
+    payload_tests: Mapping[str, PayloadTest]
 
 
 def topics_of(*classes: type[LedgerEvent]) -> frozenset[str]:

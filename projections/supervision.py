@@ -69,7 +69,7 @@ from domain.systems import (
     TrialOperationStarted,
 )
 from domain.vocabulary import DepartmentKind, ShareType
-from projections.base import ByClass, Meta, topics_of
+from projections.base import ByClass, Meta, PayloadTest, topics_of
 from projections.deadlines import DeadlineRegister, RegisterState, obligations_at
 from projections.obligations import deadline_register
 
@@ -185,6 +185,11 @@ class SupervisionProjection:
             FindingEvent,
         )
         self.topics = own | self.register.topics
+        # V09: a use counts only when it was marked; most are not, and need no decoding.
+        # (A payload without the field, as a future upcast might leave, is decoded.)
+        self.payload_tests: dict[str, PayloadTest] = dict.fromkeys(
+            topics_of(DataUseRecorded), lambda data: bool(data.get("marks", True))
+        )
 
     def initial(self) -> SupervisionState:
         return SupervisionState()

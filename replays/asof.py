@@ -11,7 +11,7 @@ next replay starts later.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -23,7 +23,7 @@ from pydantic import TypeAdapter
 
 from domain.events import LedgerEvent
 from domain.ledger import Ledger
-from projections.base import Meta, Projection
+from projections.base import Meta, PayloadTest, Projection, Selective
 from store.fold_snapshots import FoldSnapshots, Snapshot
 from store.forensic_view import ForensicView, forensic_view_of
 from store.records import LedgerRecorder, Record
@@ -86,11 +86,23 @@ class _Folder(Generic[S]):
 
     def fold(self, records: Sequence[Record]) -> None:
         topics = self.projection.topics
+        projection = self.projection
+        tests: Mapping[str, PayloadTest] = (
+            projection.payload_tests if isinstance(projection, Selective) else {}
+        )
         for record in records:
-            if record.event.topic not in topics:
+            topic = record.event.topic
+            if topic not in topics:
                 continue
-            # The ledger's mapper gives back the ledger's own events.
-            event = cast(LedgerEvent, self.mapper.to_domain_event(record.event))
+            test = tests.get(topic)
+            if test is None:
+                # The ledger's mapper gives back the ledger's own events.
+                event = cast(LedgerEvent, self.mapper.to_domain_event(record.event))
+            else:  # look at the payload before building the event: most are not needed
+                payload = self.mapper.transcoder.decode(record.event.state)
+                if not test(payload):
+                    continue
+                event = cast(LedgerEvent, self.mapper.from_payload(record.event, payload))  # type: ignore[attr-defined]
             occurred = event.occurred_at
             if occurred > self.at:
                 self.complete = False
@@ -134,7 +146,10 @@ def replay(
                 if progress is not None:
                     progress(after, upto)
                 continue
-        records = recorder.select_records(after=after, upto=upto, limit=PAGE)
+        # Events the fold ignores are left in the store, not read and skipped.
+        records = recorder.select_records(
+            after=after, upto=upto, limit=PAGE, topics=projection.topics
+        )
         if not records:
             break
         for chunk in _chunks(records, after, every):

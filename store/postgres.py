@@ -7,7 +7,7 @@ insert lock is taken, so leaf indexes follow commit order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -242,7 +242,12 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     # -- reads the rest of the ledger relies on ---------------------------------------
 
     def select_records(
-        self, *, after: int = 0, upto: int | None = None, limit: int = 1000
+        self,
+        *,
+        after: int = 0,
+        upto: int | None = None,
+        limit: int = 1000,
+        topics: Collection[str] = (),
     ) -> list[Record]:
         statement = (
             "SELECT e.notification_id AS position, e.originator_id, e.originator_version, "
@@ -254,6 +259,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         if upto is not None:
             statement += "AND e.notification_id <= %s "
             params.append(upto)
+        if topics:
+            statement += "AND e.topic = ANY(%s) "
+            params.append(sorted(topics))
         statement += "ORDER BY e.notification_id LIMIT %s"
         params.append(limit)
         return _records(self._all(statement, params))

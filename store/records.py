@@ -3,7 +3,7 @@ tree nodes and checkpoints, and the reads both recorders offer to get them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,8 +77,15 @@ class LedgerRecorder(Protocol):
     """The reads the ledger needs beyond the library's notification log."""
 
     def select_records(
-        self, *, after: int = 0, upto: int | None = None, limit: int = 1000
-    ) -> list[Record]: ...
+        self,
+        *,
+        after: int = 0,
+        upto: int | None = None,
+        limit: int = 1000,
+        topics: Collection[str] = (),
+    ) -> list[Record]:
+        """Events after a position, in order; only those of ``topics`` when given."""
+        ...
 
     def select_records_at(self, positions: Sequence[int]) -> list[Record]:
         """The events at ``positions`` (ascending), in order; positions with none are left out."""

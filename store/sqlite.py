@@ -12,7 +12,7 @@ it and hashes them into the leaves, then inserts each row once, complete.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -187,7 +187,12 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     # -- reads the rest of the ledger relies on ---------------------------------------
 
     def select_records(
-        self, *, after: int = 0, upto: int | None = None, limit: int = 1000
+        self,
+        *,
+        after: int = 0,
+        upto: int | None = None,
+        limit: int = 1000,
+        topics: Collection[str] = (),
     ) -> list[Record]:
         statement = (
             f"SELECT rowid AS position, {EVENT_COLUMNS}, recorded_at "
@@ -197,6 +202,9 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         if upto is not None:
             statement += "AND rowid <= ? "
             params.append(upto)
+        if topics:
+            statement += f"AND topic IN ({','.join('?' * len(topics))}) "
+            params += sorted(topics)
         statement += "ORDER BY rowid LIMIT ?"
         params.append(limit)
         with self.datastore.transaction(commit=False) as c:
@@ -209,7 +217,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
                 position=row["position"],
                 recorded_at=parse_instant(row["recorded_at"]),
                 event=StoredEvent(
-                    originator_id=self.convert_originator_id(row["originator_id"]),
+                    originator_id=UUID(row["originator_id"]),  # stored as 32 hex digits
                     originator_version=row["originator_version"],
                     topic=row["topic"],
                     state=row["state"],

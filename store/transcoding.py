@@ -38,8 +38,11 @@ class PydanticMapper(Mapper):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        return self.from_payload(stored_event, self.transcoder.decode(stored_event.state))
+
+    def from_payload(self, stored_event: StoredEvent, state: dict[str, Any]) -> Any:
+        """The event from its payload already decoded (a replay may look at it first)."""
         cls: type[LedgerEvent] = resolve_topic(stored_event.topic)
-        state = self.transcoder.decode(stored_event.state)
         stored_version = state.pop("class_version", 1)
         if stored_version < cls.class_version:
             state = cls.upcast(state, stored_version)

@@ -198,3 +198,18 @@ def test_the_writer_knows_what_it_recorded_without_reading_it_back(
         recorder.insert_events([StoredEvent(uuid.uuid4(), 1, "tests.store:Fact", b"{}"), taken])  # type: ignore[attr-defined]
     [after] = append(recorder, 1)  # on SQLite it takes a position the rollback released
     assert recorder.recorded_at_of(after) == recorder.select_records(after=after - 1)[0].recorded_at
+
+
+def test_records_can_be_read_for_some_topics_only(recorder: TreeRecorder) -> None:
+    """A replay reads only the events its fold looks at; positions keep their order."""
+    other = StoredEvent(uuid.uuid4(), 1, "tests.store:Other", b"{}")
+    append(recorder, 2)
+    [skipped] = recorder.insert_events([other])  # type: ignore[attr-defined]
+    append(recorder, 2)
+    every = recorder.select_records(limit=10)
+    facts = recorder.select_records(limit=10, topics={"tests.store:Fact"})
+    assert [r.position for r in facts] == [r.position for r in every if r.position != skipped]
+    assert [r.event.topic for r in recorder.select_records(topics=["tests.store:Other"])] == [
+        "tests.store:Other"
+    ]
+    assert recorder.select_records(after=skipped, upto=skipped + 1, topics={"x:Y"}) == []
