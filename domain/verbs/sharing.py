@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from domain.aggregate import AggregateState, Command
 from domain.arrangements import TimeSensitiveArrangement, agree_arrangement
 from domain.data_uses import DataUseFields, record_data_use
-from domain.errors import NotFound, UnknownArrangement, UnknownShareRequest
+from domain.errors import UnknownArrangement, UnknownShareRequest
 from domain.events import LedgerEvent
 from domain.share_requests import Reply, ShareRequest, request_share
 from domain.verbs.base import Decision
@@ -125,17 +125,19 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         (None: none cited, or it did not exist yet)."""
         if object_id is None:
             return None
-        try:
-            self.get(object_id, kind)
-        except NotFound:
-            error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
-            raise error(f"no {kind.__name__} with id {object_id}", field=field) from None
-        state: S | None = None
+        # One read of the stream: the state now (to know the object is a ``kind``) and
+        # the state at ``at`` are folded together.
+        now: Any = None
+        then: S | None = None
         for event in self.events.get(object_id):
             assert isinstance(event, LedgerEvent)
+            now = event.mutate(now)
             if event.occurred_at <= at:
-                state = event.mutate(state)
-        return state
+                then = event.mutate(then)
+        if not isinstance(now, kind):
+            error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
+            raise error(f"no {kind.__name__} with id {object_id}", field=field)
+        return then
 
 
 def status_fields(request: ShareRequest) -> dict[str, Any]:
