@@ -92,6 +92,10 @@ class LedgerBase(Application[UUID]):
         """A fold kept in memory as ``(position, state)``, brought up to date: every event of
         ``topics`` recorded after that position, folded into the state in order."""
         after, state = kept
+        # Positions are drawn and committed in order under the insert lock, so whatever is
+        # the last position now, the scan below sees every event up to it: the next call
+        # starts there even if none of them is of ``topics`` (else it would rescan the log).
+        head = self.recorder.max_notification_id() or 0
         while True:
             notifications = self.recorder.select_notifications(
                 start=after, limit=PAGE, topics=topics, inclusive_of_start=False
@@ -100,7 +104,7 @@ class LedgerBase(Application[UUID]):
                 state = fold(state, self.mapper.to_domain_event(notification))
                 after = notification.id
             if len(notifications) < PAGE:
-                return after, state
+                return max(after, head), state
 
     # -- recording -------------------------------------------------------------
 
