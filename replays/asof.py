@@ -85,8 +85,8 @@ class _Folder(Generic[S]):
         self.complete = True  # every event so far folded: the state may be saved
 
     def fold(self, records: Sequence[Record]) -> None:
-        topics = self.projection.topics
         projection = self.projection
+        topics = projection.topics
         tests: Mapping[str, PayloadTest] = (
             projection.payload_tests if isinstance(projection, Selective) else {}
         )
