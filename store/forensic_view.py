@@ -51,6 +51,7 @@ INDEXES = [
     "forensic_data_uses (resource_id, position)",
     "forensic_data_uses (department, position)",
     "forensic_data_uses (user_person, position)",
+    "forensic_data_uses (approver, position)",  # a person's trail: who used, or who approved
     "forensic_data_uses (obtained_at)",
 ]
 EVENT_COLUMNS = (
@@ -183,9 +184,11 @@ class ForensicQueries:
         return [row["position"] for row in rows]
 
     def resource_history(self, resource_id: UUID, page: Page) -> list[dict[str, Any]]:
+        # One set of positions from two indexes: written as "originator_id = ? OR position
+        # IN (…)", PostgreSQL walked the whole primary key instead (0.4 s at 1M events).
         return self._events(
-            "(originator_id = ? OR position IN "
-            "(SELECT position FROM {t}forensic_refs WHERE resource_id = ?))",
+            "position IN (SELECT position FROM {t}forensic_events WHERE originator_id = ? "
+            "UNION SELECT position FROM {t}forensic_refs WHERE resource_id = ?)",
             [resource_id.hex, resource_id.hex],
             page,
         )
