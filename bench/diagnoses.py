@@ -16,52 +16,45 @@ of hashing, under the insert lock. *Fix:* none needed for the bar at 100 per tra
 for single commands, group commit (below, (b)) amortises the extra row and the fsync.
 """,
     "b.throughput": """
-*Why:* on two cores the client, two uvicorn workers and the projector share the CPU, and
-a command costs ~6 ms of CPU in all (Details: workers ~3 ms, client ~2 ms, projector
-~1 ms), against ~0.5 ms for the bare library's in-process get-decide-save. Of the
-workers' share (py-spy of a worker under load): FastAPI/uvicorn/pydantic request and
-response handling ~40%; five database reads per command where the bare loop has one (the
-principal for the token; `record_data_use` reads the resource, then the share request
-twice — `_state_then` calls `self.get` and then `self.events.get` for the same stream;
-and after the commit `CommandRunner._respond` reads `recorded_at` back with
-`recorded_at_of`, ~10% of the worker alone); the commit's fsync. The projector writes one
-transaction per event (`ForensicProjection.process_event` → `ForensicQueries.record`), so
-each command costs a second fsync and ~1 ms of CPU. On SQLite the two workers also
-serialise on the file's write lock.
-*Fix, in order of gain:* (1) the projector consumes the subscription in batches (one
-transaction per 100 events or 50 ms; tracking still written with the rows) — ~5× less
-projector CPU and one fsync per batch (it also makes the catch-up after an import
-~5× faster, see The generated ledger); (2) return `recorded_at` from the insert
-(the recorder's `Extension` has it) instead of reading it back; (3) in
-`SharingVerbs.record_data_use` fold the request once from `self.events.get` (no separate
-`self.get`), take the provider and resource code from the request instead of reading the
-resource when a request is cited, and cache principals by token hash (revocation is an
-event: invalidate on it); (4) group commit: a writer thread that saves the decisions
-queued in the last few ms in one transaction, so throughput grows with concurrency
-instead of being one fsync per command. (1)–(3) remove ~40% of the CPU per command; the
-bar (half of an in-process loop with no HTTP, JSON or auth at all) also needs (4) and,
-on this machine, the client off the two cores.
+*Why:* on two cores the client, two uvicorn workers and the projector share the CPU: a
+command costs ~3.6 ms of CPU in all (Details: workers ~2 ms, client ~1 ms, projector
+~0.5 ms) against ~0.4 ms for the bare library's in-process get-decide-save, which has no
+HTTP, JSON, authentication, idempotency or read model. On SQLite the cores are only
+46–65% busy: the two workers and the projector take turns on the file's one write lock
+(each command is two commits, its own and the projector's). Since the previous full run
+the command path lost its read-back of `recorded_at` (the recorder remembers what its
+thread recorded) and its second read of the cited request, and SQLite's append got
+cheaper (see Merkle tree overhead): throughput rose from 266 to 389 commands/s on SQLite
+and from 154 to 262 on PostgreSQL. *Fix, in order of gain:* (1) the projector consumes the subscription in
+batches (one transaction per 100 events or 50 ms, tracking still written with the rows):
+one commit per batch instead of per event, which on SQLite halves the turns on the write
+lock; (2) group commit: a writer thread saves the decisions queued in the last few ms in
+one transaction, so throughput grows with concurrency instead of being one fsync per
+command; (3) cache principals by token hash (revocation is an event: invalidate on it).
+The bar (half of a loop with no HTTP at all) needs (1) and (2) and, on this machine, the
+client off the two cores.
 """,
     "b.p99": """
-*Why:* at half the best throughput the cores are still ~70–90% busy (client, workers and
-projector share them), so requests queue behind the projector's per-event transactions
-and the workers' fsyncs; the tail is those queues. *Fix:* as for throughput — the batched
-projector and fewer reads per command free the cores, which is what brings the tail down.
+*Why:* throughput rose by half since the previous full run, so "half the best
+throughput" is now 195 commands/s instead of 133; at that rate on SQLite every command
+waits for the write lock behind the other worker's commit and the projector's, and the
+slowest 1% are those that queued behind two or three fsyncs (PostgreSQL, with row locks
+and group commit in the server, is at 15 ms). *Fix:* the batched projector and group
+commit above: fewer commits per command is what shortens the queue on the write lock.
 """,
     "c.rebuild.supervision": """
-*Why (pyinstrument, full rebuild):* ~55% is `DeadlineRegister.apply`, which the
-supervision fold calls for every event it folds — 950k data uses included, though no
-deadline rule concerns them — and which, for each event, walks every rule's
-`opens/discharges/cancels/starts/stops/withdraws` mappings with `isinstance`
-(`projections/deadlines.py` `_handlers`); ~20% is decoding every data use through
-pydantic (the fold only needs its `marks`); ~20% is `select_records` building a
-`StoredEvent` and a `UUID` for every row. The bare library only decodes.
-*Fix:* (1) dispatch by event class, computed once per class (a dict from class to the
-handlers that apply, resolved along the MRO), and in `SupervisionProjection.apply` hand
-the register only events whose topic is in `register.topics`; (2) let a projection
-declare the fields it needs, or decode data uses with `model_construct` from the orjson
-dict (payloads were validated when recorded); (3) filter topics in SQL in
-`select_records` and build ids only for rows kept. (1) alone roughly doubles the rate.
+*Why (cProfile, full rebuild):* catalog and deadlines now read only the events of their
+topics (filtered in SQL) and are 8–22× the baseline; supervision needs the data uses
+(V09), 95% of the log. It decodes each use's payload with orjson and builds (and
+validates) only the ~3% that were marked, and the deadline rules see only the events of
+their classes. What remains: reading and building a record for every row (~45%: the
+fetch, a `UUID` and a `recorded_at` parsed per row, though a skipped use needs neither),
+the payload decode (~10%), the fold and the register over the events kept (~35%). The
+baseline reads and decodes with the library's mapper and keeps nothing.
+*Fix:* (1) records that parse their id and `recorded_at` only when asked (a lazy
+record), or a store read that returns raw rows to the replay; (2) keep V09 out of the
+fold: the forensic tables already index every use with its marks, so the count at an
+instant is one indexed query (and the supervision fold shrinks, which helps (d)).
 """,
     "c.rebuild.deadlines": """
 *Why:* on PostgreSQL `select_records` reads every row of the log with dict rows and a
@@ -76,32 +69,31 @@ JOIN on the entries table, then drops the ~95% of events the register ignores in
 ~1% the catalog folds. *Fix:* filter topics in SQL and use tuple rows (as for deadlines).
 """,
     "d.at": """
-*Why (pyinstrument, 1M events):* per report, ~40% is `obligations_at`, which rebuilds every
-obligation since 2023 (every aggregation period of every resource, each with
-`add_working_days` walking day by day and a `uuid5` id) though the report needs only their
-status at the instant; ~15–20% is loading the saved fold: a supervision fold is ~10 MB of
-JSON (17 MB at the end of the log: the state keeps every V09 detection and every
-aggregation coverage), parsed by `TypeAdapter.validate_json` on every report; the rest is
-folding up to 10,000 events from the fold to the instant. The deadlines report also
-serialises every obligation row. *Fix:* (1) keep obligations whose status can no longer
-change (discharged, or breached and past) in the fold as they close, so a report computes
-only the open ones; memoise `add_working_days` per (calendar, start day, n); (2) keep the
-folds small — V09 detections are one-per-use facts that the forensic tables already index:
-count them there — and keep the last folds decoded in memory (they never change);
-(3) then save folds every 2,000 events instead of 10,000.
+*Why (cProfile, 100k and 1M events):* a report at a late instant lists ~16k obligations
+at 100k events; per report ~45% is `obligations_at` materialising every one of them (a
+due date, a status and a `uuid5` id each; the periods and their deadlines' ends are now
+computed once per process), ~20% turning them into rows (the deadlines report), ~20%
+loading the saved fold (a supervision fold is 5 MB of JSON at 100k events, 10–17 MB at
+1M: every obligation ever opened, every schedule's coverage, every V09 detection),
+parsed by `TypeAdapter.validate_json`, and the rest folding up to 10,000 events from the
+fold to the instant. The p50 (~250 ms) is near the bar; the p95 is the latest instants.
+*Fix:* (1) keep obligations whose status can no longer change (discharged, or breached
+and past) in the fold as final rows, so a report computes only the open ones; (2) keep
+the folds small (V09 counted from the forensic tables, see (c)) and the last folds
+decoded in memory (they never change); (3) then save folds every 2,000 events instead
+of 10,000; (4) page the deadlines report (the API's default page) instead of listing
+every obligation.
 """,
     "d.now": """
-*Why (pyinstrument, 1M events):* "at T as known now" starts from the saved fold valid for
-T and then reads, builds and decodes every event recorded after it up to the head — for
-an instant in 2023 that is most of the log — only to skip those that occurred after T:
-~50% in `select_records` (half of it constructing a `UUID` per row), ~35% in the
-pydantic decode, 15–25 s per supervision report. Only the late entries (recorded after
-the fold, occurred by T: ~1% of uses here) change the answer. *Fix:* store `occurred_at`
-in `ledger_entries` (it is a payload field today; the column would be written under the
-same lock, and hashed or not as the team prefers) with an index on
-`(occurred_at, position)`, and let the replay select only rows after the fold with
-`occurred_at <= T` and a topic of the projection — a few hundred rows instead of a
-million; the report then costs what known_at=at costs.
+*Why:* "at T as known now" used to decode every event recorded after the saved fold for
+T only to skip those that occurred after T (10–24 s per report in the previous full
+run). Once a replay meets the first such event it now asks the forensic tables' index on
+`(occurred_at, position)` which later events of its topics occurred by T — as far as the
+projector has reached; beyond that it folds event by event — and reads just those: the
+late entries (~1% of the uses). It costs what `known_at=at` costs plus reading those
+entries (the supervision report's are data uses: ~30–220 ms more). *Fix:* as for
+`known_at=at`; and counting V09 from the forensic tables (see (c)) removes the late uses
+from the supervision replay altogether.
 """,
     "f.verify": """
 *Why (pyinstrument):* of `verify_ledger`'s time ~11% is the leaf SHA-256 the baseline
@@ -119,41 +111,28 @@ Python the tree; (3) fetch the columns as one `bytea` per row built in SQL. With
 }
 
 NOTES = """
-- **The calendar rescans the whole log.** `CalendarVerbs.calendar()` (via
-  `LedgerBase.caught_up`) remembers how far it has read only when it finds a
-  `HolidaySchedulePublished`; with none published (the usual case: the seeded schedules
-  cover 2004–2026) every call scans the whole event table (`topic IN (…)`, no index): 25 ms
-  at 100k events, ~250 ms at 1M, on every conditional share request, reply, verification
-  request and answer, law or function change. Generating the 100k ledger took 227 s with
-  it and 29 s with the calendar read once (bench/generate.py does that, and says so).
-  *Fix:* read `max_notification_id()` before the scan and resume from it (positions follow
-  commit order under the insert lock), or index `topic`.
+- **Fixed since the previous full run**, each measured there: the calendar rescanned the
+  whole log on every command that counts working days when no schedule had been
+  published since the seeded years (~250 ms a command at 1M events; it now resumes from
+  the last position it saw, and generating the 1M ledger went from 5,446 to 7,800
+  events/s); a resource's history on PostgreSQL walked the whole primary key (258 ms
+  p50 at 1M; now two index lookups and a UNION, 2 ms); a person's data-use trail had no
+  index on the approver (added; the cached bench ledgers predate it).
+- **(e) on PostgreSQL was measured again after that query change** (`python -m bench
+  --only e --backend postgresql`, the same cached ledger, the same afternoon); every other
+  row is the full run's.
 - **The forensic read model catches up one transaction per event**: the projection
-  runner managed ~1,500 events/s on SQLite and ~1,000 on PostgreSQL here, so a 1M-event
-  `ledger import` is searchable only after 11–17 minutes, and on the live path every
-  command costs a second fsync. *Fix:* batch (see (b)); the harness's batched catch-up,
-  with the view's own statements, runs 5–10× faster.
-- **Resource history on PostgreSQL takes ~0.4 s at 1M events** (1–3 ms on SQLite):
-  `originator_id = ? OR position IN (SELECT … forensic_refs …)` with `ORDER BY position
-  LIMIT` makes PostgreSQL walk the primary key over the whole table (EXPLAIN ANALYZE: 999,992
-  rows removed by filter, 590 ms, with fresh statistics). Written as
-  `position IN (SELECT position FROM forensic_events WHERE originator_id = ? UNION SELECT
-  position FROM forensic_refs WHERE resource_id = ?)` it takes 3 ms. Likewise the
-  data-use trail by person, `user_person = ? OR approver = ?`, has no index on `approver`:
-  people with few uses cost a scan (the p95).
-- **Saved folds are large.** A supervision fold is ~10 MB of JSON on average (17 MB at the
-  head: every V09 detection and aggregation coverage), so its 100 saved folds take ~1 GB at
-  1M events, more than the events; a deadlines fold ~3 MB. Warming them takes ~1 minute.
-- **Past instants asked as known now are the slow case**; the API's default report
-  (`at` = `known_at` = now) starts from the latest fold and is fast.
-- **HTTP on SQLite is bound by the write lock, not the CPU**: throughput stops growing
-  after concurrency 4 while the cores are only 65–75% busy (Details): the two workers and
-  the projector take turns on the file's one write lock, waiting in SQLite's sleeping busy
-  handler. On PostgreSQL the cores are ~90% busy (and the server's own CPU is not counted).
+  runner managed ~2,500 events/s on SQLite here, so a 1M-event `ledger import` is
+  searchable only after several minutes, and on the live path every command costs a
+  second commit. *Fix:* batch (see (b)); the harness's batched catch-up, with the view's
+  own statements, runs 5–10× faster.
+- **Saved folds are large.** A supervision fold is 5 MB of JSON at 100k events and
+  10–17 MB at 1M, so its 100 saved folds take ~1 GB at 1M events, more than the events;
+  a deadlines fold ~3.5 MB. Warming them took 30–66 s here.
+- **The API's default report** (`at` = `known_at` = now) starts from the latest fold.
 - **Exactly one projector per database.** Two `ledger project` processes on one database
   race for the tracking row and one dies (`IntegrityError: Failed to record tracking`);
-  `ledger serve --workers N` now starts exactly one, but an operator starting another
-  beside it would see one crash. Worth a note in the README.
+  `ledger serve --workers N` starts exactly one.
 - **This PostgreSQL server runs with `autovacuum = off`**; without statistics the planner
   guesses. The harness runs `ANALYZE` on its cached database after loading it (as
   autovacuum would); after a `ledger import` in production, run `ANALYZE` too.
