@@ -21,6 +21,9 @@ from psycopg.sql import SQL, Composed
 from projections.forensics import DataUseRow, EventRow
 from store.entries import format_instant, parse_instant
 
+EventRows: TypeAlias = tuple[EventRow, Sequence[UUID], DataUseRow | None]
+"""What one event adds to the tables: its row, the resources it names, its use if any."""
+
 PROJECTION_NAME = "forensics"  # the runner's name: its settings' prefix, its tracking table's
 
 TABLES = {
@@ -97,19 +100,13 @@ class ForensicQueries:
             cursor.execute(self._sql(text), list(params))
             return [dict(row) for row in cursor.fetchall()]
 
-    def record(
-        self,
-        tracking: Tracking,
-        row: EventRow | None,
-        refs: Sequence[UUID],
-        use: DataUseRow | None = None,
-    ) -> None:
-        """Write one event's rows and its tracking position atomically."""
+    def record_batch(self, tracking: Tracking, batch: Sequence[EventRows]) -> None:
+        """Write events' rows and the tracking position of the last of them atomically."""
         with self.datastore.transaction(commit=True) as cursor:
             # Tracking first: on SQLite a transaction that reads before it writes cannot
             # wait for the write lock (SQLITE_BUSY at once); writing first waits its turn.
             self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
-            if row is not None:
+            for row, refs, use in batch:
                 values = self._insert_event(cursor, row, refs)
                 if use is not None:
                     self._insert_use(cursor, use, values)
