@@ -17,40 +17,43 @@ for single commands, group commit (below, (b)) amortises the extra row and the f
 """,
     "b.throughput": """
 *Why:* on two cores the client, two uvicorn workers and the projector share the CPU: a
-command costs ~3.6 ms of CPU in all (Details: workers ~2 ms, client ~1 ms, projector
-~0.5 ms) against ~0.4 ms for the bare library's in-process get-decide-save, which has no
-HTTP, JSON, authentication, idempotency or read model. On SQLite the cores are only
-46–65% busy: the two workers and the projector take turns on the file's one write lock
-(each command is two commits, its own and the projector's). Since the previous full run
-the command path lost its read-back of `recorded_at` (the recorder remembers what its
-thread recorded) and its second read of the cited request, and SQLite's append got
-cheaper (see Merkle tree overhead): throughput rose from 266 to 389 commands/s on SQLite
-and from 154 to 262 on PostgreSQL. *Fix, in order of gain:* (1) the projector consumes the subscription in
-batches (one transaction per 100 events or 50 ms, tracking still written with the rows):
-one commit per batch instead of per event, which on SQLite halves the turns on the write
-lock; (2) group commit: a writer thread saves the decisions queued in the last few ms in
-one transaction, so throughput grows with concurrency instead of being one fsync per
-command; (3) cache principals by token hash (revocation is an event: invalidate on it).
-The bar (half of a loop with no HTTP at all) needs (1) and (2) and, on this machine, the
-client off the two cores.
+command costs ~4 ms of CPU in all (Details: workers 2–3 ms, client 1.3–1.5 ms, projector
+0.2 ms on SQLite and 0.9 on PostgreSQL) against ~0.4 ms for the bare library's in-process
+get-decide-save, which has no HTTP, JSON, authentication, idempotency or read model. On
+SQLite the cores are only 50–76% busy: the two workers take turns on the file's one write
+lock, a commit (and its fsync) each. Since the previous full run the command path lost its
+read-back of `recorded_at` (the recorder remembers what its thread recorded) and its
+second read of the cited request, SQLite's append got cheaper (see Merkle tree overhead),
+and the projector writes 100 events (or 50 ms) per transaction: its CPU per command went
+from 0.5 to 0.2 ms on SQLite. Throughput rose from 266 to 356–389 commands/s on SQLite and
+from 154 to 237–262 on PostgreSQL; the bare loop's own rate moved by 15% between the two
+measurements, which is the noise here. *Fix, in order of gain:* (1) group commit: a
+writer thread saves the decisions queued in the last few ms in one transaction, so
+throughput grows with concurrency instead of being one fsync per command (on SQLite, one
+turn on the write lock for many commands); (2) cache principals by token hash
+(revocation is an event: invalidate on it) and the cited request's fold; (3) the
+response built from the decision without FastAPI's `jsonable_encoder` pass. The bar
+(half of a loop with no HTTP at all) needs (1) and, on this machine, the client off the
+two cores.
 """,
     "b.p99": """
-*Why:* throughput rose by half since the previous full run, so "half the best
-throughput" is now 195 commands/s instead of 133; at that rate on SQLite every command
-waits for the write lock behind the other worker's commit and the projector's, and the
-slowest 1% are those that queued behind two or three fsyncs (PostgreSQL, with row locks
-and group commit in the server, is at 15 ms). *Fix:* the batched projector and group
-commit above: fewer commits per command is what shortens the queue on the write lock.
+*Why:* throughput rose by a third since the previous full run, so "half the best
+throughput" is now ~180 commands/s instead of 133; at that rate on SQLite every command
+waits for the write lock behind the other worker's commit, and the slowest 1% are those
+that queued behind two or three fsyncs. The p99 is at the bar (median of three runs
+50.7 ms, 38–88 ms across them); PostgreSQL, with row locks and the server's group commit,
+is at 24 ms. *Fix:* group commit (above): one commit for several commands is what
+shortens the queue on the write lock.
 """,
     "c.rebuild.supervision": """
-*Why (cProfile, full rebuild):* catalog and deadlines now read only the events of their
-topics (filtered in SQL) and are 8–22× the baseline; supervision needs the data uses
-(V09), 95% of the log. It decodes each use's payload with orjson and builds (and
-validates) only the ~3% that were marked, and the deadline rules see only the events of
-their classes. What remains: reading and building a record for every row (~45%: the
-fetch, a `UUID` and a `recorded_at` parsed per row, though a skipped use needs neither),
-the payload decode (~10%), the fold and the register over the events kept (~35%). The
-baseline reads and decodes with the library's mapper and keeps nothing.
+*Why (cProfile, a full rebuild of the 100k ledger):* catalog and deadlines now read only
+the events of their topics (filtered in SQL) and are 8–22× the baseline; supervision
+needs the data uses (V09), 95% of the log. It decodes each use's payload with orjson and
+builds (and validates) only the ~3% that were marked, and the deadline rules see only
+the events of their classes. What remains: reading and building a record for every row
+(~45%: the fetch, a `UUID` and a `recorded_at` parsed per row, though a skipped use
+needs neither), the payload decode (~10%), the fold and the register over the events
+kept (~35%). The baseline reads and decodes with the library's mapper and keeps nothing.
 *Fix:* (1) records that parse their id and `recorded_at` only when asked (a lazy
 record), or a store read that returns raw rows to the replay; (2) keep V09 out of the
 fold: the forensic tables already index every use with its marks, so the count at an
@@ -69,20 +72,20 @@ JOIN on the entries table, then drops the ~95% of events the register ignores in
 ~1% the catalog folds. *Fix:* filter topics in SQL and use tuple rows (as for deadlines).
 """,
     "d.at": """
-*Why (cProfile, 100k and 1M events):* a report at a late instant lists ~16k obligations
-at 100k events; per report ~45% is `obligations_at` materialising every one of them (a
-due date, a status and a `uuid5` id each; the periods and their deadlines' ends are now
-computed once per process), ~20% turning them into rows (the deadlines report), ~20%
-loading the saved fold (a supervision fold is 5 MB of JSON at 100k events, 10–17 MB at
-1M: every obligation ever opened, every schedule's coverage, every V09 detection),
-parsed by `TypeAdapter.validate_json`, and the rest folding up to 10,000 events from the
-fold to the instant. The p50 (~250 ms) is near the bar; the p95 is the latest instants.
-*Fix:* (1) keep obligations whose status can no longer change (discharged, or breached
-and past) in the fold as final rows, so a report computes only the open ones; (2) keep
-the folds small (V09 counted from the forensic tables, see (c)) and the last folds
-decoded in memory (they never change); (3) then save folds every 2,000 events instead
-of 10,000; (4) page the deadlines report (the API's default page) instead of listing
-every obligation.
+*Why (cProfile, reports at late instants on the 100k ledger):* a report at a late
+instant lists ~16k obligations at 100k events; per report ~45% is `obligations_at`
+materialising every one of them (a due date, a status and a `uuid5` id each; the periods
+and their deadlines' ends are now computed once per process), ~20% turning them into
+rows (the deadlines report), ~20% loading the saved fold (a supervision fold is 5 MB of
+JSON at 100k events, 10–17 MB at 1M: every obligation ever opened, every schedule's
+coverage, every V09 detection), parsed by `TypeAdapter.validate_json`, and the rest
+folding up to 10,000 events from the fold to the instant. The p50 (~250 ms) is near the
+bar; the p95 is the latest instants. *Fix:* (1) keep obligations whose status can no
+longer change (discharged, or breached and past) in the fold as final rows, so a report
+computes only the open ones; (2) keep the folds small (V09 counted from the forensic
+tables, see (c)) and the last folds decoded in memory (they never change); (3) then save
+folds every 2,000 events instead of 10,000; (4) page the deadlines report (the API's
+default page) instead of listing every obligation.
 """,
     "d.now": """
 *Why:* "at T as known now" used to decode every event recorded after the saved fold for
@@ -118,14 +121,15 @@ NOTES = """
   events/s); a resource's history on PostgreSQL walked the whole primary key (258 ms
   p50 at 1M; now two index lookups and a UNION, 2 ms); a person's data-use trail had no
   index on the approver (added; the cached bench ledgers predate it).
-- **(e) on PostgreSQL was measured again after that query change** (`python -m bench
-  --only e --backend postgresql`, the same cached ledger, the same afternoon); every other
-  row is the full run's.
-- **The forensic read model catches up one transaction per event**: the projection
-  runner managed ~2,500 events/s on SQLite here, so a 1M-event `ledger import` is
-  searchable only after several minutes, and on the live path every command costs a
-  second commit. *Fix:* batch (see (b)); the harness's batched catch-up, with the view's
-  own statements, runs 5–10× faster.
+- **Two rows were measured again after later changes**, on the same cached ledgers the
+  same afternoon, and merged into this file (`python -m bench --rewrite`): (e) on
+  PostgreSQL after the resource-history query change (`python -m bench --only e
+  --backend postgresql`), and (b) on both backends after the projector began writing 100
+  events per transaction (`python -m bench --only b`). Every other row is the full run's.
+- **The forensic read model's catch-up** during generation (The generated ledger, below)
+  was measured before the projector wrote in batches, at one transaction per event
+  (~2,500 events/s on SQLite); it now writes 100 events per transaction, as the harness's
+  own batched catch-up does (5–10× faster than one per event).
 - **Saved folds are large.** A supervision fold is 5 MB of JSON at 100k events and
   10–17 MB at 1M, so its 100 saved folds take ~1 GB at 1M events, more than the events;
   a deadlines fold ~3.5 MB. Warming them took 30–66 s here.
