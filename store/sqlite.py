@@ -47,6 +47,15 @@ ENTRY_COLUMNS = "leaf_index, recorded_at, leaf_hash, nodes"
 POSITIONS_PER_QUERY = 900  # under SQLite's oldest limit on bound parameters (999)
 
 
+EARLIER_ENTRIES = "ledger_entries"
+
+
+class EarlierLayout(RuntimeError):
+    """The file keeps its ledger entries in a table of their own, as earlier versions did:
+    this version reads and writes them in the events' rows, and does not rewrite a
+    tamper-evident log in place."""
+
+
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
@@ -104,6 +113,17 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
                     f"BEGIN SELECT RAISE(ABORT, '{name} is append-only'); END"
                 )
         return statements
+
+    def _create_table(self, c: SQLiteCursor) -> None:
+        c.execute(f"SELECT 1 FROM sqlite_master WHERE name = '{EARLIER_ENTRIES}'")
+        if c.fetchone() is not None:
+            raise EarlierLayout(
+                f"{self.database_file}: a ledger kept in the earlier layout (entries in "
+                f"their own table, {EARLIER_ENTRIES}). Export it with the version that wrote "
+                "it (ledger export --out F.jsonl) and import it here (ledger import F.jsonl): "
+                "the same events, positions and Merkle root, verified line by line."
+            )
+        super()._create_table(c)
 
     # -- the insert path ----------------------------------------------------------
 

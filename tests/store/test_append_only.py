@@ -15,6 +15,7 @@ import pytest
 from api.runtime import open_ledger
 from store.checkpoints import sign_checkpoint
 from store.records import TreeRecorder
+from store.sqlite import EarlierLayout
 from store.verify import verify_ledger
 from tests.conftest import POSTGRES_URL, require_postgres
 from tests.store.conftest import Superuser, append, recorder_of
@@ -98,3 +99,17 @@ def test_the_application_role_holds_no_update_delete_or_truncate_privilege(
         assert verify_ledger(recorder).ok
     finally:
         ledger.close()
+
+
+def test_a_file_in_the_earlier_layout_is_refused_with_the_way_to_carry_it_over(
+    tmp_path: Path,
+) -> None:
+    """The store is never rewritten in place (V08): an old file is exported and imported."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE ledger_entries (position INTEGER PRIMARY KEY)")
+    with pytest.raises(EarlierLayout, match=r"ledger export.*ledger import"):
+        open_ledger(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:  # and nothing was added to it
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert names == {"ledger_entries"}
