@@ -17,24 +17,24 @@ for single commands, group commit (below, (b)) amortises the extra row and the f
 """,
     "b.throughput": """
 *Why:* on two cores the client, two uvicorn workers and the projector share the CPU: a
-command costs ~4 ms of CPU in all (Details: workers 2–3 ms, client 1.3–1.5 ms, projector
-0.2 ms on SQLite and 0.9 on PostgreSQL) against ~0.4 ms for the bare library's in-process
-get-decide-save, which has no HTTP, JSON, authentication, idempotency or read model. On
-SQLite the cores are only 50–76% busy: the two workers take turns on the file's one write
-lock, a commit (and its fsync) each. Since the previous full run the command path lost its
-read-back of `recorded_at` (the recorder remembers what its thread recorded) and its
-second read of the cited request, SQLite's append got cheaper (see Merkle tree overhead),
-and the projector writes 100 events (or 50 ms) per transaction: its CPU per command went
-from 0.5 to 0.2 ms on SQLite. Throughput rose from 266 to 356–389 commands/s on SQLite and
-from 154 to 237–262 on PostgreSQL; the bare loop's own rate moved by 15% between the two
-measurements, which is the noise here. *Fix, in order of gain:* (1) group commit: a
-writer thread saves the decisions queued in the last few ms in one transaction, so
-throughput grows with concurrency instead of being one fsync per command (on SQLite, one
-turn on the write lock for many commands); (2) cache principals by token hash
-(revocation is an event: invalidate on it) and the cited request's fold; (3) the
-response built from the decision without FastAPI's `jsonable_encoder` pass. The bar
-(half of a loop with no HTTP at all) needs (1) and, on this machine, the client off the
-two cores.
+command costs ~3–4 ms of CPU in all (Details: workers ~2–2.7 ms, client ~1 ms, projector
+0.2 ms on SQLite and 0.7 ms on PostgreSQL) against ~0.4 ms for the bare library's
+in-process get-decide-save, which has no HTTP, JSON, authentication, idempotency or read
+model. On SQLite the cores are only 50–78% busy: the two workers take turns on the
+file's one write lock, a commit (and its fsync) each. Since the previous full run the
+command path lost its read-back of `recorded_at` (the recorder remembers what its thread
+recorded) and its second read of the cited request, SQLite's append got cheaper (see
+Merkle tree overhead), records are read from plain tuple rows, and the projector writes
+100 events (or 50 ms) per transaction: throughput rose from 266 to 501 commands/s on
+SQLite (0.12× → 0.19×) and from 154 to 316 on PostgreSQL (0.31× → 0.34×; the bare loop
+got faster there too). These figures move by ±15% between runs on this shared machine.
+*Fix, in order of gain:* (1) group commit: a writer thread saves the decisions queued in
+the last few ms in one transaction, so throughput grows with concurrency instead of
+being one fsync per command (on SQLite, one turn on the write lock for many commands);
+(2) cache principals by token hash (revocation is an event: invalidate on it) and the
+cited request's fold; (3) build the response from the decision without FastAPI's
+`jsonable_encoder` pass. The bar (half of a loop with no HTTP at all) needs (1) and, on
+this machine, the client off the two cores.
 """,
     "b.p99": """
 *Why:* throughput rose by a third since the previous full run, so "half the best
@@ -47,17 +47,18 @@ shortens the queue on the write lock.
 """,
     "c.rebuild.supervision": """
 *Why (cProfile, a full rebuild of the 100k ledger):* catalog and deadlines now read only
-the events of their topics (filtered in SQL) and are 8–22× the baseline; supervision
-needs the data uses (V09), 95% of the log. It decodes each use's payload with orjson and
-builds (and validates) only the ~3% that were marked, and the deadline rules see only
-the events of their classes. What remains: reading and building a record for every row
-(~45%: the fetch, a `UUID` and a `recorded_at` parsed per row, though a skipped use
-needs neither), the payload decode (~10%), the fold and the register over the events
-kept (~35%). The baseline reads and decodes with the library's mapper and keeps nothing.
-*Fix:* (1) records that parse their id and `recorded_at` only when asked (a lazy
-record), or a store read that returns raw rows to the replay; (2) keep V09 out of the
-fold: the forensic tables already index every use with its marks, so the count at an
-instant is one indexed query (and the supervision fold shrinks, which helps (d)).
+the events of their topics (filtered in SQL) and are 8–19× the baseline; supervision
+needs the data uses (V09), 95% of the log. It reads them as plain tuples, decodes each
+use's payload with orjson and builds (and validates) only the ~3% that were marked, and
+the deadline rules see only the events of their classes (0.37× → 0.83× on SQLite since
+the previous full run, 0.40× → 0.85× on PostgreSQL). What remains is per row: a `UUID`
+and a `recorded_at` built for every record (~1.5 and ~1 µs), though a skipped use needs
+neither, and the payload decode. The baseline reads and decodes with the library's
+mapper and keeps nothing. *Fix:* (1) records that parse their id and `recorded_at` only
+when asked (a lazy record), or a store read that hands the replay raw rows; (2) keep V09
+out of the fold: the forensic tables already index every use with its marks, so the
+count at an instant is one indexed query (the supervision fold then ignores data uses
+altogether and shrinks, which helps (d)).
 """,
     "c.rebuild.deadlines": """
 *Why:* on PostgreSQL `select_records` reads every row of the log with dict rows and a
@@ -121,11 +122,13 @@ NOTES = """
   events/s); a resource's history on PostgreSQL walked the whole primary key (258 ms
   p50 at 1M; now two index lookups and a UNION, 2 ms); a person's data-use trail had no
   index on the approver (added; the cached bench ledgers predate it).
-- **Two rows were measured again after later changes**, on the same cached ledgers the
+- **Three measurements were taken again after later changes**, on the same cached ledgers the
   same afternoon, and merged into this file (`python -m bench --rewrite`): (e) on
   PostgreSQL after the resource-history query change (`python -m bench --only e
-  --backend postgresql`), and (b) on both backends after the projector began writing 100
-  events per transaction (`python -m bench --only b`). Every other row is the full run's.
+  --backend postgresql`), and (b) and (c) on both backends after the projector began
+  writing 100 events per transaction and the stores began returning records from plain
+  tuple rows (`python -m bench --only b`, then `--only c`). Every other row is the full
+  run's.
 - **The forensic read model's catch-up** during generation (The generated ledger, below)
   was measured before the projector wrote in batches, at one transaction per event
   (~2,500 events/s on SQLite); it now writes 100 events per transaction, as the harness's

@@ -264,7 +264,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             params.append(sorted(topics))
         statement += "ORDER BY e.notification_id LIMIT %s"
         params.append(limit)
-        return _records(self._all(statement, params))
+        return _records(self._all(statement, params, tuples=True))
 
     def select_records_at(self, positions: Sequence[int]) -> list[Record]:
         """The events at these positions, in order: a replay's scattered late entries."""
@@ -274,7 +274,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             "JOIN {schema}.{entries} l ON l.position = e.notification_id "
             "WHERE e.notification_id = ANY(%s::bigint[]) ORDER BY e.notification_id"
         )
-        return _records(self._all(statement, [list(positions)]))
+        return _records(self._all(statement, [list(positions)], tuples=True))
 
     def select_object_records(self, originator_id: UUID) -> list[Record]:
         """One object's events with their positions: reads of one object need no scan."""
@@ -284,7 +284,7 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             "JOIN {schema}.{entries} l ON l.position = e.notification_id "
             "WHERE e.originator_id = %s ORDER BY e.originator_version"
         )
-        return _records(self._all(statement, [originator_id]))
+        return _records(self._all(statement, [originator_id], tuples=True))
 
     def _all(self, statement: str, params: Sequence[Any] = (), *, tuples: bool = False) -> Any:
         """All rows; ``tuples`` for the whole-ledger scans: plain tuples, binary results
@@ -509,17 +509,19 @@ class Factory(PostgresFactory):
     application_recorder_class = LedgerPostgresRecorder
 
 
-def _records(rows: Sequence[Any]) -> list[Record]:
+def _records(rows: Sequence[tuple[Any, ...]]) -> list[Record]:
+    """Records from (position, originator id, version, topic, state, recorded_at) rows,
+    read as plain tuples with binary results: replays read millions of them."""
     return [
         Record(
-            position=row["position"],
-            recorded_at=row["recorded_at"],
+            position=position,
+            recorded_at=recorded_at,
             event=StoredEvent(
-                originator_id=row["originator_id"],
-                originator_version=row["originator_version"],
-                topic=row["topic"],
-                state=bytes(row["state"]),
+                originator_id=originator_id,
+                originator_version=version,
+                topic=topic,
+                state=bytes(state),
             ),
         )
-        for row in rows
+        for position, originator_id, version, topic, state, recorded_at in rows
     ]

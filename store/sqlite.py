@@ -229,21 +229,24 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         params.append(limit)
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, params)
-            return self._records(c.fetchall())
+            return self._records(_tuples(c))
 
-    def _records(self, rows: Sequence[Any]) -> list[Record]:
+    @staticmethod
+    def _records(rows: Sequence[tuple[Any, ...]]) -> list[Record]:
+        """Records from (position, originator id, version, topic, state, recorded_at) rows,
+        read as plain tuples: replays read millions of them."""
         return [
             Record(
-                position=row["position"],
-                recorded_at=parse_instant(row["recorded_at"]),
+                position=position,
+                recorded_at=parse_instant(recorded_at),
                 event=StoredEvent(
-                    originator_id=UUID(row["originator_id"]),  # stored as 32 hex digits
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=row["state"],
+                    originator_id=UUID(originator_id),  # stored as 32 hex digits
+                    originator_version=version,
+                    topic=topic,
+                    state=state,
                 ),
             )
-            for row in rows
+            for position, originator_id, version, topic, state, recorded_at in rows
         ]
 
     def select_records_at(self, positions: Sequence[int]) -> list[Record]:
@@ -258,7 +261,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
                     f"WHERE rowid IN ({','.join('?' * len(chunk))}) ORDER BY rowid",
                     chunk,
                 )
-                records += self._records(c.fetchall())
+                records += self._records(_tuples(c))
         return records
 
     def select_object_records(self, originator_id: UUID) -> list[Record]:
@@ -270,7 +273,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         )
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, (originator_id.hex,))
-            return self._records(c.fetchall())
+            return self._records(_tuples(c))
 
     def _fetchone(self, statement: str, params: Sequence[Any] = ()) -> Any:
         with self.datastore.transaction(commit=False) as c:
