@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any, Generic, Protocol, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.persistence import Mapper, PersistenceError
+from eventsourcing.persistence import Mapper, PersistenceError, StoredEvent
 from pydantic import TypeAdapter
 
 from domain.events import LedgerEvent
@@ -26,7 +26,7 @@ from domain.ledger import Ledger
 from projections.base import Meta, PayloadTest, Projection, Selective
 from store.fold_snapshots import FoldSnapshots, Snapshot
 from store.forensic_view import ForensicView, forensic_view_of
-from store.records import LedgerRecorder, Record
+from store.records import LedgerRecorder, RecordRow
 
 S = TypeVar("S")
 
@@ -84,34 +84,36 @@ class _Folder(Generic[S]):
         self.max_occurred = max_occurred
         self.complete = True  # every event so far folded: the state may be saved
 
-    def fold(self, records: Sequence[Record]) -> None:
+    def fold(self, rows: Sequence[RecordRow], recorded_at: Callable[[RecordRow], datetime]) -> None:
+        """Fold the rows' events of the projection's topics that occurred by ``at``. Rows stay
+        unconverted until kept: the mapper takes the stored id as it is, and ``recorded_at``
+        is parsed only for events folded."""
         projection = self.projection
         topics = projection.topics
         tests: Mapping[str, PayloadTest] = (
             projection.payload_tests if isinstance(projection, Selective) else {}
         )
-        for record in records:
-            topic = record.event.topic
+        for row in rows:
+            position, originator_id, version, topic, state, _ = row
             if topic not in topics:
                 continue
+            stored = StoredEvent(originator_id, version, topic, state)
             test = tests.get(topic)
             if test is None:
                 # The ledger's mapper gives back the ledger's own events.
-                event = cast(LedgerEvent, self.mapper.to_domain_event(record.event))
+                event = cast(LedgerEvent, self.mapper.to_domain_event(stored))
             else:  # look at the payload before building the event: most are not needed
-                payload = self.mapper.transcoder.decode(record.event.state)
+                payload = self.mapper.transcoder.decode(state)
                 if not test(payload):
                     continue
-                event = cast(LedgerEvent, self.mapper.from_payload(record.event, payload))  # type: ignore[attr-defined]
+                event = cast(LedgerEvent, self.mapper.from_payload(stored, payload))  # type: ignore[attr-defined]
             occurred = event.occurred_at
             if occurred > self.at:
                 self.complete = False
                 continue
             if self.max_occurred is None or occurred > self.max_occurred:
                 self.max_occurred = occurred
-            self.state = self.projection.apply(
-                self.state, event, Meta(record.position, record.recorded_at)
-            )
+            self.state = self.projection.apply(self.state, event, Meta(position, recorded_at(row)))
 
 
 def replay(
@@ -141,20 +143,18 @@ def replay(
             reach = index.reach(upto)
             if reach > after:
                 for page in index.pages(after, reach, instant.at, projection.topics):
-                    folder.fold(recorder.select_records_at(page))
+                    folder.fold(recorder.select_rows_at(page), recorder.recorded_at_in)
                 after = reach
                 if progress is not None:
                     progress(after, upto)
                 continue
         # Events the fold ignores are left in the store, not read and skipped.
-        records = recorder.select_records(
-            after=after, upto=upto, limit=PAGE, topics=projection.topics
-        )
-        if not records:
+        rows = recorder.select_rows(after=after, upto=upto, limit=PAGE, topics=projection.topics)
+        if not rows:
             break
-        for chunk in _chunks(records, after, every):
-            folder.fold(chunk)
-            after = chunk[-1].position
+        for chunk in _chunks(rows, after, every):
+            folder.fold(chunk, recorder.recorded_at_in)
+            after = chunk[-1][0]
             if saved and folder.complete and every and after // every > last_saved // every:
                 snapshot = Snapshot(after, folder.max_occurred, codec.dump_json(folder.state))
                 saved.save(_key(projection), snapshot)
@@ -193,19 +193,20 @@ class _OccurredIndex:
             yield positions[start : start + PAGE]
 
 
-def _chunks(records: list[Record], after: int, every: int) -> list[list[Record]]:
+def _chunks(rows: list[RecordRow], after: int, every: int) -> list[list[RecordRow]]:
     """Split a page where positions cross a multiple of ``every``: those are save points."""
     if not every:
-        return [records]
-    chunks: list[list[Record]] = []
-    current: list[Record] = []
+        return [rows]
+    chunks: list[list[RecordRow]] = []
+    current: list[RecordRow] = []
     boundary = (after // every + 1) * every
-    for record in records:
-        current.append(record)
-        if record.position >= boundary:
+    for row in rows:
+        current.append(row)
+        position = row[0]
+        if position >= boundary:
             chunks.append(current)
             current = []
-            boundary = (record.position // every + 1) * every
+            boundary = (position // every + 1) * every
     if current:
         chunks.append(current)
     return chunks

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import ProgrammingError, StoredEvent
@@ -31,6 +31,7 @@ from store.records import (
     LedgerRow,
     NodeKey,
     Record,
+    RecordRow,
     StoredCheckpoint,
 )
 
@@ -249,6 +250,16 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         limit: int = 1000,
         topics: Collection[str] = (),
     ) -> list[Record]:
+        return _records(self.select_rows(after=after, upto=upto, limit=limit, topics=topics))
+
+    def select_rows(
+        self,
+        *,
+        after: int = 0,
+        upto: int | None = None,
+        limit: int = 1000,
+        topics: Collection[str] = (),
+    ) -> list[RecordRow]:
         statement = (
             "SELECT e.notification_id AS position, e.originator_id, e.originator_version, "
             "e.topic, e.state, l.recorded_at FROM {schema}.{events} e "
@@ -264,17 +275,20 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             params.append(sorted(topics))
         statement += "ORDER BY e.notification_id LIMIT %s"
         params.append(limit)
-        return _records(self._all(statement, params, tuples=True))
+        return self._all(statement, params, tuples=True)  # type: ignore[no-any-return]
 
-    def select_records_at(self, positions: Sequence[int]) -> list[Record]:
-        """The events at these positions, in order: a replay's scattered late entries."""
+    def select_rows_at(self, positions: Sequence[int]) -> list[RecordRow]:
         statement = (
             "SELECT e.notification_id AS position, e.originator_id, e.originator_version, "
             "e.topic, e.state, l.recorded_at FROM {schema}.{events} e "
             "JOIN {schema}.{entries} l ON l.position = e.notification_id "
             "WHERE e.notification_id = ANY(%s::bigint[]) ORDER BY e.notification_id"
         )
-        return _records(self._all(statement, [list(positions)], tuples=True))
+        return self._all(statement, [list(positions)], tuples=True)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def recorded_at_in(row: RecordRow) -> datetime:
+        return cast(datetime, row[5])
 
     def select_object_records(self, originator_id: UUID) -> list[Record]:
         """One object's events with their positions: reads of one object need no scan."""
@@ -509,13 +523,13 @@ class Factory(PostgresFactory):
     application_recorder_class = LedgerPostgresRecorder
 
 
-def _records(rows: Sequence[tuple[Any, ...]]) -> list[Record]:
-    """Records from (position, originator id, version, topic, state, recorded_at) rows,
-    read as plain tuples with binary results: replays read millions of them."""
+def _records(rows: Sequence[RecordRow]) -> list[Record]:
+    """Records from rows read as plain tuples with binary results (ids as ``UUID``,
+    recorded_at as a datetime already)."""
     return [
         Record(
             position=position,
-            recorded_at=recorded_at,
+            recorded_at=cast(datetime, recorded_at),
             event=StoredEvent(
                 originator_id=originator_id,
                 originator_version=version,

@@ -24,6 +24,13 @@ originator id (32 hex digits), version, topic, state; then leaf index, recorded_
 None where the event has no entry."""
 
 
+RecordRow = tuple[int, UUID | str, int, str, bytes, datetime | str]
+"""A stored event as a store reads it, unconverted: position, originator id (a ``UUID``, or
+32 hex digits), version, topic, state, recorded_at (a datetime, or ``format_instant``'s
+text; see ``LedgerRecorder.recorded_at_in``). A replay reads a million of these and makes
+events of the few it folds."""
+
+
 @dataclass(frozen=True)
 class Record:
     position: int
@@ -87,8 +94,24 @@ class LedgerRecorder(Protocol):
         """Events after a position, in order; only those of ``topics`` when given."""
         ...
 
-    def select_records_at(self, positions: Sequence[int]) -> list[Record]:
-        """The events at ``positions`` (ascending), in order; positions with none are left out."""
+    def select_rows(
+        self,
+        *,
+        after: int = 0,
+        upto: int | None = None,
+        limit: int = 1000,
+        topics: Collection[str] = (),
+    ) -> list[RecordRow]:
+        """``select_records``, unconverted."""
+        ...
+
+    def select_rows_at(self, positions: Sequence[int]) -> list[RecordRow]:
+        """The events at ``positions`` (ascending), in order, unconverted; positions with
+        none are left out."""
+        ...
+
+    def recorded_at_in(self, row: RecordRow) -> datetime:
+        """A row's recorded_at as a datetime."""
         ...
 
     def select_object_records(self, originator_id: UUID) -> list[Record]: ...

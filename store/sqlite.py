@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent, Subscription
@@ -37,6 +37,7 @@ from store.records import (
     LedgerRow,
     NodeKey,
     Record,
+    RecordRow,
     StoredCheckpoint,
 )
 from store.sqlite_connections import caching_statements
@@ -214,6 +215,16 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         limit: int = 1000,
         topics: Collection[str] = (),
     ) -> list[Record]:
+        return self._records(self.select_rows(after=after, upto=upto, limit=limit, topics=topics))
+
+    def select_rows(
+        self,
+        *,
+        after: int = 0,
+        upto: int | None = None,
+        limit: int = 1000,
+        topics: Collection[str] = (),
+    ) -> list[RecordRow]:
         statement = (
             f"SELECT rowid AS position, {EVENT_COLUMNS}, recorded_at "
             f"FROM {self.events_table_name} WHERE rowid > ? "
@@ -229,29 +240,10 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         params.append(limit)
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, params)
-            return self._records(_tuples(c))
+            return _tuples(c)
 
-    @staticmethod
-    def _records(rows: Sequence[tuple[Any, ...]]) -> list[Record]:
-        """Records from (position, originator id, version, topic, state, recorded_at) rows,
-        read as plain tuples: replays read millions of them."""
-        return [
-            Record(
-                position=position,
-                recorded_at=parse_instant(recorded_at),
-                event=StoredEvent(
-                    originator_id=UUID(originator_id),  # stored as 32 hex digits
-                    originator_version=version,
-                    topic=topic,
-                    state=state,
-                ),
-            )
-            for position, originator_id, version, topic, state, recorded_at in rows
-        ]
-
-    def select_records_at(self, positions: Sequence[int]) -> list[Record]:
-        """The events at these positions, in order: a replay's scattered late entries."""
-        records: list[Record] = []
+    def select_rows_at(self, positions: Sequence[int]) -> list[RecordRow]:
+        rows: list[RecordRow] = []
         with self.datastore.transaction(commit=False) as c:
             for start in range(0, len(positions), POSITIONS_PER_QUERY):
                 chunk = positions[start : start + POSITIONS_PER_QUERY]
@@ -261,8 +253,29 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
                     f"WHERE rowid IN ({','.join('?' * len(chunk))}) ORDER BY rowid",
                     chunk,
                 )
-                records += self._records(_tuples(c))
-        return records
+                rows += _tuples(c)
+        return rows
+
+    @staticmethod
+    def recorded_at_in(row: RecordRow) -> datetime:
+        return parse_instant(cast(str, row[5]))
+
+    @staticmethod
+    def _records(rows: Sequence[RecordRow]) -> list[Record]:
+        """Records from rows: the id from its 32 hex digits, recorded_at from its text."""
+        return [
+            Record(
+                position=position,
+                recorded_at=parse_instant(cast(str, recorded_at)),
+                event=StoredEvent(
+                    originator_id=UUID(cast(str, originator_id)),
+                    originator_version=version,
+                    topic=topic,
+                    state=state,
+                ),
+            )
+            for position, originator_id, version, topic, state, recorded_at in rows
+        ]
 
     def select_object_records(self, originator_id: UUID) -> list[Record]:
         """One object's events with their positions: reads of one object need no scan."""
