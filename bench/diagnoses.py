@@ -46,19 +46,12 @@ is at 24 ms. *Fix:* group commit (above): one commit for several commands is wha
 shortens the queue on the write lock.
 """,
     "c.rebuild.supervision": """
-*Why (cProfile, a full rebuild of the 100k ledger):* catalog and deadlines now read only
-the events of their topics (filtered in SQL) and are 8–19× the baseline; supervision
-needs the data uses (V09), 95% of the log. It reads them as plain tuples, decodes each
-use's payload with orjson and builds (and validates) only the ~3% that were marked, and
-the deadline rules see only the events of their classes (0.37× → 0.83× on SQLite since
-the previous full run, 0.40× → 0.85× on PostgreSQL). What remains is per row: a `UUID`
-and a `recorded_at` built for every record (~1.5 and ~1 µs), though a skipped use needs
-neither, and the payload decode. The baseline reads and decodes with the library's
-mapper and keeps nothing. *Fix:* (1) records that parse their id and `recorded_at` only
-when asked (a lazy record), or a store read that hands the replay raw rows; (2) keep V09
-out of the fold: the forensic tables already index every use with its marks, so the
-count at an instant is one indexed query (the supervision fold then ignores data uses
-altogether and shrinks, which helps (d)).
+*Why:* supervision needs the data uses (V09), 95% of the log. A replay reads them as raw
+rows, checks each one's topic and payload (orjson) on the row, and makes events only of
+the ~3% that were marked; the deadline rules see only the events of their classes. Where
+it falls short the cost is that per-row decode and the fold of the events kept. *Fix:*
+keep V09 out of the fold: the forensic tables already index every use with its marks, so
+the count at an instant is one indexed query.
 """,
     "c.rebuild.deadlines": """
 *Why:* on PostgreSQL `select_records` reads every row of the log with dict rows and a
@@ -73,20 +66,20 @@ JOIN on the entries table, then drops the ~95% of events the register ignores in
 ~1% the catalog folds. *Fix:* filter topics in SQL and use tuple rows (as for deadlines).
 """,
     "d.at": """
-*Why (cProfile, reports at late instants on the 100k ledger):* a report at a late
-instant lists ~16k obligations at 100k events; per report ~45% is `obligations_at`
-materialising every one of them (a due date, a status and a `uuid5` id each; the periods
-and their deadlines' ends are now computed once per process), ~20% turning them into
-rows (the deadlines report), ~20% loading the saved fold (a supervision fold is 5 MB of
-JSON at 100k events, 10–17 MB at 1M: every obligation ever opened, every schedule's
-coverage, every V09 detection), parsed by `TypeAdapter.validate_json`, and the rest
-folding up to 10,000 events from the fold to the instant. The p50 (~250 ms) is near the
-bar; the p95 is the latest instants. *Fix:* (1) keep obligations whose status can no
-longer change (discharged, or breached and past) in the fold as final rows, so a report
-computes only the open ones; (2) keep the folds small (V09 counted from the forensic
-tables, see (c)) and the last folds decoded in memory (they never change); (3) then save
-folds every 2,000 events instead of 10,000; (4) page the deadlines report (the API's
-default page) instead of listing every obligation.
+*Why (cProfile, reports at late instants on the 100k ledger):* the p50 is at the bar
+(~200–240 ms); the p95 is the latest instants, where a report lists ~16k obligations at
+100k events. Per report ~45% is `obligations_at` materialising every one of them (a due
+date, a status and a `uuid5` id each; the periods and their deadlines' ends are computed
+once per process), ~20% turning them into rows (the deadlines report), ~20% loading the
+saved fold (a supervision fold is 5 MB of JSON at 100k events, 10–17 MB at 1M: every
+obligation ever opened, every schedule's coverage, every V09 detection), parsed by
+`TypeAdapter.validate_json`, and the rest folding up to 10,000 events from the fold to
+the instant (now from raw rows: events are made only of the rows kept). *Fix:* (1) keep
+obligations whose status can no longer change (discharged, or breached and past) in the
+fold as final rows, so a report computes only the open ones; (2) keep the folds small
+(V09 counted from the forensic tables) and the last folds decoded in memory (they never
+change); (3) then save folds every 2,000 events instead of 10,000; (4) page the
+deadlines report (the API's default page) instead of listing every obligation.
 """,
     "d.now": """
 *Why:* "at T as known now" used to decode every event recorded after the saved fold for
@@ -95,9 +88,9 @@ run). Once a replay meets the first such event it now asks the forensic tables' 
 `(occurred_at, position)` which later events of its topics occurred by T — as far as the
 projector has reached; beyond that it folds event by event — and reads just those: the
 late entries (~1% of the uses). It costs what `known_at=at` costs plus reading those
-entries (the supervision report's are data uses: ~30–220 ms more). *Fix:* as for
-`known_at=at`; and counting V09 from the forensic tables (see (c)) removes the late uses
-from the supervision replay altogether.
+entries (the supervision report's are data uses: ~50–200 ms more at the p50). *Fix:* as
+for `known_at=at`; and counting V09 from the forensic tables removes the late uses from
+the supervision replay altogether.
 """,
     "f.verify": """
 *Why (pyinstrument):* of `verify_ledger`'s time ~11% is the leaf SHA-256 the baseline
@@ -122,20 +115,19 @@ NOTES = """
   events/s); a resource's history on PostgreSQL walked the whole primary key (258 ms
   p50 at 1M; now two index lookups and a UNION, 2 ms); a person's data-use trail had no
   index on the approver (added; the cached bench ledgers predate it).
-- **Three measurements were taken again after later changes**, on the same cached ledgers the
-  same afternoon, and merged into this file (`python -m bench --rewrite`): (e) on
+- **Some measurements were taken again after later changes**, on the same cached ledgers
+  the same afternoon, and merged into this file (`python -m bench --rewrite`): (e) on
   PostgreSQL after the resource-history query change (`python -m bench --only e
-  --backend postgresql`), and (b) and (c) on both backends after the projector began
-  writing 100 events per transaction and the stores began returning records from plain
-  tuple rows (`python -m bench --only b`, then `--only c`). Every other row is the full
-  run's.
+  --backend postgresql`); (b) on both backends after the projector began writing 100
+  events per transaction (`--only b`); (c) and (d) on both backends after replays began
+  folding raw rows (`--only c`, `--only d`). (a) and (f) are the full run's.
 - **The forensic read model's catch-up** during generation (The generated ledger, below)
   was measured before the projector wrote in batches, at one transaction per event
   (~2,500 events/s on SQLite); it now writes 100 events per transaction, as the harness's
   own batched catch-up does (5–10× faster than one per event).
 - **Saved folds are large.** A supervision fold is 5 MB of JSON at 100k events and
   10–17 MB at 1M, so its 100 saved folds take ~1 GB at 1M events, more than the events;
-  a deadlines fold ~3.5 MB. Warming them took 30–66 s here.
+  a deadlines fold ~3.5 MB. Warming them took 16–53 s here.
 - **The API's default report** (`at` = `known_at` = now) starts from the latest fold.
 - **Exactly one projector per database.** Two `ledger project` processes on one database
   race for the tracking row and one dies (`IntegrityError: Failed to record tracking`);
