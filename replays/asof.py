@@ -137,9 +137,10 @@ def replay(
     )
     after = start.position if start else 0
     last_saved = after
-    index = _OccurredIndex(recorder)
+    index: _OccurredIndex | None = None  # asked at most once, when it can save reading
     while after < upto:
-        if not folder.complete and upto - after > PAGE:
+        if not folder.complete and index is None and upto - after > PAGE:
+            index = _OccurredIndex(recorder)
             reach = index.reach(upto)
             if reach > after:
                 for page in index.pages(after, reach, instant.at, projection.topics):

@@ -243,14 +243,9 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
     # -- reads the rest of the ledger relies on ---------------------------------------
 
     def select_records(
-        self,
-        *,
-        after: int = 0,
-        upto: int | None = None,
-        limit: int = 1000,
-        topics: Collection[str] = (),
+        self, *, after: int = 0, upto: int | None = None, limit: int = 1000
     ) -> list[Record]:
-        return _records(self.select_rows(after=after, upto=upto, limit=limit, topics=topics))
+        return _records(self.select_rows(after=after, upto=upto, limit=limit))
 
     def select_rows(
         self,

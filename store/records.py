@@ -84,14 +84,9 @@ class LedgerRecorder(Protocol):
     """The reads the ledger needs beyond the library's notification log."""
 
     def select_records(
-        self,
-        *,
-        after: int = 0,
-        upto: int | None = None,
-        limit: int = 1000,
-        topics: Collection[str] = (),
+        self, *, after: int = 0, upto: int | None = None, limit: int = 1000
     ) -> list[Record]:
-        """Events after a position, in order; only those of ``topics`` when given."""
+        """Events after a position, in order, as records."""
         ...
 
     def select_rows(
@@ -102,7 +97,8 @@ class LedgerRecorder(Protocol):
         limit: int = 1000,
         topics: Collection[str] = (),
     ) -> list[RecordRow]:
-        """``select_records``, unconverted."""
+        """Events after a position, in order, unconverted; only those of ``topics`` when
+        given (a replay reads only what its fold looks at)."""
         ...
 
     def select_rows_at(self, positions: Sequence[int]) -> list[RecordRow]:

@@ -208,14 +208,9 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
     # -- reads the rest of the ledger relies on ---------------------------------------
 
     def select_records(
-        self,
-        *,
-        after: int = 0,
-        upto: int | None = None,
-        limit: int = 1000,
-        topics: Collection[str] = (),
+        self, *, after: int = 0, upto: int | None = None, limit: int = 1000
     ) -> list[Record]:
-        return self._records(self.select_rows(after=after, upto=upto, limit=limit, topics=topics))
+        return self._records(self.select_rows(after=after, upto=upto, limit=limit))
 
     def select_rows(
         self,

@@ -206,10 +206,10 @@ def test_records_can_be_read_for_some_topics_only(recorder: TreeRecorder) -> Non
     append(recorder, 2)
     [skipped] = recorder.insert_events([other])  # type: ignore[attr-defined]
     append(recorder, 2)
-    every = recorder.select_records(limit=10)
-    facts = recorder.select_records(limit=10, topics={"tests.store:Fact"})
-    assert [r.position for r in facts] == [r.position for r in every if r.position != skipped]
-    assert [r.event.topic for r in recorder.select_records(topics=["tests.store:Other"])] == [
+    every = recorder.select_rows(limit=10)
+    facts = recorder.select_rows(limit=10, topics={"tests.store:Fact"})
+    assert [row[0] for row in facts] == [row[0] for row in every if row[0] != skipped]
+    assert [row[3] for row in recorder.select_rows(topics=["tests.store:Other"])] == [
         "tests.store:Other"
     ]
-    assert recorder.select_records(after=skipped, upto=skipped + 1, topics={"x:Y"}) == []
+    assert recorder.select_rows(after=skipped, upto=skipped + 1, topics={"x:Y"}) == []
