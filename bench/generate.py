@@ -167,6 +167,26 @@ class Script:
 
     # -- building --------------------------------------------------------------------------
 
+    def _submit_catalog(
+        self,
+        dept: Dept,
+        code: str,
+        attempt: int,
+        indexes: list[int],
+        at: datetime,
+        needs: tuple[Key, ...],
+    ) -> None:
+        self.add(
+            "submit_catalog",
+            at,
+            self.staff(dept),
+            code,
+            attempt,
+            indexes,
+            needs=needs,
+            makes=(("submission", code, attempt),),
+        )
+
     def add(
         self,
         kind: str,
@@ -319,19 +339,10 @@ class Script:
                     events=2,
                 )
             submitted = at_work(rng, last + timedelta(days=rng.randint(3, 10)))
-            resources = tuple(("resource", i) for i in indexes)
+            needs: tuple[Key, ...] = tuple(("resource", i) for i in indexes)
             attempt = 0
             if rng.random() < 0.15:  # returned once, with reasons, and submitted again
-                self.add(
-                    "submit_catalog",
-                    submitted,
-                    self.staff(dept),
-                    code,
-                    attempt,
-                    indexes,
-                    needs=resources,
-                    makes=(("submission", code, attempt),),
-                )
+                self._submit_catalog(dept, code, attempt, indexes, submitted, needs)
                 returned = working_days_after(rng, submitted, rng.randint(3, 8))
                 self.add(
                     "return_catalog",
@@ -343,16 +354,8 @@ class Script:
                     makes=(("returned", code),),
                 )
                 attempt, submitted = 1, working_days_after(rng, returned, rng.randint(3, 8))
-            self.add(
-                "submit_catalog",
-                submitted,
-                self.staff(dept),
-                code,
-                attempt,
-                indexes,
-                needs=(*resources, ("returned", code)) if attempt else resources,
-                makes=(("submission", code, attempt),),
-            )
+                needs = (*needs, ("returned", code))
+            self._submit_catalog(dept, code, attempt, indexes, submitted, needs)
             approved = working_days_after(rng, submitted, rng.randint(2, 10))
             self.add(
                 "approve_catalog",

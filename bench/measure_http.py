@@ -269,6 +269,16 @@ def server(url: str) -> Iterator[tuple[str, int]]:
 # -- load ----------------------------------------------------------------------------
 
 
+async def _record_use(client: httpx.AsyncClient, sender: Sender) -> bool:
+    """One ``POST /v1/data-uses`` as ``sender``; whether it was recorded (201)."""
+    response = await client.post(
+        "/v1/data-uses",
+        json=body(sender),
+        headers={"Authorization": f"Bearer {sender.token}"},
+    )
+    return response.status_code == 201
+
+
 async def _closed_loop(
     base: str, pool: list[Sender], concurrency: int, count: int, seconds: float
 ) -> tuple[list[float], int, float]:
@@ -286,12 +296,7 @@ async def _closed_loop(
                 sender = pool[sent % len(pool)]
                 sent += 1
                 begun = time.perf_counter()
-                response = await client.post(
-                    "/v1/data-uses",
-                    json=body(sender),
-                    headers={"Authorization": f"Bearer {sender.token}"},
-                )
-                if response.status_code == 201:
+                if await _record_use(client, sender):
                     latencies.append((time.perf_counter() - begun) * 1000)
                 else:
                     errors += 1
@@ -316,13 +321,7 @@ async def _open_loop(
             nonlocal errors
             due = start + n / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            sender = pool[n % len(pool)]
-            response = await client.post(
-                "/v1/data-uses",
-                json=body(sender),
-                headers={"Authorization": f"Bearer {sender.token}"},
-            )
-            if response.status_code == 201:
+            if await _record_use(client, pool[n % len(pool)]):
                 latencies.append((time.perf_counter() - due) * 1000)
             else:
                 errors += 1
