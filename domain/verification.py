@@ -23,9 +23,6 @@ from domain.events import LedgerEvent
 from domain.resources import Resource
 from domain.vocabulary import VerificationOutcome
 
-# Art. 31: 提供部门应当在收到申请之日起10个工作日内予以校核.
-VERIFICATION_WORKING_DAYS = 10
-
 
 class VerificationRequest(AggregateState):
     resource_id: UUID

@@ -8,6 +8,7 @@ from domain.aggregate import Command
 from domain.departments import register_department
 from domain.errors import Conflict
 from domain.principals import initialisation_id, initialise, register_principal
+from domain.rules.catalog import CATALOG_UPDATE
 from domain.triggers import record_function_change, record_law_change
 from domain.verbs.base import Decision
 from domain.verbs.calendar import CalendarVerbs, due_fields
@@ -52,8 +53,8 @@ class OrganisationVerbs(CalendarVerbs):
     def record_function_change(self, cmd: Command, code: str, description: str) -> Decision:
         self.department(code).check_active()
         event = record_function_change(cmd, uuid4(), code, description)
-        # Art. 12: the department applies to update its catalog within 7 working days.
-        return Decision(event.originator_id, [event], due_fields(self.due_in_working_days(cmd, 7)))
+        due = self.due_in_working_days(cmd, CATALOG_UPDATE.working_days)
+        return Decision(event.originator_id, [event], due_fields(due))
 
     def record_law_change(
         self, cmd: Command, title: str, affected_departments: list[str]
@@ -61,7 +62,6 @@ class OrganisationVerbs(CalendarVerbs):
         for index, code in enumerate(affected_departments):
             self.department(code, field=f"affected_departments.{index}")
         event = record_law_change(cmd, uuid4(), title, affected_departments)
-        # Art. 12: each affected department applies to update its catalog within 7 working days.
-        due = due_fields(self.due_in_working_days(cmd, 7))
+        due = due_fields(self.due_in_working_days(cmd, CATALOG_UPDATE.working_days))
         per_department = {code: due for code in event.affected_departments}
         return Decision(event.originator_id, [event], {**due, "due_dates": per_department})
