@@ -30,7 +30,7 @@ class Unauthenticated(LedgerError):
 
 
 # Who reads every department's objects and reports, besides the departments they concern
-# (DOMAIN.md, roles): the office reviews catalogs and mediates requests (Art. 10-13, 30); the
+# (docs/DOMAIN.md, roles): the office reviews catalogs and mediates requests (Art. 10-13, 30); the
 # information center runs the sharing system every request, receipt and use passes through
 # (Art. 18); the leading group supervises (Art. 39); the auditor reads everything; the admin
 # administers the ledger. A department reads its own objects and those it is a party to.
