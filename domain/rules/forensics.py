@@ -7,7 +7,7 @@ from domain.rules.base import AnomalyRule, Policy, RuleKind
 # Art. 36 asks for every use to be recorded, not when: an entry recorded more than one
 # working day after it occurred is shown to investigators as a late entry.
 LATE_ENTRY_THRESHOLD = Policy(
-    name="late_entry_working_days",
+    name="late_entry_threshold",
     default=1,
     unit="working_days",
     description_zh="事项发生后超过该工作日数才记录，视为迟报（补录）",

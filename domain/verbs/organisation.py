@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.aggregate import Command
-from domain.departments import register_department
+from domain.departments import Department, department_id, register_department
 from domain.errors import Conflict
-from domain.principals import initialisation_id, initialise, register_principal
+from domain.principals import Principal, initialisation_id, initialise, register_principal
 from domain.rules.catalog import CATALOG_UPDATE
 from domain.triggers import record_function_change, record_law_change
 from domain.verbs.base import Decision
@@ -33,6 +33,17 @@ class OrganisationVerbs(CalendarVerbs):
             self.department(department).check_active()
         event = register_principal(cmd, token, name, department, role)
         return Decision(event.originator_id, [event], {"token": token})
+
+    def revoke_principal(self, cmd: Command, principal_id: UUID, reason: str) -> Decision:
+        principal = self.get(principal_id, Principal)
+        event = principal.revoke(cmd, reason)
+        return Decision(principal_id, [event], {"revoked": True})
+
+    def dissolve_department(self, cmd: Command, code: str, reason: str) -> Decision:
+        # The code is the path's: an unknown one is not found (404), not invalid input.
+        department = self.get(department_id(code), Department)
+        event = department.dissolve(cmd, reason)
+        return Decision(department.id, [event], {"code": code, "dissolved": True})
 
     def register_department(
         self, cmd: Command, code: str, name: str, kind: DepartmentKind

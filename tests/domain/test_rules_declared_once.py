@@ -65,7 +65,7 @@ def test_each_policy_where_the_measures_are_silent_has_todays_value_as_default()
         "aggregation_grace": 3,
         "usage_report_period": "quarterly",
         "usage_report_grace": 10,
-        "late_entry_working_days": 1,
+        "late_entry_threshold": 1,
     }
 
 
