@@ -33,10 +33,6 @@ class Policy:
     description_zh: str
     setting: str | None = None  # the environment variable that may still override it
 
-    def describe(self) -> str:
-        unit = "个工作日" if self.unit == "working_days" else ""
-        return f"{self.name}（默认 {self.default}{unit}）"
-
 
 @dataclass(frozen=True)
 class ByDate:
