@@ -246,6 +246,10 @@ class WorkingDayCalendar:
         span = f"{years[0]}..{years[-1]}" if years else "none"
         return f"WorkingDayCalendar(published={span}, years={len(years)})"
 
+    @property
+    def published_years(self) -> frozenset[int]:
+        return frozenset(self._schedules)
+
     def schedule(self, year: int) -> HolidaySchedule | None:
         return self._schedules.get(year)
 

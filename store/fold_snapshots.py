@@ -84,6 +84,12 @@ class FoldSnapshots:
             commit=True,
         )
 
+    def clear(self, projection: str) -> None:
+        self._create()
+        self._execute(
+            f"DELETE FROM {self._table} WHERE projection = {{p}}", (projection,), commit=True
+        )
+
     def _execute(self, sql: str, params: tuple[Any, ...], *, commit: bool = False) -> list[Any]:
         statement = sql.replace("{p}", "%s" if self.postgres else "?")
         with self.datastore.transaction(commit=commit) as cursor:
