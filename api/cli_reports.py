@@ -89,13 +89,27 @@ def _catalog(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
 
 
 def _deadlines(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
-    return deadlines_report(recorder_of(ledger), ledger.mapper, instant, progress=progress)
+    return deadlines_report(
+        recorder_of(ledger),
+        ledger.mapper,
+        instant,
+        progress=progress,
+        publications=ledger.publications(),
+    )
 
 
 def _supervision(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
     """The department × V01–V11 grid ("detected/found"); json carries every id counted."""
-    report = supervision_report(recorder_of(ledger), ledger.mapper, instant, progress=progress)
-    return SupervisionGrid(instant, report.position, report.grid(), report.as_json())
+    report = supervision_report(
+        recorder_of(ledger),
+        ledger.mapper,
+        instant,
+        progress=progress,
+        publications=ledger.publications(),
+    )
+    return SupervisionGrid(
+        instant, report.position, report.grid(), report.policies, full=report.as_json()
+    )
 
 
 REPORTS = {

@@ -50,7 +50,13 @@ def read_deadlines(
     inst, after = resolve(inst, cursor)
     ledger = ledger_of(request)
     report = deadlines_report(
-        recorder_of(ledger), ledger.mapper, inst, status=status, kind=kind, department=department
+        recorder_of(ledger),
+        ledger.mapper,
+        inst,
+        status=status,
+        kind=kind,
+        department=department,
+        publications=ledger.publications(),
     )
     rows, next_cursor = page(report.rows, _order, after, limit, inst)
     return {**report.header(), "items": rows, "next_cursor": next_cursor}

@@ -6,7 +6,6 @@ cursor, or stream as NDJSON when the caller accepts ``application/x-ndjson``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated, Any
@@ -253,12 +252,15 @@ USE_MARKS = {
 }
 
 
-def late_entry_working_days() -> int:
+def late_entry_working_days(request: Request, page: Page) -> tuple[int, int | None]:
     """Recorded more than this many working days after it occurred, an entry is late: the
-    policy's value, unless its setting overrides it."""
-    setting = LATE_ENTRY_THRESHOLD.setting
-    configured = os.environ.get(setting) if setting else None
-    return int(configured or LATE_ENTRY_THRESHOLD.default)
+    policy in force at the page's instant as the ledger knew it then, and the position of
+    its publication (None for the default)."""
+    ledger = ledger_of(request)
+    upto = recorder_of(ledger).position_known_at(page.known_at)
+    policies = ledger.policies_in_force(page.at, upto)
+    applied = [p for p in policies.applied if p.name == LATE_ENTRY_THRESHOLD.name]
+    return policies.working_days(LATE_ENTRY_THRESHOLD), applied[0].position if applied else None
 
 
 @router.get("/forensics/anomalies")
@@ -279,13 +281,13 @@ def anomalies(
             lambda row: {**use_item(row), "anomaly": kind.value},
         )
     if kind is Anomaly.LATE_ENTRY:
-        days = late_entry_working_days()
+        days, policy_position = late_entry_working_days(request, page)
         calendar = ledger_of(request).calendar()
         return answer(
             request,
             principal,
             "anomalies",
-            {**parameters, "working_days": days},
+            {**parameters, "working_days": days, "policy_position": policy_position},
             page,
             # More than N working days late needs more than N whole days first (the index).
             lambda p: view.lagging(days * 86_400, p),

@@ -120,5 +120,11 @@ def read_violations(
     if principal.role not in OVERSIGHT:
         department = principal.department
     ledger = ledger_of(request)
-    report = supervision_report(recorder_of(ledger), ledger.mapper, inst, department=department)
+    report = supervision_report(
+        recorder_of(ledger),
+        ledger.mapper,
+        inst,
+        department=department,
+        publications=ledger.publications(),
+    )
     return report.as_json()
