@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from domain.departments import Department, department_id
 from domain.errors import Forbidden, LedgerError
 from domain.events import Actor
 from domain.ledger import Ledger
@@ -58,8 +57,7 @@ def current_principal(
     principal = ledger.principal_for_token(credentials.credentials)
     if principal is None or not principal.active:
         raise Unauthenticated("the token is not valid")
-    department = ledger.find(department_id(principal.department))
-    if isinstance(department, Department) and department.dissolved:
+    if ledger.is_dissolved(principal.department):
         # Once a department is dissolved its people may no longer act for it, though who
         # they were and what they did stays on the record.
         msg = f"department {principal.department} is dissolved; its principals may not act"

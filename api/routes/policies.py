@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, StrictInt, StrictStr
+from pydantic import BaseModel, Field, PlainValidator, WithJsonSchema
 
 from api.auth import Authenticated, ledger_of, require
 from api.models import CommandBody
@@ -29,6 +29,21 @@ router = APIRouter(prefix="/v1", tags=["policies"])
 Office = Annotated[Principal, Depends(require(Role.OFFICE))]
 
 
+def _number_or_code(value: object) -> int | str:
+    """A whole number or a text as sent: never a bool or a float coerced to one."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        msg = "a number of working days (an integer) or a period's code (text)"
+        raise ValueError(msg)
+    return value
+
+
+PolicyValue = Annotated[
+    int | str,
+    PlainValidator(_number_or_code),
+    WithJsonSchema({"anyOf": [{"type": "integer"}, {"type": "string"}]}),
+]
+
+
 class PolicyIn(CommandBody):
     name: str = Field(
         min_length=1,
@@ -36,7 +51,7 @@ class PolicyIn(CommandBody):
         description="政策名称，见 GET /v1/policies（如 first_catalog_grace）",
         examples=["first_catalog_grace"],
     )
-    value: StrictInt | StrictStr = Field(
+    value: PolicyValue = Field(
         description="取值：宽限期等为工作日数（整数）；报告周期为 monthly、quarterly、"
         "half_yearly 或 yearly",
         examples=[15],
