@@ -108,7 +108,6 @@ SHARE_REPLY = EventRule(
 # it is retired or classified; irregular data has none. A period's clock starts when it
 # ends; a receipt covering the whole period discharges it, a rejected one (Art. 39(4)) no
 # longer does. The grace is the policy in force (default in the rule's declaration).
-AGGREGATION_GRACE = WorkingDays(aggregation_rules.AGGREGATION.working_days)
 _AGGREGATION_GRACE_POLICY = aggregation_rules.AGGREGATION_GRACE
 
 

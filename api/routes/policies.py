@@ -81,9 +81,7 @@ class PolicyOut(BaseModel):
     )
     default: int | str = Field(description="默认值（自账本建立起施行）", examples=[20])
     in_force: PolicyValueOut = Field(description="在 at 时刻施行的取值（按 known_at 时所知）")
-    history: list[PolicyValueOut] = Field(
-        description="截至 known_at 已发布的各次取值，按记录顺序"
-    )
+    history: list[PolicyValueOut] = Field(description="截至 known_at 已发布的各次取值，按记录顺序")
 
 
 class PoliciesOut(BaseModel):
