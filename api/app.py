@@ -18,6 +18,7 @@ from api.routes import (
     departments,
     forensics,
     health,
+    lists,
     resources,
     share_requests,
     supervision,
@@ -79,6 +80,7 @@ def create_app(
         verification,
         usage_reports,
         supervision,
+        lists,
     ):
         app.include_router(module.router)
     return app
