@@ -19,12 +19,14 @@ from api.routes import (
     forensics,
     health,
     lists,
+    obligations,
     resources,
     share_requests,
     supervision,
     systems,
     usage_reports,
     verification,
+    vocabularies,
 )
 from api.routes import ledger as ledger_routes
 from domain.ledger import Ledger
@@ -81,6 +83,8 @@ def create_app(
         usage_reports,
         supervision,
         lists,
+        obligations,
+        vocabularies,
     ):
         app.include_router(module.router)
     return app

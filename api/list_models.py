@@ -25,6 +25,12 @@ class ListPage(BaseModel, Generic[ItemT]):
     )
 
 
+class AtPosition(BaseModel):
+    at: datetime = Field(description="业务时点")
+    known_at: datetime = Field(description="记录时点")
+    position: int = Field(description="本次读取包含的最后一个事件的位置")
+
+
 class ListItem(BaseModel):
     id: str = Field(
         description="对象标识 (UUID)", examples=["0f8e2c3a-1b2d-4c5e-8f90-1234567890ab"]
@@ -131,17 +137,28 @@ class PrincipalItem(ListItem, Labelled):
     revoked_at: datetime | None = Field(description="吊销时间；有效为 null")
 
 
-class InboxItem(BaseModel):
+class ObligationItem(BaseModel):
     obligation_id: str = Field(description="义务标识；GET /v1/obligations/{id} 读取")
-    kind: str = Field(description="义务类别代码：share_reply 或 verification")
-    kind_label: str = Field(description="义务类别：共享申请答复 / 数据校核")
-    department: str = Field(description="须答复的部门代码", examples=DEPARTMENT_EXAMPLE)
-    subject_id: str = Field(description="待答复的共享申请或校核申请")
-    href: str = Field(description="在同一时点读取该申请的地址")
-    started_at: datetime = Field(description="期限起算时间（申请时间）")
-    due_date: date = Field(description="答复截止日期（当日24时止，北京时间）")
-    provisional: bool = Field(description="期限跨入尚未公布节假日安排的年份时为 true")
-    working_days_left: int = Field(description="今日之后至截止日的剩余工作日数；0 为今日截止")
+    kind: str = Field(description="义务类别代码（见 /v1/vocabularies 的 obligation_kind）")
+    kind_label: str = Field(description="义务类别的中文名称", examples=["共享申请答复"])
+    department: str = Field(description="承担义务的部门代码", examples=DEPARTMENT_EXAMPLE)
+    subject_id: str = Field(description="义务所涉对象（申请、资源、部门、问题等）的标识")
+    subject_href: str | None = Field(description="在同一时点读取所涉对象的地址；无则为 null")
+    started_at: datetime = Field(description="期限起算时间")
+    due_date: date = Field(description="截止日期（当日24时止，北京时间）")
+    provisional: bool = Field(description="期限跨入尚未公布节假日安排的年份时为 true（暂定）")
+    unpublished_years: list[int] = Field(description="期限所跨、尚未公布节假日安排的年份")
+    status: str = Field(description="open 未到期未履行 / met 已按期履行 / breached 已逾期")
+    discharged_at: datetime | None = Field(description="履行时间；未履行为 null")
+    period_start: date | None = Field(description="周期性义务的周期第一天；否则为 null")
+    period_end: date | None = Field(description="周期性义务的周期最后一天；否则为 null")
+    working_days_left: int | None = Field(
+        description="未完成义务今日之后至截止日的剩余工作日数（0 为今日截止）；其余为 null"
+    )
+
+
+class ObligationOut(AtPosition, ObligationItem):
+    """One obligation of the deadline register at the instant."""
 
 
 class InboxPage(BaseModel):
@@ -149,19 +166,13 @@ class InboxPage(BaseModel):
     known_at: datetime = Field(description="记录时点")
     position: int = Field(description="本次读取包含的最后一个事件的位置")
     department: str | None = Field(description="收件部门；监督角色未指定时为 null（全部部门）")
-    items: list[InboxItem] = Field(description="待本部门答复的申请，截止日期最早者在前")
+    items: list[ObligationItem] = Field(description="待答复的共享申请与校核申请，截止最早者在前")
     next_cursor: str | None = Field(description="下一页的游标；最后一页为 null")
 
 
 class Term(BaseModel):
     code: str = Field(description="代码（接口中传送的值）", examples=["conditional"])
     label_zh: str = Field(description="中文名称", examples=["有条件共享"])
-
-
-class AtPosition(BaseModel):
-    at: datetime = Field(description="业务时点")
-    known_at: datetime = Field(description="记录时点")
-    position: int = Field(description="本次读取包含的最后一个事件的位置")
 
 
 class DepartmentOut(AtPosition, DepartmentItem):

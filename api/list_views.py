@@ -164,3 +164,26 @@ FIELDS: dict[type[Any], Item] = {
     UsageReport: _usage_report,
     Principal: _principal,
 }
+
+
+# Where the subject of each kind of obligation is read (projections/obligations.py says
+# what each subject is). A catalog update's subject, a law or function change, has no page.
+SUBJECT_PATHS = {
+    "share_reply": "share-requests",
+    "verification": "verification-requests",
+    "aggregation": "resources",
+    "rectification": "findings",
+}
+BY_DEPARTMENT = frozenset({"consistency_check", "usage_report"})  # subject: the department
+
+
+def obligation_item(row: dict[str, Any], inst: Instant) -> dict[str, Any]:
+    """A row of the deadline register with the address of what it is about."""
+    kind = row["kind"]
+    if kind in SUBJECT_PATHS:
+        subject: str | None = href(f"/v1/{SUBJECT_PATHS[kind]}/{row['subject_id']}", inst)
+    elif kind in BY_DEPARTMENT:
+        subject = href(f"/v1/departments/{row['department']}", inst)
+    else:
+        subject = None
+    return {**row, "subject_href": subject}

@@ -202,3 +202,15 @@ PRINCIPALS: Kind[Principal] = Kind(
     status=lambda p: "active" if p.active else "revoked",
     statuses={"active": "有效", "revoked": "已吊销"},
 )
+
+KINDS: tuple[Kind[Any], ...] = (
+    SHARE_REQUESTS,
+    VERIFICATION_REQUESTS,
+    DATA_USES,
+    ARRANGEMENTS,
+    SYSTEMS,
+    DEPARTMENTS,
+    AGGREGATIONS,
+    USAGE_REPORTS,
+    PRINCIPALS,
+)

@@ -7,8 +7,9 @@ from typing import Any
 
 from eventsourcing.persistence import Mapper
 
-from domain.deadlines import ObligationKind, Status
+from domain.deadlines import ObligationKind, Status, working_days_left
 from domain.findings import Category
+from domain.holidays import calendar_with
 from projections.catalog import CatalogProjection, CatalogState
 from projections.deadlines import Obligation, obligations_at
 from projections.obligations import deadline_register
@@ -52,21 +53,29 @@ def deadlines_report(
     status: Status | None = None,
     kind: ObligationKind | None = None,
     department: str | None = None,
+    due_within: int | None = None,
     progress: Progress = None,
 ) -> Report:
+    """Every obligation at the instant, by due date; ``due_within`` keeps the open ones due
+    within that many working days (临期)."""
     register = deadline_register()
     replayed = replay(recorder, mapper, register, instant, progress)
-    rows = [
-        obligation_row(o)
-        for o in obligations_at(register, replayed.state, instant.at)
-        if (status is None or o.status is status)
-        and (kind is None or o.kind is kind)
-        and (department is None or o.department == department)
-    ]
+    calendar = calendar_with(replayed.state.published.values())
+    rows = []
+    for o in obligations_at(register, replayed.state, instant.at):
+        if (
+            (status is None or o.status is status)
+            and (kind is None or o.kind is kind)
+            and (department is None or o.department == department)
+        ):
+            is_open = o.status is Status.OPEN
+            left = working_days_left(calendar, instant.at, o.due_date) if is_open else None
+            if due_within is None or (left is not None and left <= due_within):
+                rows.append(obligation_row(o, left))
     return Report(instant, replayed.position, rows)
 
 
-def obligation_row(obligation: Obligation) -> dict[str, Any]:
+def obligation_row(obligation: Obligation, left: int | None = None) -> dict[str, Any]:
     period = obligation.period
     return {
         "obligation_id": str(obligation.obligation_id),
@@ -80,6 +89,7 @@ def obligation_row(obligation: Obligation) -> dict[str, Any]:
         "unpublished_years": list(obligation.unpublished_years),
         "status": obligation.status.value,
         "discharged_at": obligation.discharged_at.isoformat() if obligation.discharged_at else None,
+        "working_days_left": left,
         "period_start": period.start.isoformat() if period else None,
         "period_end": period.end.isoformat() if period else None,
     }
