@@ -16,6 +16,7 @@ from api.routes import (
     data_uses,
     deadlines,
     departments,
+    evidence,
     forensics,
     health,
     lists,
@@ -85,6 +86,7 @@ def create_app(
         lists,
         obligations,
         vocabularies,
+        evidence,
     ):
         app.include_router(module.router)
     return app

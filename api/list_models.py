@@ -181,3 +181,27 @@ class DepartmentOut(AtPosition, DepartmentItem):
 
 class PrincipalOut(AtPosition, PrincipalItem):
     """One principal at the instant (never its token)."""
+
+
+class EvidenceItem(BaseModel):
+    source: str = Field(description="detected 账本自动检测 / found 领导小组督查认定")
+    source_label: str = Field(description="来源的中文名称", examples=["账本检测"])
+    subject_id: str = Field(description="所计对象的标识（使用记录、资源、义务、部门、问题等）")
+    rule: str | None = Field(description="检测规则代码（检测所得）；督查认定为 null")
+    since: datetime | None = Field(description="自何时起构成（检测所得）")
+    status: str | None = Field(description="问题的办理状态（督查认定）；检测所得为 null")
+    href: str | None = Field(description="在同一时点读取该对象的地址；无读取地址时为 null")
+    event_position: int | None = Field(
+        description="该对象所依据的事件在账本中的位置；由推算得出（如逾期）时为 null"
+    )
+    event_href: str | None = Field(
+        description="该事件的包含性证明 (RFC 9162)：证明它在本报告所读账本树中"
+    )
+
+
+class EvidencePage(AtPosition):
+    department: str = Field(description="部门代码", examples=DEPARTMENT_EXAMPLE)
+    category: str = Field(description="违规类别代码 V01–V11 (第三十九条)", examples=["V06"])
+    category_label: str = Field(description="违规类别的中文名称")
+    items: list[EvidenceItem] = Field(description="本格所计的每一项：先检测所得，后督查认定")
+    next_cursor: str | None = Field(description="下一页的游标；最后一页为 null")

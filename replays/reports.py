@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
+from functools import cached_property
 from typing import Any
 
 from eventsourcing.persistence import Mapper
@@ -120,6 +122,10 @@ def supervision_report(
 STANDINGS = ("rectification_ordered", "rectified", "overdue", "criticised", "withdrawn")
 
 
+def _empty_cell() -> dict[str, Any]:
+    return {"detected": 0, "found": 0, **dict.fromkeys(STANDINGS, 0)}
+
+
 @dataclass(frozen=True)
 class SupervisionReport:
     instant: Instant
@@ -132,22 +138,52 @@ class SupervisionReport:
         return Report(self.instant, self.position, []).header()
 
     def cell(self, department: str, category: Category) -> dict[str, Any]:
-        detected = [
-            d for d in self.detections if d.department == department and d.category is category
+        return dict(self._tally.get((department, category)) or _empty_cell())
+
+    @cached_property
+    def _tally(self) -> dict[tuple[str, Category], dict[str, Any]]:
+        """Every cell's counts in one pass over the detections and findings."""
+        cells: dict[tuple[str, Category], dict[str, Any]] = {}
+        for d in self.detections:
+            cells.setdefault((d.department, d.category), _empty_cell())["detected"] += 1
+        for f in self.findings:
+            counts = cells.setdefault((f.department, f.category), _empty_cell())
+            if f.status != "withdrawn":
+                counts["found"] += 1
+            if f.status in STANDINGS:
+                counts[f.status] += 1
+        return cells
+
+    def evidence(self, department: str, category: Category) -> list[dict[str, Any]]:
+        """What a cell counts, one row each: the detections (the object and the rule that
+        counted it, since when) and the findings (where each stands). The grid carries
+        counts only, so it stays small at any ledger size; this is the page behind one."""
+        rows: list[dict[str, Any]] = [
+            {
+                "source": "detected",
+                "subject_id": d.subject_id,
+                "rule": d.rule,
+                "since": d.since.isoformat() if d.since else None,
+                "status": None,
+                "order": f"0|{d.since.astimezone(UTC).isoformat() if d.since else ''}"
+                f"|{d.subject_id}|{d.rule}",
+            }
+            for d in self.detections
+            if d.department == department and d.category is category
         ]
-        found = [f for f in self.findings if f.department == department and f.category is category]
-        counts: dict[str, Any] = {
-            "detected": len(detected),
-            "found": sum(1 for f in found if f.status != "withdrawn"),
-        }
-        for standing in STANDINGS:
-            counts[standing] = sum(1 for f in found if f.status == standing)
-        counts["detected_items"] = [
-            {"id": d.subject_id, "rule": d.rule, "since": d.since.isoformat() if d.since else None}
-            for d in detected
+        rows += [
+            {
+                "source": "found",
+                "subject_id": f.finding_id,
+                "rule": None,
+                "since": None,
+                "status": f.status,
+                "order": f"1|{f.finding_id}",
+            }
+            for f in self.findings
+            if f.department == department and f.category is category
         ]
-        counts["found_items"] = [{"id": f.finding_id, "status": f.status} for f in found]
-        return counts
+        return rows
 
     def as_json(self) -> dict[str, Any]:
         counts = {

@@ -115,8 +115,9 @@ def read_violations(
     request: Request, principal: Authenticated, inst: AtInstant, department: str | None = None
 ) -> dict[str, Any]:
     """Per department and category V01–V11: detected by the ledger, found by the leading
-    group, and where each finding stands; every count lists the ids it counts. A department
-    outside the oversight roles sees its own row only."""
+    group, and where each finding stands: counts only, so the report stays small at any
+    ledger size; the ids behind a cell are at .../violations/{department}/{category}/evidence.
+    A department outside the oversight roles sees its own row only."""
     if principal.role not in OVERSIGHT:
         department = principal.department
     ledger = ledger_of(request)
