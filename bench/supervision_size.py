@@ -23,12 +23,11 @@ from api.runtime import open_ledger
 from bench.generate import OFFICE, token_for
 from domain.vocabulary import Role
 
-EVIDENCE = "/v1/supervision/violations/{department}/{category}/evidence"
-
 
 def timed(client: TestClient, path: str, token: str, runs: int, **params: Any) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"}
-    client.get(path, params=params, headers=headers)  # warm-up
+    if client.get(path, params=params, headers=headers).status_code in (404, 405):  # warm-up
+        return {"path": path, "absent": True}  # a version of the API without it
     seconds, size = [], 0
     for _ in range(runs):
         start = time.perf_counter()
@@ -66,9 +65,7 @@ def main() -> None:
         detected, department, category = max(cells)
         path = f"/v1/supervision/violations/{department}/{category}/evidence"
         print({"largest_cell": f"{department}/{category}", "detected": detected})
-        routes = {getattr(route, "path", "") for route in app.routes}
-        if EVIDENCE in routes:  # where the report answers counts, the ids are a page away
-            print(timed(client, path, token, args.runs, **at))
+        print(timed(client, path, token, args.runs, **at))
 
 
 if __name__ == "__main__":
