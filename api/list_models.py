@@ -153,7 +153,8 @@ class ObligationItem(BaseModel):
     period_start: date | None = Field(description="周期性义务的周期第一天；否则为 null")
     period_end: date | None = Field(description="周期性义务的周期最后一天；否则为 null")
     working_days_left: int | None = Field(
-        description="未完成义务今日之后至截止日的剩余工作日数（0 为今日截止）；其余为 null"
+        description="尚未履行的义务：今日之后至截止日的剩余工作日数（0 为今日截止，"
+        "负数为已逾期的工作日数）；已履行为 null"
     )
 
 
@@ -166,7 +167,9 @@ class InboxPage(BaseModel):
     known_at: datetime = Field(description="记录时点")
     position: int = Field(description="本次读取包含的最后一个事件的位置")
     department: str | None = Field(description="收件部门；监督角色未指定时为 null（全部部门）")
-    items: list[ObligationItem] = Field(description="待答复的共享申请与校核申请，截止最早者在前")
+    items: list[ObligationItem] = Field(
+        description="待答复的共享申请与校核申请（含已逾期仍未答复的），截止最早者在前"
+    )
     next_cursor: str | None = Field(description="下一页的游标；最后一页为 null")
 
 

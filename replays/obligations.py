@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper
 
-from domain.deadlines import ObligationKind, Status
+from domain.deadlines import ObligationKind
 from replays.asof import Instant
 from replays.reports import Report, deadlines_report
 from store.records import LedgerRecorder
@@ -31,8 +31,9 @@ def inbox(
     recorder: LedgerRecorder, mapper: Mapper[Any], instant: Instant, department: str | None
 ) -> Report:
     """Requests and verifications awaiting the department's reply at the instant, soonest
-    due first, each with its working days left (every department's when None)."""
-    report = deadlines_report(recorder, mapper, instant, status=Status.OPEN, department=department)
+    due first (the overdue ones, still awaiting it, before all), each with its working days
+    left (every department's when None)."""
+    report = deadlines_report(recorder, mapper, instant, department=department)
     kinds = {kind.value for kind in REPLIES}
-    rows = [row for row in report.rows if row["kind"] in kinds]
+    rows = [r for r in report.rows if r["kind"] in kinds and r["discharged_at"] is None]
     return Report(report.instant, report.position, rows)

@@ -59,7 +59,7 @@ def deadlines_report(
     progress: Progress = None,
 ) -> Report:
     """Every obligation at the instant, by due date; ``due_within`` keeps the open ones due
-    within that many working days (临期)."""
+    within that many working days (临期), not those already overdue."""
     register = deadline_register()
     replayed = replay(recorder, mapper, register, instant, progress)
     calendar = calendar_with(replayed.state.published.values())
@@ -70,9 +70,11 @@ def deadlines_report(
             and (kind is None or o.kind is kind)
             and (department is None or o.department == department)
         ):
-            is_open = o.status is Status.OPEN
-            left = working_days_left(calendar, instant.at, o.due_date) if is_open else None
-            if due_within is None or (left is not None and left <= due_within):
+            # What is still owed has days left (or overdue); what was discharged, none.
+            owed = o.discharged_at is None
+            left = working_days_left(calendar, instant.at, o.due_date) if owed else None
+            soon = o.status is Status.OPEN and left is not None and left <= (due_within or 0)
+            if due_within is None or soon:
                 rows.append(obligation_row(o, left))
     return Report(instant, replayed.position, rows)
 

@@ -91,6 +91,22 @@ def test_a_reply_takes_the_request_out_of_the_inbox__art26(
     later = "2025-10-14T18:00:00+08:00"
     items = portal.get(portal.tokens["孙悦"], "/v1/inbox", at=later).json()["items"]
     assert [i["kind"] for i in items] == ["verification"]
+    # A reply discharges the obligation: the deadline register has no days left to count.
+    [row] = deadlines(portal, at=later, kind="share_reply")
+    assert (row["status"], row["working_days_left"]) == ("met", None)
+
+
+def test_an_overdue_request_stays_in_the_inbox_until_answered__art26(
+    portal: Portal, awaiting: dict[str, Any]
+) -> None:
+    # Art. 26: a late reply is still owed (and is accepted); the inbox keeps the request,
+    # first, overdue by the working days since 16 October (17, 20 October: -2).
+    monday = "2025-10-20T12:00:00+08:00"
+    items = portal.get(portal.tokens["孙悦"], "/v1/inbox", at=monday).json()["items"]
+    assert [(i["kind"], i["status"], i["working_days_left"]) for i in items] == [
+        ("share_reply", "breached", -2),
+        ("verification", "open", 5),
+    ]
 
 
 def test_deadlines_due_within_n_working_days__linqi(
@@ -106,9 +122,10 @@ def test_deadlines_due_within_n_working_days__linqi(
     assert [(d["subject_id"], d["working_days_left"]) for d in on_the_day] == [
         (awaiting["request"]["id"], 0)
     ]
-    # Once breached, an obligation is no longer "due within" anything, and has no days left.
+    # Once breached, an obligation is no longer "due within" anything; still owed, it is
+    # overdue by the working days since its due date.
     after = deadlines(portal, at="2025-10-17T09:00:00+08:00", kind="share_reply")
-    assert [(d["status"], d["working_days_left"]) for d in after] == [("breached", None)]
+    assert [(d["status"], d["working_days_left"]) for d in after] == [("breached", -1)]
     assert deadlines(portal, at="2025-10-17T09:00:00+08:00", due_within=5, kind="share_reply") == []
 
 
