@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 ItemT = TypeVar("ItemT", bound=BaseModel)
 
@@ -176,6 +176,10 @@ class InboxPage(BaseModel):
 class Term(BaseModel):
     code: str = Field(description="代码（接口中传送的值）", examples=["conditional"])
     label_zh: str = Field(description="中文名称", examples=["有条件共享"])
+
+
+class Vocabularies(RootModel[dict[str, list[Term]]]):
+    """每个枚举的名称 → 其代码与中文名称，如 share_type → [{code, label_zh}]."""
 
 
 class DepartmentOut(AtPosition, DepartmentItem):

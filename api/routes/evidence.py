@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of
 from api.evidence import evidence_item, tree_size_at
@@ -21,8 +21,8 @@ router = APIRouter(prefix="/v1", tags=["supervision"])
 
 @router.get("/supervision/violations/{department}/{category}/evidence", response_model=EvidencePage)
 def read_evidence(
-    department: str,
-    category: Category,
+    department: Annotated[str, Path(description="部门代码", examples=["ZYKF"])],
+    category: Annotated[Category, Path(description="违规类别 V01–V11 (第三十九条)")],
     request: Request,
     principal: Authenticated,
     inst: AtInstant,

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of, readable, require
 from api.list_models import (
@@ -278,14 +278,17 @@ def one(request: Request, principal: Principal, inst: Instant, kind: Kind[Any], 
 
 @router.get("/departments/{code}", response_model=DepartmentOut)
 def read_department(
-    code: str, request: Request, principal: Authenticated, inst: AtInstant
+    code: Annotated[str, Path(description="部门代码", examples=["ZYKF"])],
+    request: Request,
+    principal: Authenticated,
+    inst: AtInstant,
 ) -> dict[str, Any]:
     return one(request, principal, inst, DEPARTMENTS, department_id(code))
 
 
 @router.get("/principals/{principal_id}", response_model=PrincipalOut, tags=["principals"])
 def read_principal(
-    principal_id: UUID,
+    principal_id: Annotated[UUID, Path(description="账号标识（列表中的 id）")],
     request: Request,
     principal: Annotated[Principal, Depends(require(Role.ADMIN))],
     inst: AtInstant,

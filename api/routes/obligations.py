@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of, may_see
 from api.list_models import InboxPage, ObligationOut
@@ -21,7 +21,10 @@ router = APIRouter(prefix="/v1", tags=["deadlines"])
 
 @router.get("/obligations/{obligation_id}", response_model=ObligationOut)
 def read_obligation(
-    obligation_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
+    obligation_id: Annotated[UUID, Path(description="期限报告中的 obligation_id")],
+    request: Request,
+    principal: Authenticated,
+    inst: AtInstant,
 ) -> dict[str, Any]:
     """An obligation of the deadline report (its ``obligation_id``) as it stood at the
     instant; a department reads its own, the overseers every department's."""

@@ -7,7 +7,7 @@ import re
 from fastapi import APIRouter
 
 from api.auth import Authenticated
-from api.list_models import Term
+from api.list_models import Vocabularies
 from domain import deadlines, findings, vocabulary
 from domain.vocabulary import Labeled
 from projections import listings
@@ -39,7 +39,7 @@ def vocabularies() -> dict[str, list[dict[str, str]]]:
     return dict(sorted(found.items()))
 
 
-@router.get("/vocabularies", response_model=dict[str, list[Term]])
+@router.get("/vocabularies", response_model=Vocabularies)
 def read_vocabularies(principal: Authenticated) -> dict[str, list[dict[str, str]]]:
     """``{name: [{code, label_zh}]}``: each enumeration's codes as portals send them."""
     return vocabularies()
