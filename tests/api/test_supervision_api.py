@@ -564,3 +564,31 @@ def test_a_department_reads_the_evidence_of_its_own_cells_only(portal: Portal) -
     assert portal.get(portal.tokens["张立新"], path.format("NOPE"), at=AT).status_code == 404
     bad = portal.get(portal.tokens["张立新"], "/v1/supervision/violations/ZYKF/V12/evidence")
     assert bad.status_code == 422 and "category" in bad.text
+
+
+def test_the_report_stays_the_same_size_however_many_it_counts__art39(portal: Portal) -> None:
+    # The grid carries counts; what they count is a page away, so more violations make a
+    # report no longer (but for the digits of its counts).
+    resource_id = approved(portal, "孙悦", "ZYKF")
+    body = {
+        "resource_id": resource_id,
+        "purpose": "行业监管",
+        "user_person": "高远",
+        "approver": "林国栋",
+        "data_content": "名称、等级",
+        "obtained_at": "2025-03-12T09:00:00+08:00",
+        "method": "api",
+        "medium": "network",
+        "occurred_at": "2025-03-12T10:00:00+08:00",
+    }
+
+    def size() -> int:
+        grid = portal.get(portal.tokens["张立新"], "/v1/supervision/violations", at=AT)
+        return len(grid.content)
+
+    post(portal, "高远", "/v1/data-uses", body)
+    one = size()
+    for _ in range(12):
+        post(portal, "高远", "/v1/data-uses", body)
+    assert len(evidence_of(portal, "SCGL", "V09", AT)) == 13
+    assert size() == one + 2  # "1" became "13" in the cell and in the category's total
