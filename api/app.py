@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.commands import CommandRunner
+from api.edge import EdgeGuard
 from api.read_models import open_view, start_runner
 from api.routes import (
     aggregations,
@@ -64,6 +65,7 @@ def create_app(
     app.state.commands = CommandRunner(ledger)
     app.state.database_backend = backend
     problems.install(app)
+    app.add_middleware(EdgeGuard)
     for module in (
         health,
         departments,

@@ -6,21 +6,34 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from api.limits import BoundedInstant, violations
 from domain.consistency import Difference
 from domain.resources import ResourceFields
 from domain.vocabulary import DepartmentKind, Role
 
 
 class CommandBody(BaseModel):
-    """Every command may state when its fact happened (default: now)."""
+    """Every command may state when its fact happened (default: now).
+
+    Every string, list and nesting level of every command body, however its own model
+    declares it, passes the edge's limits (api/limits.py) before anything else is read:
+    no control character, no text or list past the ceiling. A field's own bounds are
+    declared on it and are tighter."""
 
     model_config = ConfigDict(extra="forbid")
 
-    occurred_at: AwareDatetime | None = Field(
-        default=None, description="Business time; not in the future. Default: now."
+    occurred_at: BoundedInstant | None = Field(
+        default=None, description="业务发生时间，不得晚于当前 (business time; default: now)"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _within_limits(cls, data: Any) -> Any:
+        for violation in violations(data):
+            raise violation
+        return data
 
     def payload(self) -> dict[str, Any]:
         return self.model_dump(exclude={"occurred_at"}, exclude_unset=True)

@@ -22,6 +22,7 @@ TITLES_ZH = {
     405: "方法不允许",
     409: "状态冲突",
     412: "版本已变更",
+    413: "请求体过大",
     422: "请求内容不符合规定",
     503: "暂不可用",
 }
@@ -79,9 +80,21 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _error_field(item: dict[str, Any]) -> str:
+    """Where an error is: its location, or deeper, the field a whole-body check names
+    (``ctx.field``, api/limits.py); malformed JSON names the body, not a byte offset."""
+    if item.get("type") == "json_invalid":
+        return "body"
+    inner = (item.get("ctx") or {}).get("field")
+    loc = tuple(item["loc"])
+    if inner and inner != "body":
+        loc = (*loc, *str(inner).split("."))
+    return _field_path(loc)
+
+
 def validation_problem(error: RequestValidationError) -> JSONResponse:
     errors = [
-        {"field": _field_path(tuple(item["loc"])), "message": item["msg"], "in": item["loc"][0]}
+        {"field": _error_field(item), "message": item["msg"], "in": item["loc"][0]}
         for item in error.errors()
     ]
     fields = ", ".join(sorted({e["field"] for e in errors}))

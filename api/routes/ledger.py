@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from api.auth import Authenticated, ledger_of, require
+from api.limits import MAX_INTEGER
 from api.runtime import recorder_of
 from domain.errors import LedgerError, NotFound, RuleViolation
 from domain.principals import Principal
@@ -124,8 +125,10 @@ def head(request: Request, _: Authenticated) -> TreeHeadOut:
 def inclusion(
     request: Request,
     _: Authenticated,
-    position: Annotated[int, Query(ge=1, description="The event's position")],
-    size: Annotated[int | None, Query(ge=1, description="Tree size (default: now)")] = None,
+    position: Annotated[int, Query(ge=1, le=MAX_INTEGER, description="The event's position")],
+    size: Annotated[
+        int | None, Query(ge=1, le=MAX_INTEGER, description="Tree size (default: now)")
+    ] = None,
 ) -> InclusionOut:
     try:
         proof = LedgerTree(tree_recorder(request)).inclusion(position, size)
@@ -147,8 +150,12 @@ def inclusion(
 def consistency(
     request: Request,
     _: Authenticated,
-    from_size: Annotated[int, Query(alias="from", ge=0, description="The older tree size")],
-    to_size: Annotated[int | None, Query(alias="to", ge=0, description="Default: now")] = None,
+    from_size: Annotated[
+        int, Query(alias="from", ge=0, le=MAX_INTEGER, description="The older tree size")
+    ],
+    to_size: Annotated[
+        int | None, Query(alias="to", ge=0, le=MAX_INTEGER, description="Default: now")
+    ] = None,
 ) -> ConsistencyOut:
     try:
         proof = LedgerTree(tree_recorder(request)).consistency(from_size, to_size)
@@ -185,7 +192,9 @@ def checkpoints(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
 ) -> CheckpointsOut:
-    if cursor is not None and not cursor.isdigit():
+    if cursor is not None and not (
+        cursor.isascii() and cursor.isdigit() and int(cursor) <= MAX_INTEGER
+    ):
         raise RuleViolation("the cursor is not one this ledger gave out", field="cursor")
     after = int(cursor or 0)
     found = tree_recorder(request).select_checkpoints(after=after, limit=limit + 1)
