@@ -2,7 +2,7 @@
 a control character (422) is refused before any route reads it.
 
 Bodies are counted as they arrive, so a client that sends no Content-Length (or a false
-one) is stopped at the limit too, without the whole body ever being held.
+one) is stopped at the limit too.
 """
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.limits import MAX_BODY_BYTES, control_character_at
 from api.problems import problem
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class EdgeGuard:
@@ -33,36 +29,41 @@ class EdgeGuard:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        # Read the body here, up to the limit, then hand it on: a body past the limit is
+        # refused without ever being held whole, and the route reads it as sent.
+        messages: list[Message] = []
         received = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge
-            return message
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            received += len(message.get("body", b""))
+            if received > self.max_body_bytes:
+                await self._too_large()(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
 
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
 
-        try:
-            await self.app(scope, counted, tracked)
-        except BodyTooLarge:
-            if started:
-                raise
-            await self._too_large()(scope, receive, send)
+        await self.app(scope, replay, send)
 
     def _refusal(self, scope: Scope) -> Any:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             return self._too_large()
+        if control_character_at(scope.get("path", "")) is not None:
+            message = "不得含控制字符 (a path may not contain a control character)"
+            return problem(
+                422,
+                "Invalid request",
+                "invalid: path",
+                kind="validation",
+                errors=[{"field": "path", "message": message, "in": "path"}],
+            )
         query = scope.get("query_string", b"").decode("latin-1")
         for name, value in parse_qsl(query, keep_blank_values=True, errors="replace"):
             if control_character_at(value) is not None or control_character_at(name) is not None:
