@@ -27,6 +27,7 @@ from api.routes import (
     verification,
 )
 from api.routes import ledger as ledger_routes
+from api.supervisor import Supervisor
 from domain.ledger import Ledger
 
 DESCRIPTION = """
@@ -51,7 +52,8 @@ def create_app(
         if not in_process:
             yield
             return
-        with start_runner(env):
+        with Supervisor("forensics", lambda: start_runner(env)) as projector:
+            app.state.projector = projector
             yield
 
     app = FastAPI(
@@ -64,6 +66,7 @@ def create_app(
     app.state.forensic_view = open_view(env)
     app.state.commands = CommandRunner(ledger)
     app.state.database_backend = backend
+    app.state.projector = None  # the in-process projector's supervisor, once started
     problems.install(app)
     app.add_middleware(EdgeGuard)
     for module in (

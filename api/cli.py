@@ -19,6 +19,7 @@ from api import cli_integrity, cli_reports
 from api.demo import is_loaded, load_demo
 from api.read_models import start_runner
 from api.runtime import admin_command, open_ledger
+from api.supervisor import Supervisor, backoff
 from domain.errors import LedgerError
 from domain.ledger import Ledger
 from domain.principals import new_token
@@ -118,12 +119,60 @@ def _one_projector(workers: int) -> Iterator[None]:
         yield
         return
     os.environ["LEDGER_PROJECTIONS"] = "external"
-    projector = subprocess.Popen([sys.executable, "-m", "api", "project"])
+    keeper = ProjectorProcess([sys.executable, "-m", "api", "project"])
+    keeper.start()
     try:
         yield
     finally:
-        projector.terminate()
-        projector.wait(timeout=30)
+        keeper.stop()
+
+
+class ProjectorProcess:
+    """`ledger project` beside the workers, started again (with backoff) whenever it dies."""
+
+    def __init__(self, command: list[str], poll_seconds: float = 1.0) -> None:
+        self.command = command
+        self.poll_seconds = poll_seconds
+        self.restarts = 0
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._thread = threading.Thread(target=self._keep, name="keep-projector", daemon=True)
+
+    def start(self) -> None:
+        self._spawn()
+        self._thread.start()
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if not self._stopping.is_set():
+                self.process = subprocess.Popen(self.command)
+
+    def _keep(self) -> None:
+        failures = 0
+        while not self._stopping.wait(self.poll_seconds):
+            process = self.process
+            if process is None or process.poll() is None:
+                continue
+            failures += 1
+            wait = backoff(failures)
+            console.print(
+                f"[yellow]the projector exited ({process.returncode}); restarting in "
+                f"{wait:.1f} s[/yellow]"
+            )
+            if self._stopping.wait(wait):
+                return
+            self.restarts += 1
+            self._spawn()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping.set()
+            process = self.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+        self._thread.join(timeout=5)
 
 
 @principals.command("add")
@@ -158,9 +207,8 @@ def project() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    with start_runner(env) as runner:
+    # A lost connection or a failed batch stops the runner; the supervisor starts another,
+    # with backoff, resuming from the tracking position written with the rows.
+    with Supervisor("forensics", lambda: start_runner(env)):
         console.print(f"projecting {database_url()} into the forensic read model")
-        while not stop.wait(0.5):
-            if runner.is_interrupted.is_set():
-                runner.run_forever(timeout=0)  # re-raises the runner's error
-                break
+        stop.wait()
