@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import psycopg
+import psycopg_pool
+from eventsourcing import persistence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import LedgerError
+
+log = logging.getLogger(__name__)
+
+# The store being unreachable for a moment (a dropped connection, a restarting server, a
+# pool with no free connection) is a 503 to retry, not a fault of the request.
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://ledger.example/problems/"
@@ -24,6 +40,7 @@ TITLES_ZH = {
     412: "版本已变更",
     413: "请求体过大",
     422: "请求内容不符合规定",
+    500: "服务器内部错误",
     503: "暂不可用",
 }
 
@@ -111,6 +128,20 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
         return validation_problem(error)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+        # Even a fault answers as a problem (the stack trace stays in the log).
+        if isinstance(error, UNAVAILABLE):
+            log.warning("the store is unavailable: %s", error)
+            return problem(
+                503,
+                "Store unavailable",
+                "数据库暂不可用，请稍后重试 (the store is unavailable; retry shortly)",
+                kind="store-unavailable",
+                headers={"Retry-After": "1"},
+            )
+        return problem(500, "Internal error", "服务器内部错误 (internal error)", kind="internal")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 FIRST_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 30.0
+POLL_SECONDS = 0.5
 HEALTHY_AFTER_SECONDS = 60.0
 """A runner that has run this long without failing resets the backoff to its first step."""
 
@@ -129,7 +130,10 @@ class Supervisor:
             with runner:  # leaving it re-raises what stopped the runner
                 if self._stopping.is_set():
                     runner.stop()
-                runner.is_interrupted.wait()
+                while not runner.is_interrupted.wait(POLL_SECONDS):
+                    failed = _failure(runner)
+                    if failed is not None:
+                        raise failed
         finally:
             with self._lock:
                 self._runner = None
@@ -140,6 +144,12 @@ class Supervisor:
         with self._lock:
             self._last_error = f"{type(error).__name__}: {error}".splitlines()[0][:500]
             self._last_error_at = datetime.now(UTC)
+
+
+def _failure(runner: Any) -> BaseException | None:
+    """A failure the runner holds without having stopped (``failure()``, where it has one)."""
+    failure = getattr(runner, "failure", None)
+    return failure() if callable(failure) else None
 
 
 def _close_view(runner: Any) -> None:
