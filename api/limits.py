@@ -41,8 +41,9 @@ LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 Python's datetime range converting them between zones overflows."""
 
 # NUL and the other C0 controls except tab, newline and carriage return, and DEL: PostgreSQL
-# text cannot hold NUL, and none of them is part of a name, a purpose or a reason.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# text cannot hold NUL, and none of them is part of a name, a purpose or a reason. And lone
+# surrogates (JSON's "\ud800"), which are no character at all and which no store can encode.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def control_character_at(value: str) -> int | None:

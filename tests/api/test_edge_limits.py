@@ -65,6 +65,17 @@ def test_control_characters_are_refused_at_any_depth(portal: Portal, character: 
     assert portal.position() == before
 
 
+def test_a_lone_surrogate_is_refused_naming_the_field(portal: Portal) -> None:
+    before = portal.position()
+    answer = portal.client.post(
+        "/v1/departments/ZYKF/responsible-persons",
+        content=b'{"responsible_person": "\\ud800"}',
+        headers={**auth(portal.tokens["孙悦"]), "content-type": "application/json"},
+    )
+    refused(answer, 422, "responsible_person")
+    assert portal.position() == before
+
+
 def test_tab_and_newline_are_text(portal: Portal) -> None:
     body = resource_body("ZYKF", summary="第一行\n第二行\t附注")
     created(portal.post(portal.tokens["孙悦"], "/v1/resources", body))
