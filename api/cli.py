@@ -19,7 +19,7 @@ from rich.console import Console
 from api import cli_integrity, cli_reports
 from api.demo import is_loaded, load_demo
 from api.read_models import open_view, start_runner
-from api.runtime import admin_command, open_ledger
+from api.runtime import StoreUnreachable, admin_command, open_ledger
 from api.supervisor import Supervisor, backoff
 from domain.errors import LedgerError
 from domain.ledger import Ledger
@@ -243,7 +243,11 @@ def add_principal(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except StoreUnreachable as error:
+        console.print(f"[red]{error}[/red]")
+        sys.exit(1)
 
 
 @app.command()

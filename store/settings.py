@@ -73,6 +73,8 @@ def _postgres_env(url: str) -> dict[str, str]:
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"]
+    # A wrong host or port fails within seconds, not the library's 30.
+    env["POSTGRES_CONNECT_TIMEOUT"] = query.get("connect_timeout", str(CONNECT_TIMEOUT_SECONDS))
     # The application's least-privilege role (store/pg_roles.py) may not create or alter
     # tables: ``create_tables=false`` leaves that to `ledger init`.
     if query.get("create_tables", "").lower() in ("false", "no", "0", "off"):
