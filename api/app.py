@@ -85,5 +85,5 @@ def create_app(
         usage_reports,
         supervision,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problems.ERROR_RESPONSES)
     return app

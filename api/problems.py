@@ -11,6 +11,7 @@ from eventsourcing import persistence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import LedgerError
@@ -151,3 +152,45 @@ def install(app: FastAPI) -> None:
             str(error.detail),
             headers=getattr(error, "headers", None),
         )
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="出错的字段 (the field at fault), e.g. data_staff.0")
+    message: str = Field(description="原因 (why)")
+    in_: str | None = Field(default=None, alias="in", description="body、query、path 或 header")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every refusal answers."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="问题类型 URI")
+    title: str = Field(description="标题 (English)")
+    status: int = Field(description="HTTP 状态码")
+    detail: str = Field(description="说明")
+    title_zh: str = Field(description="中文标题")
+    errors: list[FieldError] | None = Field(default=None, description="各出错字段")
+
+
+_MEANING = {
+    400: "请求体无法解析 (the body is not JSON in UTF-8)",
+    401: "未认证：缺少或无效的令牌 (WWW-Authenticate: Bearer)",
+    403: "无权操作 (the role may not do this)",
+    404: "对象不存在，或调用者无权看到 (not found, or not yours to see)",
+    409: "状态冲突 (the object is not in a state that allows it)",
+    412: "If-Match 所指版本已过时 (stale version)",
+    413: "请求体过大 (body too large)",
+    422: "请求内容不符合规定，errors 列出各字段 (invalid: errors name each field)",
+    500: "服务器内部错误 (internal error; nothing recorded)",
+    503: "暂不可用：读模型尚未追上或数据库暂不可达，见 Retry-After (retry shortly)",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": meaning,
+        "model": Problem,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status, meaning in _MEANING.items()
+}
+"""What every route may answer besides its success, declared in the OpenAPI document."""
