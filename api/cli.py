@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from api import cli_integrity, cli_reports
 from api.demo import is_loaded, load_demo
 from api.read_models import open_view, start_runner
 from api.runtime import StoreUnreachable, admin_command, open_ledger
-from api.supervisor import Supervisor, backoff
+from api.supervisor import ProjectorProcess, Supervisor
 from domain.errors import LedgerError
 from domain.ledger import Ledger
 from domain.principals import new_token
@@ -173,54 +172,6 @@ def _one_projector(workers: int) -> Iterator[None]:
         yield
     finally:
         keeper.stop()
-
-
-class ProjectorProcess:
-    """`ledger project` beside the workers, started again (with backoff) whenever it dies."""
-
-    def __init__(self, command: list[str], poll_seconds: float = 1.0) -> None:
-        self.command = command
-        self.poll_seconds = poll_seconds
-        self.restarts = 0
-        self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self.process: subprocess.Popen[bytes] | None = None
-        self._thread = threading.Thread(target=self._keep, name="keep-projector", daemon=True)
-
-    def start(self) -> None:
-        self._spawn()
-        self._thread.start()
-
-    def _spawn(self) -> None:
-        with self._lock:
-            if not self._stopping.is_set():
-                self.process = subprocess.Popen(self.command)
-
-    def _keep(self) -> None:
-        failures = 0
-        while not self._stopping.wait(self.poll_seconds):
-            process = self.process
-            if process is None or process.poll() is None:
-                continue
-            failures += 1
-            wait = backoff(failures)
-            console.print(
-                f"[yellow]the projector exited ({process.returncode}); restarting in "
-                f"{wait:.1f} s[/yellow]"
-            )
-            if self._stopping.wait(wait):
-                return
-            self.restarts += 1
-            self._spawn()
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stopping.set()
-            process = self.process
-        if process is not None and process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
-        self._thread.join(timeout=5)
 
 
 @principals.command("add")

@@ -11,6 +11,7 @@ left or its ``is_interrupted`` event is set.
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -162,3 +163,51 @@ def _close_view(runner: Any) -> None:
             close()
         except Exception:  # already broken: what matters is the next runner
             log.debug("closing a stopped projector's view failed", exc_info=True)
+
+
+class ProjectorProcess:
+    """`ledger project` beside the workers, started again (with backoff) whenever it dies."""
+
+    def __init__(self, command: list[str], poll_seconds: float = 1.0) -> None:
+        self.command = command
+        self.poll_seconds = poll_seconds
+        self.restarts = 0
+        self._spawned_at = time.monotonic()
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self.process: subprocess.Popen[bytes] | None = None
+        self._thread = threading.Thread(target=self._keep, name="keep-projector", daemon=True)
+
+    def start(self) -> None:
+        self._spawn()
+        self._thread.start()
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if not self._stopping.is_set():
+                self._spawned_at = time.monotonic()
+                self.process = subprocess.Popen(self.command)
+
+    def _keep(self) -> None:
+        failures = 0
+        while not self._stopping.wait(self.poll_seconds):
+            process = self.process
+            if process is None or process.poll() is None:
+                continue
+            lived = time.monotonic() - self._spawned_at
+            failures = 1 if lived > HEALTHY_AFTER_SECONDS else failures + 1
+            wait = backoff(failures)
+            log.warning("the projector exited (%s); restarting in %.1f s", process.returncode, wait)
+            if self._stopping.wait(wait):
+                return
+            self.restarts += 1
+            self._spawn()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping.set()
+            process = self.process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
+        self._thread.join(timeout=5)

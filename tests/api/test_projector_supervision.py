@@ -8,9 +8,11 @@ let investigators read an incomplete trail as complete.
 
 from __future__ import annotations
 
+import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,7 +23,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.read_models import caught_up_to
 from api.runtime import open_ledger
-from api.supervisor import backoff
+from api.supervisor import ProjectorProcess, backoff
 from domain.ledger import Ledger
 from tests.conftest import POSTGRES_URL, require_postgres
 from tests.support.portal import Portal
@@ -154,3 +156,20 @@ def _writes(portal: Portal) -> bool:
     except AssertionError:
         return False
     return True
+
+
+def test_serve_with_workers_restarts_a_dead_ledger_project(tmp_path: Path) -> None:
+    # `serve --workers N` keeps one `ledger project` beside the workers: when it dies (a
+    # crash, an OOM kill), another is started, with backoff, until serve stops.
+    starts = tmp_path / "starts"
+    script = f"open({str(starts)!r}, 'a').write('x'); raise SystemExit(3)"
+    keeper = ProjectorProcess([sys.executable, "-c", script], poll_seconds=0.05)
+    keeper.start()
+    try:
+        wait_for(lambda: starts.exists() and len(starts.read_text()) >= 3, 20)
+    finally:
+        keeper.stop()
+    assert keeper.restarts >= 2
+    count = len(starts.read_text())
+    time.sleep(0.5)
+    assert len(starts.read_text()) == count  # stopped: no more restarts
