@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.commands import CommandRunner
+from api.edge import EdgeGuard
 from api.read_models import open_view, start_runner
 from api.routes import (
     aggregations,
@@ -30,6 +31,7 @@ from api.routes import (
     vocabularies,
 )
 from api.routes import ledger as ledger_routes
+from api.supervisor import Supervisor
 from domain.ledger import Ledger
 
 DESCRIPTION = """
@@ -54,7 +56,8 @@ def create_app(
         if not in_process:
             yield
             return
-        with start_runner(env):
+        with Supervisor("forensics", lambda: start_runner(env)) as projector:
+            app.state.projector = projector
             yield
 
     app = FastAPI(
@@ -67,7 +70,9 @@ def create_app(
     app.state.forensic_view = open_view(env)
     app.state.commands = CommandRunner(ledger)
     app.state.database_backend = backend
+    app.state.projector = None  # the in-process projector's supervisor, once started
     problems.install(app)
+    app.add_middleware(EdgeGuard)
     for module in (
         health,
         departments,
@@ -88,5 +93,5 @@ def create_app(
         vocabularies,
         evidence,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problems.ERROR_RESPONSES)
     return app

@@ -8,7 +8,7 @@ domain rules; on reads, ``may_see`` decides.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, ClassVar, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -32,6 +32,8 @@ bearer = HTTPBearer(
 class Unauthenticated(LedgerError):
     status = 401
     title = "Unauthenticated"
+    # RFC 9110 §11.6.1: a 401 says how to authenticate.
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="ledger"'}
 
 
 # Who reads every department's objects and reports, besides the departments they concern
