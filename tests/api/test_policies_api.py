@@ -40,15 +40,17 @@ def publish(portal: Portal, who: str = "李静", **body: Any) -> Any:
 
 
 def first_catalog_detections(portal: Portal, **params: str) -> tuple[list[str], Any]:
+    """The rules that counted ZYKF under V01 (Art. 11): the grid's count, and the evidence."""
     answer = portal.get(portal.tokens["张立新"], "/v1/supervision/violations", **params)
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    rules = [
-        item["rule"]
-        for entry in body["departments"]
-        if entry["department"] == "ZYKF"
-        for item in entry["counts"]["V01"]["detected_items"]
-    ]
+    [cell] = [e["counts"]["V01"] for e in body["departments"] if e["department"] == "ZYKF"]
+    evidence = portal.get(
+        portal.tokens["张立新"], "/v1/supervision/violations/ZYKF/V01/evidence", **params
+    )
+    assert evidence.status_code == 200, evidence.text
+    rules = [item["rule"] for item in evidence.json()["items"]]
+    assert cell["detected"] == len(rules)
     return rules, body
 
 
