@@ -27,6 +27,7 @@ bearer = HTTPBearer(
 class Unauthenticated(LedgerError):
     status = 401
     title = "Unauthenticated"
+    title_zh = "未认证"
 
 
 # Who reads every department's objects and reports, besides the departments they concern

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from domain.errors_zh import translate
+
 
 class LedgerError(Exception):
-    """Base: a command the ledger refuses. Nothing is recorded."""
+    """Base: a command the ledger refuses. Nothing is recorded.
+
+    ``detail`` is the English; ``detail_zh`` its Chinese, from ``zh`` when the raiser gives it,
+    else from the catalog of ``domain.errors_zh``."""
 
     status = 400
     title = "Command refused"
+    title_zh = "命令被拒绝"
 
-    def __init__(self, detail: str, *, field: str | None = None, article: str | None = None):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        field: str | None = None,
+        article: str | None = None,
+        zh: str | None = None,
+    ):
         super().__init__(detail)
         self.detail = detail
         self.field = field
         self.article = article
+        self.detail_zh = zh or translate(detail) or f"{self.title_zh}：{detail}"
 
 
 class RuleViolation(LedgerError):
@@ -21,11 +35,13 @@ class RuleViolation(LedgerError):
 
     status = 422
     title = "Unprocessable command"
+    title_zh = "请求内容不符合规定"
 
 
 class NotFound(LedgerError):
     status = 404
     title = "Not found"
+    title_zh = "对象不存在"
 
 
 class Forbidden(LedgerError):
@@ -33,6 +49,7 @@ class Forbidden(LedgerError):
 
     status = 403
     title = "Forbidden"
+    title_zh = "无权操作"
 
 
 class Conflict(LedgerError):
@@ -40,6 +57,7 @@ class Conflict(LedgerError):
 
     status = 409
     title = "Conflict"
+    title_zh = "状态冲突"
 
 
 class PreconditionFailed(LedgerError):
@@ -47,6 +65,7 @@ class PreconditionFailed(LedgerError):
 
     status = 412
     title = "Precondition failed"
+    title_zh = "版本已变更"
 
 
 class OccurredInFuture(RuleViolation):

@@ -77,6 +77,7 @@ def run_verb(
 class NotYetRecorded(LedgerError):
     status = 503
     title = "Not yet caught up"
+    title_zh = "读取模型尚未更新到该位置"
     headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
 
 
