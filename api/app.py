@@ -26,6 +26,7 @@ from api.routes import (
     verification,
 )
 from api.routes import ledger as ledger_routes
+from api.times import LocalJSONResponse
 from domain.ledger import Ledger
 
 DESCRIPTION = """
@@ -58,6 +59,7 @@ def create_app(
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        default_response_class=LocalJSONResponse,
     )
     app.state.ledger = ledger
     app.state.forensic_view = open_view(env)

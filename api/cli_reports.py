@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -16,7 +16,9 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.table import Table
 
+from api.names import rows_with_names
 from api.runtime import admin_command, open_ledger, recorder_of, utc_now
+from api.times import in_shanghai, localise, parse_instant
 from api.views import catalog_entry
 from domain.calendar import (
     HolidaySchedule,
@@ -35,6 +37,9 @@ from replays.reports import Report, catalog_state, deadlines_report, supervision
 console = Console(stderr=True)
 calendar = typer.Typer(help="The working-day calendar: publish a year's holiday schedule.")
 
+# Wide enough for any report's table when the output is not a terminal.
+PIPED_WIDTH = 1000
+
 # Long replays get a progress bar; short ones finish before it would be worth drawing.
 PROGRESS_THRESHOLD = 20_000
 
@@ -52,16 +57,13 @@ class Format(str, Enum):
 
 
 def _instant(text: str | None, what: str) -> datetime:
+    """As the API reads ``at``: a date is the end of that day in Asia/Shanghai."""
     if text is None:
         return utc_now()
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{what} must be ISO 8601 with an offset, e.g. 2025-10-01T00:00:00+08:00"
-        ) from None
-    if value.tzinfo is None:
-        raise typer.BadParameter(f"{what} needs an offset (Z or +08:00)")
+        value: datetime = parse_instant(text)
+    except ValueError as error:
+        raise typer.BadParameter(f"{what}: {error}") from None
     return value
 
 
@@ -80,6 +82,7 @@ def replay_command(
     ledger = open_ledger()
     with _progress_bar(recorder_of(ledger).head().position) as progress:
         result = _build(report, ledger, instant, progress)
+    result = replace(result, rows=localise(rows_with_names(result.rows, ledger)))
     _write(result, output_format, report.value, TABLE_COLUMNS.get(report))
 
 
@@ -95,7 +98,9 @@ def _deadlines(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
 def _supervision(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
     """The department × V01–V11 grid ("detected/found"); json carries every id counted."""
     report = supervision_report(recorder_of(ledger), ledger.mapper, instant, progress=progress)
-    return SupervisionGrid(instant, report.position, report.grid(), report.as_json())
+    full = report.as_json()
+    full["departments"] = rows_with_names(full["departments"], ledger)
+    return SupervisionGrid(instant, report.position, report.grid(), localise(full))
 
 
 REPORTS = {
@@ -109,10 +114,18 @@ REPORTS = {
 HEADERS = {c.value: f"{c.value}\n{SHORT_LABELS[c]}" for c in Category} | {"total": "合计"}
 
 TABLE_COLUMNS = {
-    ReportName.catalog: ["code", "name", "department", "share_type_label", "update_cycle_label"],
+    ReportName.catalog: [
+        "code",
+        "name",
+        "department",
+        "department_name",
+        "share_type_label",
+        "update_cycle_label",
+    ],
     ReportName.deadlines: [
         "kind_label",
         "department",
+        "department_name",
         "subject_id",
         "started_at",
         "due_date",
@@ -180,14 +193,21 @@ def _write(
         return
     inst = report.instant
     table = Table(
-        title=f"{title} at {inst.at.isoformat()} "
-        f"(known at {inst.known_at.isoformat()}, position {report.position})"
+        title=f"{title} at {in_shanghai(inst.at).isoformat()} "
+        f"(known at {in_shanghai(inst.known_at).isoformat()}, position {report.position})"
     )
     for column in columns:
         table.add_column(HEADERS.get(column, column))
     for row in report.rows:
         table.add_row(*(_cell(row.get(column)) for column in columns))
-    Console().print(table)
+    _stdout().print(table)
+
+
+def _stdout() -> Console:
+    """A terminal's own width; piped into a file or a mail, as wide as the table needs,
+    where rich would otherwise cut every table to 80 columns."""
+    terminal = Console()
+    return terminal if terminal.is_terminal else Console(width=PIPED_WIDTH)
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:

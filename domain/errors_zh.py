@@ -37,6 +37,14 @@ CATALOG: tuple[tuple[str, str], ...] = (
         "the position asked for is not readable yet; retry shortly",
         "所请求的位置尚不可读，请稍后重试",
     ),
+    (
+        "a datetime needs its offset (+08:00 or Z), or give a date such as 2025-12-31",
+        "日期时间须带时区偏移（+08:00 或 Z），或只给日期，例如 2025-12-31",
+    ),
+    (
+        "give a date such as 2025-12-31 or a datetime with its offset",
+        "请给出日期（例如 2025-12-31）或带时区偏移的日期时间",
+    ),
     ("send Authorization: Bearer <token>", "请发送 Authorization: Bearer <令牌>"),
     ("the token is not valid", "令牌无效"),
     (

@@ -10,12 +10,13 @@ from typing import Annotated, ClassVar, Concatenate, Final, ParamSpec, TypedDict
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from api.auth import ledger_of
 from api.commands import CommandCall, CommandRunner, if_match_version
 from api.models import CommandBody, CommandResponse, EmptyCommand
 from api.runtime import recorder_of, utc_now
+from api.times import InstantParam
 from domain.aggregate import AggregateState, Command
 from domain.errors import LedgerError, NotFound
 from domain.ledger import Decision, Ledger
@@ -84,11 +85,12 @@ class NotYetRecorded(LedgerError):
 def instant(
     request: Request,
     at: Annotated[
-        AwareDatetime | None, Query(description="Business instant (default: now)")
+        InstantParam | None,
+        Query(description="业务时点：日期（该日 24 时，北京时间）或带时区偏移的日期时间；默认现在"),
     ] = None,
     known_at: Annotated[
-        AwareDatetime | None,
-        Query(description="Record instant (default: now); known_at=at replays what was known then"),
+        InstantParam | None,
+        Query(description="账本记录时点（默认现在）；known_at=at 重现当时账本所知"),
     ] = None,
     min_position: Annotated[
         int | None, Query(ge=0, description="Wait (bounded) until this position is readable")

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of, require
 from api.models import CommandBody
+from api.names import rows_with_names
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
 from api.routes.common import COMMAND, AtInstant, run_verb
 from api.runtime import recorder_of
@@ -53,7 +54,7 @@ def read_deadlines(
         recorder_of(ledger), ledger.mapper, inst, status=status, kind=kind, department=department
     )
     rows, next_cursor = page(report.rows, _order, after, limit, inst)
-    return {**report.header(), "items": rows, "next_cursor": next_cursor}
+    return {**report.header(), "items": rows_with_names(rows, ledger), "next_cursor": next_cursor}
 
 
 def _order(row: dict[str, Any]) -> str:

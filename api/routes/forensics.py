@@ -21,6 +21,7 @@ from api.pagination import decode_cursor, encode_cursor
 from api.read_models import ForensicView, caught_up_to
 from api.routes.common import read_wait_seconds, wait_until
 from api.runtime import recorder_of, utc_now
+from api.times import InstantFromParam, InstantParam, localise
 from domain.aggregate import Command
 from domain.calendar import WorkingDayCalendar, shanghai_date
 from domain.principals import Principal
@@ -48,8 +49,12 @@ def view_of(request: Request) -> ForensicView:
 
 def forensic_page(
     request: Request,
-    at: Annotated[datetime | None, Query(description="Occurred by (default now)")] = None,
-    known_at: Annotated[datetime | None, Query(description="Recorded by (default now)")] = None,
+    at: Annotated[
+        InstantParam | None, Query(description="发生时点：日期或带时区偏移的日期时间；默认现在")
+    ] = None,
+    known_at: Annotated[
+        InstantParam | None, Query(description="记录时点：日期或带时区偏移的日期时间；默认现在")
+    ] = None,
     min_position: Annotated[int | None, Query(ge=0)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
     cursor: str | None = None,
@@ -93,7 +98,7 @@ def answer(
         "items": items,
         "next_cursor": next_cursor,
     }
-    return Response(orjson.dumps(body), media_type="application/json")
+    return Response(orjson.dumps(localise(body)), media_type="application/json")
 
 
 def _stream(page: Page, fetch: Fetch, shape: Shape) -> Iterator[bytes]:
@@ -101,7 +106,7 @@ def _stream(page: Page, fetch: Fetch, shape: Shape) -> Iterator[bytes]:
         rows = fetch(page)
         for item in map(shape, rows):
             if item is not None:
-                yield orjson.dumps(item) + b"\n"
+                yield orjson.dumps(localise(item)) + b"\n"
         if len(rows) < page.limit:
             return
         page = Page(rows[-1]["position"], page.limit, page.at, page.known_at)
@@ -221,8 +226,12 @@ def data_use_trail(
     resource_id: UUID | None = None,
     department: str | None = None,
     person: Annotated[str | None, Query(description="Who used, or who approved")] = None,
-    since: Annotated[datetime | None, Query(alias="from", description="Obtained from")] = None,
-    until: Annotated[datetime | None, Query(alias="to", description="Obtained until")] = None,
+    since: Annotated[
+        InstantFromParam | None, Query(alias="from", description="获取时间起（日期为该日 0 时）")
+    ] = None,
+    until: Annotated[
+        InstantParam | None, Query(alias="to", description="获取时间止（日期为该日 24 时）")
+    ] = None,
 ) -> Response:
     """Art. 36 records: purpose, user, approver, content, when and how obtained, medium."""
     view = view_of(request)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import Authenticated, ledger_of, may_see, require
 from api.models import ReasonIn, ResourceAmendmentIn, ResourceIn
+from api.names import rows_with_names
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
 from api.routes.common import (
     COMMAND,
@@ -106,6 +107,6 @@ def read_catalog(
     chunk, next_cursor = page(entries, lambda r: approved(r).code, after, limit, inst)
     return {
         **report_fields(inst, position),
-        "items": [catalog_entry(r) for r in chunk],
+        "items": rows_with_names([catalog_entry(r) for r in chunk], ledger_of(request)),
         "next_cursor": next_cursor,
     }

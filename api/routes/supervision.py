@@ -12,6 +12,7 @@ from pydantic import Field
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of, require
 from api.models import CommandBody
+from api.names import rows_with_names
 from api.routes.common import COMMAND, AtInstant, IfMatch, run_verb
 from api.runtime import recorder_of
 from domain.findings import Category
@@ -121,4 +122,5 @@ def read_violations(
         department = principal.department
     ledger = ledger_of(request)
     report = supervision_report(recorder_of(ledger), ledger.mapper, inst, department=department)
-    return report.as_json()
+    body = report.as_json()
+    return {**body, "departments": rows_with_names(body["departments"], ledger)}
