@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
-from api import problems
+from api import openapi, problems
 from api.commands import CommandRunner
 from api.read_models import open_view, start_runner
 from api.routes import (
@@ -54,7 +55,7 @@ def create_app(
         with start_runner(env):
             yield
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="Data-sharing compliance ledger",
         version="0.1.0",
         description=DESCRIPTION,
@@ -66,6 +67,7 @@ def create_app(
     app.state.commands = CommandRunner(ledger)
     app.state.database_backend = backend
     problems.install(app)
+    openapi.install(app)
     for module in (
         health,
         departments,

@@ -13,6 +13,7 @@ from api.auth import OVERSIGHT, Authenticated, ledger_of, require
 from api.models import CommandBody
 from api.names import rows_with_names
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
+from api.responses import DeadlinesOut
 from api.routes.common import COMMAND, AtInstant, run_verb
 from api.runtime import recorder_of
 from domain.deadlines import ObligationKind, Status
@@ -33,7 +34,7 @@ class HolidayScheduleIn(CommandBody):
     )
 
 
-@router.get("/deadlines")
+@router.get("/deadlines", response_model=DeadlinesOut)
 def read_deadlines(
     request: Request,
     principal: Authenticated,

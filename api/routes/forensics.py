@@ -19,6 +19,7 @@ from fastapi.responses import Response, StreamingResponse
 from api.auth import actor_of, ledger_of, require
 from api.pagination import decode_cursor, encode_cursor
 from api.read_models import ForensicView, caught_up_to
+from api.responses import TrailOut
 from api.routes.common import read_wait_seconds, wait_until
 from api.runtime import recorder_of, utc_now
 from api.times import InstantFromParam, InstantParam, localise
@@ -149,7 +150,7 @@ def event_item(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/forensics/resources/{resource_id}/history")
+@router.get("/forensics/resources/{resource_id}/history", response_model=TrailOut)
 def resource_history(
     resource_id: UUID, request: Request, principal: Investigator, page: ForensicPage
 ) -> Response:
@@ -166,14 +167,18 @@ def resource_history(
     )
 
 
-@router.get("/forensics/actors/{person}")
+@router.get("/forensics/actors/{person}", response_model=TrailOut)
 def actor_trail(
     person: str,
     request: Request,
     principal: Investigator,
     page: ForensicPage,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Annotated[
+        InstantFromParam | None, Query(alias="from", description="时间起（日期为该日 0 时）")
+    ] = None,
+    until: Annotated[
+        InstantParam | None, Query(alias="to", description="时间止（日期为该日 24 时）")
+    ] = None,
 ) -> Response:
     """Everything a person did, with times."""
     view = view_of(request)
@@ -218,7 +223,7 @@ USE_FIELDS = (
 )
 
 
-@router.get("/forensics/data-uses")
+@router.get("/forensics/data-uses", response_model=TrailOut)
 def data_use_trail(
     request: Request,
     principal: Investigator,
@@ -275,7 +280,7 @@ def late_entry_working_days() -> int:
     return int(os.environ.get("LEDGER_LATE_ENTRY_WORKING_DAYS", "1"))
 
 
-@router.get("/forensics/anomalies")
+@router.get("/forensics/anomalies", response_model=TrailOut)
 def anomalies(
     request: Request, principal: Investigator, page: ForensicPage, kind: Anomaly
 ) -> Response:

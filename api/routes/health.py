@@ -7,12 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from api.auth import ledger_of
+from api.responses import HealthOut
 from api.runtime import recorder_of
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=HealthOut)
 def health(request: Request) -> dict[str, Any]:
     head = recorder_of(ledger_of(request)).head()
     return {

@@ -12,6 +12,7 @@ from api.auth import Authenticated, ledger_of, may_see, require
 from api.models import ReasonIn, ResourceAmendmentIn, ResourceIn
 from api.names import rows_with_names
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
+from api.responses import CatalogOut, ResourceOut
 from api.routes.common import (
     COMMAND,
     AtInstant,
@@ -71,7 +72,7 @@ def retire_resource(
     )
 
 
-@router.get("/resources/{resource_id}")
+@router.get("/resources/{resource_id}", response_model=ResourceOut)
 def read_resource(
     resource_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
@@ -85,7 +86,7 @@ def read_resource(
     return {**report_fields(inst, position), **resource_view(resource)}
 
 
-@router.get("/catalog")
+@router.get("/catalog", response_model=CatalogOut)
 def read_catalog(
     request: Request,
     principal: Authenticated,

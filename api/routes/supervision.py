@@ -13,6 +13,7 @@ from pydantic import Field
 from api.auth import OVERSIGHT, Authenticated, ledger_of, require
 from api.models import CommandBody
 from api.names import rows_with_names
+from api.responses import SupervisionOut
 from api.routes.common import COMMAND, AtInstant, IfMatch, run_verb
 from api.runtime import recorder_of
 from domain.findings import Category
@@ -111,7 +112,7 @@ def withdraw_finding(
     )
 
 
-@router.get("/supervision/violations")
+@router.get("/supervision/violations", response_model=SupervisionOut)
 def read_violations(
     request: Request, principal: Authenticated, inst: AtInstant, department: str | None = None
 ) -> dict[str, Any]:
