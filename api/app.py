@@ -19,6 +19,7 @@ from api.routes import (
     departments,
     forensics,
     health,
+    notices,
     resources,
     share_requests,
     supervision,
@@ -83,6 +84,7 @@ def create_app(
         verification,
         usage_reports,
         supervision,
+        notices,
     ):
         app.include_router(module.router)
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,15 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.table import Table
 
+from api.exports import (
+    ExportFormat,
+    Sheet,
+    as_csv,
+    as_xlsx,
+    catalog_sheet,
+    deadlines_sheet,
+    supervision_sheet,
+)
 from api.names import rows_with_names
 from api.runtime import admin_command, open_ledger, recorder_of, utc_now
 from api.times import in_shanghai, localise, parse_instant
@@ -54,6 +62,7 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 def _instant(text: str | None, what: str) -> datetime:
@@ -74,16 +83,41 @@ def replay_command(
         str | None, typer.Option(help="As the ledger knew it at this instant (default now)")
     ] = None,
     output_format: Annotated[
-        Format, typer.Option("--format", help="table, json or csv")
+        Format,
+        typer.Option("--format", help="table, json, csv (中文 headers, UTF-8 with a BOM) or xlsx"),
     ] = Format.table,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (needed for xlsx)")
+    ] = None,
 ) -> None:
     """A report as it stood at an instant, as known at another."""
+    if output_format is Format.xlsx and out is None:
+        raise typer.BadParameter("xlsx is a binary file: give --out FILE.xlsx", param_hint="--out")
     instant = Instant(at=_instant(at, "--at"), known_at=_instant(known_at, "--known-at"))
     ledger = open_ledger()
     with _progress_bar(recorder_of(ledger).head().position) as progress:
         result = _build(report, ledger, instant, progress)
     result = replace(result, rows=localise(rows_with_names(result.rows, ledger)))
+    if output_format in (Format.csv, Format.xlsx):
+        sheet = _sheet(report, result)
+        fmt = ExportFormat(output_format.value)
+        data = as_xlsx(sheet) if fmt is ExportFormat.xlsx else as_csv(sheet)
+        if out is not None:
+            out.write_bytes(data)
+            console.print(f"wrote {out}")
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return
     _write(result, output_format, report.value, TABLE_COLUMNS.get(report))
+
+
+def _sheet(report: ReportName, result: Report) -> Sheet:
+    """The same sheet as ``GET …?format=csv|xlsx`` gives."""
+    if isinstance(result, SupervisionGrid):
+        return supervision_sheet(result.full)
+    body = {**result.header(), "items": result.rows}
+    return catalog_sheet(body) if report is ReportName.catalog else deadlines_sheet(body)
 
 
 def _catalog(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
@@ -185,12 +219,6 @@ def _write(
     columns = _columns(report.rows)
     if output_format is Format.table and table_columns:
         columns = table_columns
-    if output_format is Format.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in report.rows:
-            writer.writerow({k: _cell(row.get(k)) for k in columns})
-        return
     inst = report.instant
     table = Table(
         title=f"{title} at {in_shanghai(inst.at).isoformat()} "

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, Field
 
+from api.exports import CSV, XLSX
 from api.glossary import entry
 from api.problems import PROBLEM_JSON
 
@@ -84,6 +85,7 @@ def document(app: FastAPI) -> dict[str, Any]:
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             _document_refusals(operation)
+            _document_exports(operation)
             for parameter in operation.get("parameters", []):
                 _describe(parameter, "", parameter["name"], parameter.get("schema", {}))
     for model, schema in schemas.items():
@@ -154,6 +156,16 @@ def _document_refusals(operation: dict[str, Any]) -> None:
             "description": description,
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
+
+
+def _document_exports(operation: dict[str, Any]) -> None:
+    """A report that takes ``format`` also answers CSV (with a BOM) and xlsx."""
+    if not any(p["name"] == "format" for p in operation.get("parameters", [])):
+        return
+    content = operation["responses"].get("200", {}).get("content")
+    if content is not None and "application/json" in content:
+        content[CSV] = {"schema": {"type": "string", "description": "UTF-8 带 BOM 的 CSV"}}
+        content[XLSX] = {"schema": {"type": "string", "format": "binary"}}
 
 
 def _describe(target: dict[str, Any], model: str, name: str, schema: dict[str, Any]) -> None:

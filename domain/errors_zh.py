@@ -355,6 +355,11 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("no rectification was ordered, so none is overdue", "未通知整改，因此不存在逾期"),
     ("criticism was already circulated for this finding", "该违规发现已通报批评"),
     ("the rectification date {} has not passed yet", "整改期限 {0} 尚未届满"),
+    (
+        "finding {} has not been criticised; it has no notice",
+        "违规发现 {0} 尚未通报批评，没有通报",
+    ),
+    ("no finding with id {}", "不存在 id 为 {0} 的违规发现"),
     ("the finding is already withdrawn", "该违规发现已撤销"),
     ("withdrawing a finding needs a reason", "撤销违规发现须说明理由"),
     ("the finding is {}; nothing more can be done with it", "该违规发现状态为 {0}，不能再作处理"),

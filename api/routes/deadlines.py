@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of, require
+from api.exports import Export, ExportFormat, deadlines_sheet, filename, render
 from api.models import CommandBody
 from api.names import rows_with_names
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
@@ -44,9 +45,11 @@ def read_deadlines(
     department: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
-) -> dict[str, Any]:
+    fmt: Export = ExportFormat.json,
+) -> Any:
     """Every obligation with its due date and status (open, met, breached) at the instant.
-    A department sees its own obligations; overseers see every department's."""
+    A department sees its own obligations; overseers see every department's. As CSV or
+    xlsx, every obligation at once, soonest due first."""
     if principal.role not in OVERSIGHT:
         department = principal.department
     inst, after = resolve(inst, cursor)
@@ -54,6 +57,10 @@ def read_deadlines(
     report = deadlines_report(
         recorder_of(ledger), ledger.mapper, inst, status=status, kind=kind, department=department
     )
+    if fmt is not ExportFormat.json:
+        ordered = rows_with_names(sorted(report.rows, key=_order), ledger)
+        body = {**report.header(), "items": ordered}
+        return render(deadlines_sheet(body), fmt, filename("deadlines", body))
     rows, next_cursor = page(report.rows, _order, after, limit, inst)
     return {**report.header(), "items": rows_with_names(rows, ledger), "next_cursor": next_cursor}
 

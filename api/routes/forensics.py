@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api.auth import actor_of, ledger_of, require
+from api.exports import ExportFormat, export_format, filename, render, requested_format, trail_sheet
 from api.pagination import decode_cursor, encode_cursor
 from api.read_models import ForensicView, caught_up_to
 from api.responses import TrailOut
@@ -83,6 +84,9 @@ def answer(
     shape: Shape,
 ) -> Response:
     """Record who asked, then answer a page of JSON or the whole result as NDJSON."""
+    fmt = requested_format(request)
+    if fmt is not ExportFormat.json:
+        return _export(request, principal, query, parameters, page, fetch, shape, fmt)
     streaming = NDJSON in request.headers.get("accept", "")
     rows = [] if streaming else fetch(page)
     items = [item for item in map(shape, rows) if item is not None]
@@ -100,6 +104,37 @@ def answer(
         "next_cursor": next_cursor,
     }
     return Response(orjson.dumps(localise(body)), media_type="application/json")
+
+
+def _export(
+    request: Request,
+    principal: Principal,
+    query: str,
+    parameters: dict[str, Any],
+    page: Page,
+    fetch: Fetch,
+    shape: Shape,
+    fmt: ExportFormat,
+) -> Response:
+    """The whole trail as one sheet for a meeting (CSV with a BOM, or xlsx)."""
+    items = [orjson.loads(line) for line in _stream(page, fetch, shape)]
+    _audit(request, principal, query, parameters, len(items))
+    body = {
+        "at": page.at.isoformat(),
+        "known_at": page.known_at.isoformat(),
+        "position": caught_up_to(view_of(request)),
+        "items": items,
+    }
+    title = TRAIL_TITLES.get(query, query)
+    return render(trail_sheet(title, body), fmt, filename(query.replace("_", "-"), body))
+
+
+TRAIL_TITLES = {
+    "resource_history": "数据资源全部事件",
+    "actor_trail": "人员操作记录",
+    "data_use_trail": "数据使用记录",
+    "anomalies": "异常情况",
+}
 
 
 def _stream(page: Page, fetch: Fetch, shape: Shape) -> Iterator[bytes]:
@@ -150,7 +185,11 @@ def event_item(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/forensics/resources/{resource_id}/history", response_model=TrailOut)
+@router.get(
+    "/forensics/resources/{resource_id}/history",
+    response_model=TrailOut,
+    dependencies=[Depends(export_format)],
+)
 def resource_history(
     resource_id: UUID, request: Request, principal: Investigator, page: ForensicPage
 ) -> Response:
@@ -167,7 +206,9 @@ def resource_history(
     )
 
 
-@router.get("/forensics/actors/{person}", response_model=TrailOut)
+@router.get(
+    "/forensics/actors/{person}", response_model=TrailOut, dependencies=[Depends(export_format)]
+)
 def actor_trail(
     person: str,
     request: Request,
@@ -223,7 +264,7 @@ USE_FIELDS = (
 )
 
 
-@router.get("/forensics/data-uses", response_model=TrailOut)
+@router.get("/forensics/data-uses", response_model=TrailOut, dependencies=[Depends(export_format)])
 def data_use_trail(
     request: Request,
     principal: Investigator,
@@ -280,7 +321,7 @@ def late_entry_working_days() -> int:
     return int(os.environ.get("LEDGER_LATE_ENTRY_WORKING_DAYS", "1"))
 
 
-@router.get("/forensics/anomalies", response_model=TrailOut)
+@router.get("/forensics/anomalies", response_model=TrailOut, dependencies=[Depends(export_format)])
 def anomalies(
     request: Request, principal: Investigator, page: ForensicPage, kind: Anomaly
 ) -> Response:
@@ -343,7 +384,11 @@ def _without_reason(row: dict[str, Any]) -> dict[str, Any] | None:
 Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
 
 
-@router.get("/events", response_class=StreamingResponse)
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"description": "事件流（每行一个 JSON）", "content": {NDJSON: {}}}},
+)
 def event_feed(
     request: Request,
     principal: Auditor,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.auth import Authenticated, ledger_of, may_see, require
+from api.exports import Export, ExportFormat, catalog_sheet, filename, render
 from api.models import ReasonIn, ResourceAmendmentIn, ResourceIn
 from api.names import rows_with_names
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
@@ -95,8 +96,10 @@ def read_catalog(
     share_type: ShareType | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
-) -> dict[str, Any]:
-    """The unified catalog: approved resources only, as approved (Art. 11)."""
+    fmt: Export = ExportFormat.json,
+) -> Any:
+    """The unified catalog: approved resources only, as approved (Art. 11); as CSV or xlsx,
+    every entry at once."""
     inst, after = resolve(inst, cursor)
     state, position = catalog_at(request, inst)
     entries = [
@@ -105,6 +108,11 @@ def read_catalog(
         if (department is None or r.department == department)
         and (share_type is None or approved(r).share_type is share_type)
     ]
+    if fmt is not ExportFormat.json:
+        rows = rows_with_names([catalog_entry(r) for r in entries], ledger_of(request))
+        rows.sort(key=lambda row: str(row["code"]))
+        body = {**report_fields(inst, position), "items": rows}
+        return render(catalog_sheet(body), fmt, filename("catalog", body))
     chunk, next_cursor = page(entries, lambda r: approved(r).code, after, limit, inst)
     return {
         **report_fields(inst, position),

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of, require
+from api.exports import Export, ExportFormat, filename, render, supervision_sheet
 from api.models import CommandBody
 from api.names import rows_with_names
 from api.responses import SupervisionOut
@@ -114,8 +115,12 @@ def withdraw_finding(
 
 @router.get("/supervision/violations", response_model=SupervisionOut)
 def read_violations(
-    request: Request, principal: Authenticated, inst: AtInstant, department: str | None = None
-) -> dict[str, Any]:
+    request: Request,
+    principal: Authenticated,
+    inst: AtInstant,
+    department: str | None = None,
+    fmt: Export = ExportFormat.json,
+) -> Any:
     """Per department and category V01–V11: detected by the ledger, found by the leading
     group, and where each finding stands; every count lists the ids it counts. A department
     outside the oversight roles sees its own row only."""
@@ -124,4 +129,7 @@ def read_violations(
     ledger = ledger_of(request)
     report = supervision_report(recorder_of(ledger), ledger.mapper, inst, department=department)
     body = report.as_json()
-    return {**body, "departments": rows_with_names(body["departments"], ledger)}
+    body = {**body, "departments": rows_with_names(body["departments"], ledger)}
+    if fmt is not ExportFormat.json:
+        return render(supervision_sheet(body), fmt, filename("supervision", body))
+    return body
