@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.times import localise_text
 from api.validation_zh import message_zh
 from domain.errors import LedgerError
 from domain.errors_zh import translate
@@ -49,7 +50,9 @@ def prefers_english(request: Request | None) -> bool:
 
 
 def bilingual(name: str, zh: str, en: str, english: bool) -> dict[str, str]:
-    """``name`` in the reader's language first, and both kept: ``name_zh`` and ``name_en``."""
+    """``name`` in the reader's language first, and both kept: ``name_zh`` and ``name_en``;
+    the instants they quote in Asia/Shanghai."""
+    zh, en = localise_text(zh), localise_text(en)
     return {name: en if english else zh, f"{name}_zh": zh, f"{name}_en": en}
 
 

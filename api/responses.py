@@ -152,7 +152,9 @@ class TrailItem(BaseModel):
     share_request_id: str | None = None
     arrangement_id: str | None = None
     department: str | None = None
+    department_name: str | None = None
     provider: str | None = None
+    provider_name: str | None = None
     purpose: str | None = None
     user_person: str | None = None
     approver: str | None = None

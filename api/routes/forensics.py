@@ -18,12 +18,13 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.auth import actor_of, ledger_of, require
 from api.exports import ExportFormat, export_format, filename, render, requested_format, trail_sheet
+from api.names import rows_with_names
 from api.pagination import decode_cursor, encode_cursor
 from api.read_models import ForensicView, caught_up_to
 from api.responses import TrailOut
 from api.routes.common import read_wait_seconds, wait_until
 from api.runtime import recorder_of, utc_now
-from api.times import InstantFromParam, InstantParam, localise
+from api.times import InstantFromParam, InstantParam, dumps_local
 from domain.aggregate import Command
 from domain.calendar import WorkingDayCalendar, shanghai_date
 from domain.principals import Principal
@@ -100,10 +101,10 @@ def answer(
         "at": page.at.isoformat(),
         "known_at": page.known_at.isoformat(),
         "position": caught_up_to(view_of(request)),
-        "items": items,
+        "items": rows_with_names(items, ledger_of(request)),
         "next_cursor": next_cursor,
     }
-    return Response(orjson.dumps(localise(body)), media_type="application/json")
+    return Response(dumps_local(body), media_type="application/json")
 
 
 def _export(
@@ -123,7 +124,7 @@ def _export(
         "at": page.at.isoformat(),
         "known_at": page.known_at.isoformat(),
         "position": caught_up_to(view_of(request)),
-        "items": items,
+        "items": rows_with_names(items, ledger_of(request)),
     }
     title = TRAIL_TITLES.get(query, query)
     return render(trail_sheet(title, body), fmt, filename(query.replace("_", "-"), body))
@@ -142,7 +143,7 @@ def _stream(page: Page, fetch: Fetch, shape: Shape) -> Iterator[bytes]:
         rows = fetch(page)
         for item in map(shape, rows):
             if item is not None:
-                yield orjson.dumps(localise(item)) + b"\n"
+                yield dumps_local(item) + b"\n"
         if len(rows) < page.limit:
             return
         page = Page(rows[-1]["position"], page.limit, page.at, page.known_at)

@@ -81,6 +81,16 @@ def test_a_datetime_without_its_offset_is_refused_naming_the_parameter(portal: P
     assert american.status_code == 422
 
 
+def test_the_instants_a_refusal_quotes_are_in_shanghai(portal: Portal) -> None:
+    body = {"code": "KJJY", "name": "科技教育处", "kind": "division"}
+    body["occurred_at"] = "2099-01-01T00:00:00Z"  # in the future: refused
+    problem = portal.post(portal.admin, "/v1/departments", body).json()
+    assert problem["status"] == 422
+    assert "2099-01-01T08:00:00+08:00" in problem["detail"]
+    assert "2099-01-01T08:00:00+08:00" in problem["detail_en"]
+    assert "+00:00" not in problem["detail"] + problem["detail_en"]
+
+
 def test_department_names_stand_beside_their_codes(portal: Portal, resource_id: str) -> None:
     portal.request_share(portal.tokens["高远"], resource_id, occurred_at=CATALOGED)
     catalog = portal.get(portal.tokens["高远"], "/v1/catalog").json()["items"]
