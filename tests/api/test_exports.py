@@ -196,3 +196,20 @@ def test_a_notice_is_for_criticised_findings_and_their_readers(portal: Portal, s
     assert early.json()["detail"].startswith(f"违规发现 {other} 尚未通报批评")
     hidden = portal.get(portal.tokens["高远"], f"/v1/findings/{story['finding']}/notice")
     assert hidden.status_code == 404  # another department's finding is not found
+
+
+def test_the_cli_writes_a_forensic_trail_and_records_the_query(
+    portal: Portal, story: Any, database_url: str, tmp_path: Any, ledger: Ledger
+) -> None:
+    env = {"LEDGER_DATABASE_URL": database_url, "LEDGER_PROJECTIONS": "inprocess"}
+    out = tmp_path / "history.xlsx"
+    args = ["trail", "history", "--resource-id", story["resource"], "--format", "xlsx"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    rows = _xlsx(out.read_bytes())
+    assert rows[1][:5] == ["位置", "事件类型", "对象", "发生时间", "记录时间"]
+    assert rows[2][1] == "ResourceCataloged" and rows[2][3] == CATALOGED
+    # Reads of audit data are audited, from the command line too.
+    head = ledger.recorder.head().position  # type: ignore[attr-defined]
+    last = ledger.recorder.select_notifications(head, 1)[0]  # type: ignore[attr-defined]
+    assert last.topic.endswith("ForensicQueryMade")
