@@ -104,6 +104,7 @@ def ledger_error_response(error: LedgerError, english: bool = False) -> JSONResp
         errors=errors,
         headers=getattr(error, "headers", None),
         detail_zh=error.detail_zh,
+        title_zh=error.title_zh,
         english=english,
         **extra,
     )

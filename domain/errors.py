@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors_zh import translate
+from domain.errors_zh import TITLES, translate
 
 
 class LedgerError(Exception):
@@ -14,6 +14,12 @@ class LedgerError(Exception):
     status = 400
     title = "Command refused"
     title_zh = "命令被拒绝"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """A kind of refusal with a title of its own reads it in Chinese from the catalog."""
+        super().__init_subclass__(**kwargs)
+        if "title_zh" not in cls.__dict__ and cls.title in TITLES:
+            cls.title_zh = TITLES[cls.title]
 
     def __init__(
         self,

@@ -366,6 +366,151 @@ CATALOG: tuple[tuple[str, str], ...] = (
 )
 
 
+# The Chinese of each refusal's title: one kind of refusal, one class of domain.errors.
+TITLES: dict[str, str] = dict(
+    (
+        ("occurred_at is in the future", "发生时间晚于现在"),
+        ("occurred_at is before the object existed", "发生时间早于对象建立"),
+        ("Another department's object", "其他部门的对象"),
+        ("Unknown department", "部门不存在"),
+        ("Department already registered", "部门已登记"),
+        ("Department dissolved", "部门已撤销"),
+        (
+            "Not-shared data needs a legal basis (Art. 24(1))",
+            "不予共享须有法律依据（第24条第一项）",
+        ),
+        (
+            "A departmental internal rule cannot justify not sharing (Art. 24(1))",
+            "部门内部规定不能作为不予共享的依据（第24条第一项）",
+        ),
+        (
+            "Conditional sharing needs scope, content and uses (Art. 24(3))",
+            "有条件共享须注明范围、内容和用途（第24条第三项）",
+        ),
+        (
+            "Basic data must be shared unconditionally (Art. 24(2))",
+            "基础数据应无条件共享（第24条第二项）",
+        ),
+        ("Invalid resource code", "资源代码无效"),
+        ("Resource retired", "数据资源已注销"),
+        ("Catalog submission already decided", "目录报送已处理"),
+        ("A submitted resource changed after submission", "报送的数据资源在报送后被修改"),
+        ("Catalog update application already filed", "目录更新申请已备案"),
+        ("Unknown trigger (Art. 12)", "更新依据不存在（第12条）"),
+        ("Idempotency-Key reused with a different body", "Idempotency-Key 已用于不同的请求"),
+        (
+            "A command with this Idempotency-Key is still running",
+            "使用该 Idempotency-Key 的命令仍在执行",
+        ),
+        ("Unknown data resource", "数据资源不存在"),
+        ("Resource not in the unified catalog (Art. 11)", "数据资源不在统一目录中（第11条）"),
+        ("A department's own data is not shared with it", "本部门的数据无需共享给本部门"),
+        ("Wrong sharing channel (Art. 18, 29-30)", "共享渠道不正确（第18、29、30条）"),
+        (
+            "Role does not match the department's kind (Art. 29-30)",
+            "角色与部门类型不符（第29、30条）",
+        ),
+        ("Share request not awaiting a reply", "共享申请不在待答复状态"),
+        ("A refusal must state its reason (Art. 26)", "拒绝共享须说明理由（第26条）"),
+        ("A grant cannot expire before it is given", "授权的到期时间不能早于授权时间"),
+        ("Not a party to this share request", "不是该共享申请的当事方"),
+        (
+            "Only refused or not-shared requests are negotiated or escalated (Art. 27, 29)",
+            "只有被拒绝或不予共享的申请才能协商或提请协调（第27、29条）",
+        ),
+        (
+            "Escalation comes after negotiation fails (Art. 27, 29)",
+            "协商未果后方可提请协调（第27、29条）",
+        ),
+        ("Not the party that escalates (Art. 27, 29)", "不是提请协调的一方（第27、29条）"),
+        (
+            "The request has not been escalated to the leading group",
+            "该申请尚未提请厅网信领导小组协调",
+        ),
+        (
+            "The leading group's coordination decision is binding (Art. 27)",
+            "厅网信领导小组的协调决定具有约束力（第27条）",
+        ),
+        ("Unknown share request", "共享申请不存在"),
+        ("Unknown time-sensitive arrangement", "时效性安排不存在"),
+        ("Not a party to this arrangement (Art. 28)", "不是该时效性安排的当事方（第28条）"),
+        ("A validity window ends after it starts (Art. 28)", "有效期的结束须晚于开始（第28条）"),
+        (
+            "Not-shared data is shared only by coordination (Art. 24(1), 27)",
+            "不予共享的数据只能经协调共享（第24条第一项、第27条）",
+        ),
+        (
+            "A use relies on one share request or one arrangement",
+            "数据使用只依据一项共享申请或一项时效性安排",
+        ),
+        ("Data cannot be obtained after its use is recorded", "数据获取时间不能晚于使用记录时间"),
+        ("Unknown information system", "政务信息系统不存在"),
+        (
+            "Project approval and trial operation are for new systems (Art. 20)",
+            "立项和试运行仅适用于新建系统（第20条）",
+        ),
+        (
+            "The system's data resources are not cataloged (Art. 20)",
+            "系统的数据资源尚未编目（第20条）",
+        ),
+        (
+            "The system's data resources are not in the unified catalog (Art. 20)",
+            "系统的数据资源不在统一目录中（第20条）",
+        ),
+        ("Trial operation before project approval (Art. 20)", "尚未立项不能试运行（第20条）"),
+        ("This step of the system's life is already recorded", "系统的这一步骤已记录"),
+        ("Information system retired", "政务信息系统已停用"),
+        (
+            "A classified system is not connected to the sharing system (Art. 2)",
+            "涉密系统不接入厅共享系统（第2条）",
+        ),
+        ("Only non-classified data is aggregated (Art. 19)", "只汇聚非涉密数据（第19条）"),
+        (
+            "The system is not connected to the sharing system (Art. 19)",
+            "系统尚未接入厅共享系统（第19条）",
+        ),
+        ("The system is not where the resource's data comes from", "该系统不是数据资源的来源系统"),
+        ("Invalid period covered by the aggregation", "汇聚所涵盖的期间无效"),
+        ("Invalid checksum", "校验值无效"),
+        ("Aggregation receipt already rejected", "汇聚记录已被退回"),
+        (
+            "Verification is asked of another department (Art. 31)",
+            "校核申请应向其他部门提出（第31条）",
+        ),
+        ("Verification request already answered", "校核申请已答复"),
+        ("A correction states what changed (Art. 31)", "更正须说明改动内容（第31条）"),
+        (
+            "A multi-source conflict names at least two resources (Art. 31)",
+            "多源异义至少涉及两项数据资源（第31条）",
+        ),
+        ("The resource holds no such data item", "数据资源不含该信息项"),
+        (
+            "The unique source is one of the conflicting resources (Art. 31)",
+            "唯一来源须为所涉数据资源之一（第31条）",
+        ),
+        ("Source conflict already resolved", "多源异义已确定唯一来源"),
+        (
+            "A usage report covers one reporting period (Art. 33)",
+            "开发应用情况报告针对一个报告周期（第33条）",
+        ),
+        ("Finding rectified or withdrawn", "违规发现已整改或已撤销"),
+        (
+            "Criticism only after the rectification date has passed (Art. 39)",
+            "整改期限届满后方可通报批评（第39条）",
+        ),
+        ("Unauthenticated", "未认证"),
+        ("Not yet caught up", "读取模型尚未更新到该位置"),
+        ("No signing key", "没有签名密钥"),
+        ("Command refused", "命令被拒绝"),
+        ("Unprocessable command", "请求内容不符合规定"),
+        ("Not found", "对象不存在"),
+        ("Forbidden", "无权操作"),
+        ("Conflict", "状态冲突"),
+        ("Precondition failed", "版本已变更"),
+    )
+)
+
+
 @cache
 def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     # Longest literal text first, so that "no {} with id {} at {}" wins over "no {} with id {}".

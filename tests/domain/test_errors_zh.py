@@ -3,11 +3,15 @@ raises, and the English stays available."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from domain.errors import Conflict, RefusalWithoutReason, RuleViolation
+from domain.errors import Conflict, LedgerError, RefusalWithoutReason, RuleViolation
 from domain.errors_zh import CATALOG, translate
-from tests.support.refusals import refusals
+from tests.support.refusals import refusal_classes, refusals
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_every_refusal_in_the_code_has_its_chinese() -> None:
@@ -64,3 +68,29 @@ def test_a_message_not_in_the_catalog_still_reads_in_chinese_first() -> None:
     error = Conflict("something new happened")
     assert error.detail_zh == "状态冲突：something new happened"
     assert RuleViolation("x", zh="明确给出的中文").detail_zh == "明确给出的中文"
+
+
+def _kinds() -> list[type[LedgerError]]:
+    refusal_classes()  # imports every module that declares a kind of refusal
+    found: list[type[LedgerError]] = []
+    pending: list[type[LedgerError]] = [LedgerError]
+    while pending:
+        kind = pending.pop()
+        found.append(kind)
+        pending.extend(kind.__subclasses__())
+    return found
+
+
+def test_every_kind_of_refusal_has_a_chinese_title() -> None:
+    lacking = [
+        f"{kind.__module__}.{kind.__name__}: {kind.title!r}"
+        for kind in _kinds()
+        if "title" in kind.__dict__
+        and ("title_zh" not in kind.__dict__ or not _CJK.search(kind.title_zh))
+    ]
+    assert not lacking, "add to TITLES in domain/errors_zh.py:\n" + "\n".join(lacking)
+
+
+def test_a_refusal_answers_with_its_own_chinese_title() -> None:
+    assert RefusalWithoutReason.title_zh == "拒绝共享须说明理由（第26条）"
+    assert RuleViolation.title_zh == "请求内容不符合规定"
