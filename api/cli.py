@@ -141,7 +141,7 @@ def add_principal(
             ledger.register_principal(admin_command(), token, name, department, role).events
         )
     except LedgerError as error:
-        console.print(f"[red]{error.detail}[/red]")
+        console.print(f"[red]{error.detail_zh}\n{error.detail}[/red]")
         raise typer.Exit(1) from None
     print(token)
 

@@ -280,7 +280,7 @@ def publish(
         )
         ledger.record(decision.events)
     except LedgerError as error:
-        console.print(f"[red]{error.detail}[/red]")
+        console.print(f"[red]{error.detail_zh}\n{error.detail}[/red]")
         raise typer.Exit(1) from None
     console.print(
         f"published the {year} schedule: {len(schedule.holidays)} holidays, "
