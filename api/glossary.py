@@ -55,6 +55,7 @@ FIELDS: dict[str, Entry] = {
     "submission_id": ("目录报送 id", UUID_EXAMPLE),
     "application_id": ("目录更新申请 id", UUID_EXAMPLE),
     "finding_id": ("违规发现 id", UUID_EXAMPLE),
+    "principal_id": ("用户 id", UUID_EXAMPLE),
     "obligation_id": ("义务（期限）id", UUID_EXAMPLE),
     "subject_id": ("义务所涉对象的 id", UUID_EXAMPLE),
     "trigger_id": ("引起目录更新义务的法律法规修改或职能变更 id（第12条）", UUID_EXAMPLE),

@@ -87,6 +87,12 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("a responsible person must be named (Art. 38)", "须指定数据共享责任人（第38条）"),
     ("a principal needs a name", "用户须有名称"),
     ("principal {} is already revoked", "用户 {0} 已被注销"),
+    ("a revocation states its reason", "注销用户须说明理由"),
+    ("a dissolution states its reason", "撤销部门须说明理由"),
+    (
+        "department {} is dissolved; its principals may not act",
+        "部门 {0} 已撤销，其用户不能再操作",
+    ),
     ("a law change needs a title", "法律法规修改须有标题"),
     (
         "name at least one department whose catalog the change affects",
