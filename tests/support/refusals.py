@@ -8,7 +8,6 @@ its placeholders as ``{}``, so that a catalog of translations can be checked aga
 from __future__ import annotations
 
 import ast
-import inspect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,9 +101,3 @@ def refusals() -> list[Refusal]:
                     where = f"{path.relative_to(ROOT)}:{node.lineno}"
                     found[(where, template)] = Refusal(where, call.func.id, template)
     return list(found.values())
-
-
-if __name__ == "__main__":
-    for refusal in refusals():
-        print(f"{refusal.where}\t{refusal.error}\t{refusal.template}")
-    print(len(refusals()), inspect.getsourcefile(LedgerError))
