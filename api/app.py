@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 
 from api import openapi, problems
 from api.commands import CommandRunner
+from api.edge import EdgeGuard
 from api.read_models import open_view, start_runner
 from api.routes import (
     aggregations,
@@ -17,17 +18,22 @@ from api.routes import (
     data_uses,
     deadlines,
     departments,
+    evidence,
     forensics,
     health,
+    lists,
     notices,
+    obligations,
     resources,
     share_requests,
     supervision,
     systems,
     usage_reports,
     verification,
+    vocabularies,
 )
 from api.routes import ledger as ledger_routes
+from api.supervisor import Supervisor
 from api.times import LocalJSONResponse
 from domain.ledger import Ledger
 
@@ -53,7 +59,8 @@ def create_app(
         if not in_process:
             yield
             return
-        with start_runner(env):
+        with Supervisor("forensics", lambda: start_runner(env)) as projector:
+            app.state.projector = projector
             yield
 
     app = FastAPIOffline(
@@ -67,8 +74,10 @@ def create_app(
     app.state.forensic_view = open_view(env)
     app.state.commands = CommandRunner(ledger)
     app.state.database_backend = backend
+    app.state.projector = None  # the in-process projector's supervisor, once started
     problems.install(app)
     openapi.install(app)
+    app.add_middleware(EdgeGuard)
     for module in (
         health,
         departments,
@@ -85,6 +94,10 @@ def create_app(
         usage_reports,
         supervision,
         notices,
+        lists,
+        obligations,
+        vocabularies,
+        evidence,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problems.ERROR_RESPONSES)
     return app

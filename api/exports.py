@@ -180,6 +180,7 @@ DEADLINE_COLUMNS = {
     "subject_id": "所涉对象",
     "started_at": "起算时间",
     "due_date": "到期日",
+    "working_days_left": "剩余工作日",
     "provisional": "暂定",
     "status_label": "状态",
     "discharged_at": "履行时间",

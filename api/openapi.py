@@ -10,54 +10,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, Field
 
 from api.exports import CSV, XLSX
 from api.glossary import entry
-from api.problems import PROBLEM_JSON
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-class FieldProblem(BaseModel):
-    field: str = Field(
-        description="出错的字段（以 . 连接的路径）", examples=["share_conditions.uses"]
-    )
-    message: str = Field(
-        description="说明：默认中文，Accept-Language: en 时为英文", examples=["缺少必填字段"]
-    )
-    message_zh: str = Field(description="中文说明", examples=["缺少必填字段"])
-    message_en: str = Field(description="英文说明", examples=["Field required"])
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details: what every refusal answers, in Chinese and English."""
-
-    type: str = Field(
-        description="问题类型的 URI", examples=["https://ledger.example/problems/validation"]
-    )
-    title: str = Field(description="标题：默认中文，Accept-Language: en 时为英文")
-    title_zh: str = Field(description="中文标题", examples=["请求内容不符合规定"])
-    title_en: str = Field(description="英文标题", examples=["Invalid request"])
-    status: int = Field(description="HTTP 状态码", examples=[422])
-    detail: str = Field(
-        description="详情：默认中文，Accept-Language: en 时为英文",
-        examples=["以下字段缺失或无效：summary"],
-    )
-    detail_zh: str = Field(description="中文详情", examples=["以下字段缺失或无效：summary"])
-    detail_en: str = Field(description="英文详情", examples=["invalid or missing: summary"])
-    errors: list[FieldProblem] | None = Field(default=None, description="各出错字段（422）")
-    article: str | None = Field(default=None, description="所违反的条款（第N条）", examples=["26"])
-
-
-REFUSALS = {
-    "401": "未认证：缺少或无效的令牌",
-    "403": "无权操作：角色不符，或操作他部门的对象",
-    "404": "对象不存在，或调用者无权查看",
-    "409": "状态冲突：对象当前状态不允许此操作",
-    "412": "If-Match 所示版本已过时",
-    "422": "请求内容不符合规定：errors 逐一列出出错的字段",
-}
 
 
 def install(app: FastAPI) -> None:
@@ -76,15 +33,10 @@ def document(app: FastAPI) -> dict[str, Any]:
         title=app.title, version=app.version, description=app.description, routes=app.routes
     )
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
-    for model in (Problem, FieldProblem):
-        schemas[model.__name__] = model.model_json_schema(
-            ref_template="#/components/schemas/{model}"
-        )
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
-            _document_refusals(operation)
             _document_exports(operation)
             for parameter in operation.get("parameters", []):
                 _describe(parameter, "", parameter["name"], parameter.get("schema", {}))
@@ -147,15 +99,6 @@ def missing_examples(spec: dict[str, Any]) -> list[str]:
         for name, prop in schema.get("properties", {}).items()
         if _is_scalar(prop, schemas) and "examples" not in prop and "example" not in prop
     ]
-
-
-def _document_refusals(operation: dict[str, Any]) -> None:
-    responses = operation.setdefault("responses", {})
-    for status, description in REFUSALS.items():
-        responses[status] = {
-            "description": description,
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
 
 
 def _document_exports(operation: dict[str, Any]) -> None:

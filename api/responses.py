@@ -69,6 +69,8 @@ class CatalogOut(Page):
 
 
 class DeadlineItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
     obligation_id: str
     kind: str
     kind_label: str
@@ -81,6 +83,7 @@ class DeadlineItem(BaseModel):
     unpublished_years: list[int] = Field(default_factory=list)
     status: str
     discharged_at: datetime | None = None
+    working_days_left: int | None = None
     period_start: date | None = None
     period_end: date | None = None
 
@@ -119,12 +122,6 @@ class DepartmentRow(BaseModel):
 class SupervisionOut(ReportFields):
     categories: list[CategoryCount]
     departments: list[DepartmentRow]
-
-
-class HealthOut(BaseModel):
-    status: str
-    database: str
-    position: int
 
 
 class EventActor(BaseModel):

@@ -11,6 +11,7 @@ import orjson
 from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator, WithJsonSchema
 
+from api.limits import BoundedInstant
 from domain.calendar import SHANGHAI
 
 _ISO_INSTANT = re.compile(
@@ -76,10 +77,12 @@ _SCHEMA = {
     "examples": ["2025-12-31", "2025-12-31T17:00:00+08:00"],
 }
 
-InstantParam = Annotated[datetime, BeforeValidator(parse_instant), WithJsonSchema(_SCHEMA)]
+InstantParam = Annotated[BoundedInstant, BeforeValidator(parse_instant), WithJsonSchema(_SCHEMA)]
 """An instant asked for: ``2025-12-31`` (its end, Asia/Shanghai) or an offset datetime."""
 
-InstantFromParam = Annotated[datetime, BeforeValidator(parse_instant_from), WithJsonSchema(_SCHEMA)]
+InstantFromParam = Annotated[
+    BoundedInstant, BeforeValidator(parse_instant_from), WithJsonSchema(_SCHEMA)
+]
 """The start of a range: ``2025-01-01`` is 00:00 of that day, Asia/Shanghai."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors_zh import TITLES, translate
+from domain.errors_zh import TITLES, split_bilingual, translate
 
 
 class LedgerError(Exception):
@@ -29,6 +29,9 @@ class LedgerError(Exception):
         article: str | None = None,
         zh: str | None = None,
     ):
+        both = split_bilingual(detail)
+        if both is not None:  # written in both languages at once: each goes to its place
+            zh, detail = zh or both[0], both[1]
         super().__init__(detail)
         self.detail = detail
         self.field = field

@@ -366,6 +366,11 @@ CATALOG: tuple[tuple[str, str], ...] = (
         "违规发现 {0} 尚未通报批评，没有通报",
     ),
     ("no finding with id {}", "不存在 id 为 {0} 的违规发现"),
+    ("no supervision cell for department {}", "部门 {0} 没有这一违规统计格"),
+    (
+        "no trusted verifier key here: send verifier_key",
+        "此处没有可信的验证密钥：请发送 verifier_key",
+    ),
     ("the finding is already withdrawn", "该违规发现已撤销"),
     ("withdrawing a finding needs a reason", "撤销违规发现须说明理由"),
     ("the finding is {}; nothing more can be done with it", "该违规发现状态为 {0}，不能再作处理"),
@@ -527,10 +532,48 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     )
 
 
-def translate(english: str) -> str | None:
-    """The Chinese of a refusal message, or None when the catalog has no entry for it."""
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# A message written in both languages at once: "中文 (English)" or "中文 / English".
+_BILINGUAL = (
+    re.compile(r"(?P<zh>.+) \((?P<en>[^()]+)\)\Z", re.DOTALL),
+    re.compile(r"(?P<zh>.+?) / (?P<en>[^\u4e00-\u9fff]+)\Z", re.DOTALL),
+)
+
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def split_bilingual(message: str) -> tuple[str, str] | None:
+    """``(中文, English)`` of a message that carries both, or None. An English message that
+    quotes a Chinese name and ends "(Art. 20)" is not one: its English is a sentence."""
+    if catalogued(message) is not None:
+        return None
+    for pattern in _BILINGUAL:
+        match = pattern.match(message)
+        if (
+            match
+            and _CJK.search(match["zh"])
+            and not _CJK.search(match["en"])
+            and len(_WORD.findall(match["en"])) >= 2
+            and not match["en"].startswith("Art.")
+        ):
+            return match["zh"], match["en"]
+    return None
+
+
+def catalogued(english: str) -> str | None:
+    """The Chinese the catalog holds for a refusal message, or None."""
     for pattern, chinese in _patterns():
         match = pattern.match(english)
         if match:
             return chinese.format(*match.groups())
     return None
+
+
+def translate(english: str) -> str | None:
+    """The Chinese of a refusal message, or None when there is none to give."""
+    found = catalogued(english)
+    if found is not None:
+        return found
+    pair = split_bilingual(english)
+    return pair[0] if pair else None

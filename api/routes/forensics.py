@@ -18,15 +18,17 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.auth import actor_of, ledger_of, require
 from api.exports import ExportFormat, export_format, filename, render, requested_format, trail_sheet
+from api.limits import MAX_INTEGER
 from api.names import rows_with_names
 from api.pagination import decode_cursor, encode_cursor
 from api.read_models import ForensicView, caught_up_to
 from api.responses import TrailOut
-from api.routes.common import read_wait_seconds, wait_until
+from api.routes.common import read_wait_seconds, refuse_beyond_head, wait_until
 from api.runtime import recorder_of, utc_now
 from api.times import InstantFromParam, InstantParam, dumps_local
 from domain.aggregate import Command
 from domain.calendar import WorkingDayCalendar, shanghai_date
+from domain.errors import RuleViolation
 from domain.principals import Principal
 from domain.rules import ANOMALIES
 from domain.rules.forensics import LATE_ENTRY_THRESHOLD
@@ -60,15 +62,18 @@ def forensic_page(
     known_at: Annotated[
         InstantParam | None, Query(description="记录时点：日期或带时区偏移的日期时间；默认现在")
     ] = None,
-    min_position: Annotated[int | None, Query(ge=0)] = None,
+    min_position: Annotated[int | None, Query(ge=0, le=MAX_INTEGER)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
     cursor: str | None = None,
 ) -> Page:
     if min_position is not None:
         view = view_of(request)
+        refuse_beyond_head(min_position, recorder_of(ledger_of(request)).head().position)
         wait_until(lambda: caught_up_to(view) >= min_position, read_wait_seconds())
     if cursor is not None:
         inst, after = decode_cursor(cursor)
+        if not (after.isascii() and after.isdigit() and int(after) <= MAX_INTEGER):
+            raise RuleViolation("the cursor is not one this ledger gave out", field="cursor")
         return Page(int(after), limit, inst.at, inst.known_at)
     now = utc_now()
     return Page(0, limit, at or now, known_at or now)
@@ -388,8 +393,12 @@ Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
 def event_feed(
     request: Request,
     principal: Auditor,
-    after: Annotated[int, Query(ge=0, description="Events after this position")] = 0,
-    limit: Annotated[int | None, Query(ge=1, description="At most this many")] = None,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_INTEGER, description="Events after this position")
+    ] = 0,
+    limit: Annotated[
+        int | None, Query(ge=1, le=MAX_INTEGER, description="At most this many")
+    ] = None,
 ) -> StreamingResponse:
     """The raw feed: every event after a position, in order, one JSON object per line."""
     _audit(request, principal, "event_feed", {"after": after, "limit": limit}, None)
