@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from domain.errors_zh import translate
+from domain.errors_zh import split_bilingual, translate
 from domain.vocabulary import Labeled
 
 _QUOTED = re.compile(r"'([^']*)'")
@@ -98,4 +98,6 @@ def message_zh(error: Mapping[str, Any]) -> str:
         return _BOUNDS[kind](ctx)
     if kind in _TYPES:
         return _TYPES[kind]
-    return str(error.get("msg", ""))
+    message = str(error.get("msg", ""))
+    both = split_bilingual(message)  # the edge's own checks say both: "中文 (English)"
+    return both[0] if both else message
