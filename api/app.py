@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
-from api import problems
+from api import openapi, problems
 from api.commands import CommandRunner
 from api.edge import EdgeGuard
 from api.read_models import open_view, start_runner
@@ -21,6 +22,7 @@ from api.routes import (
     forensics,
     health,
     lists,
+    notices,
     obligations,
     policies,
     resources,
@@ -33,6 +35,7 @@ from api.routes import (
 )
 from api.routes import ledger as ledger_routes
 from api.supervisor import Supervisor
+from api.times import LocalJSONResponse
 from domain.ledger import Ledger
 
 DESCRIPTION = """
@@ -61,11 +64,12 @@ def create_app(
             app.state.projector = projector
             yield
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="Data-sharing compliance ledger",
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        default_response_class=LocalJSONResponse,
     )
     app.state.ledger = ledger
     app.state.forensic_view = open_view(env)
@@ -73,6 +77,7 @@ def create_app(
     app.state.database_backend = backend
     app.state.projector = None  # the in-process projector's supervisor, once started
     problems.install(app)
+    openapi.install(app)
     app.add_middleware(EdgeGuard)
     for module in (
         health,
@@ -89,6 +94,7 @@ def create_app(
         verification,
         usage_reports,
         supervision,
+        notices,
         lists,
         obligations,
         vocabularies,

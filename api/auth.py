@@ -31,6 +31,7 @@ bearer = HTTPBearer(
 class Unauthenticated(LedgerError):
     status = 401
     title = "Unauthenticated"
+    title_zh = "未认证"
     # RFC 9110 §11.6.1: a 401 says how to authenticate.
     headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="ledger"'}
 
