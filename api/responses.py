@@ -88,7 +88,22 @@ class DeadlineItem(BaseModel):
     period_end: date | None = None
 
 
-class DeadlinesOut(Page):
+class PoliciesApplied(BaseModel):
+    """Which policies a report applied (those in force at ``at`` as known at ``known_at``)."""
+
+    policy_position: int | None = Field(
+        default=None,
+        description="报告所适用的最近一次政策发布的位置；各项政策均为默认值时为 null",
+        examples=[512],
+    )
+    policies: dict[str, int | str] = Field(
+        default_factory=dict,
+        description="报告所适用的各项政策取值（政策名称 → 值）",
+        examples=[{"first_catalog_grace": 20, "usage_report_period": "quarterly"}],
+    )
+
+
+class DeadlinesOut(PoliciesApplied, Page):
     items: list[DeadlineItem]
 
 
@@ -119,7 +134,7 @@ class DepartmentRow(BaseModel):
     counts: dict[str, SupervisionCell]
 
 
-class SupervisionOut(ReportFields):
+class SupervisionOut(PoliciesApplied, ReportFields):
     categories: list[CategoryCount]
     departments: list[DepartmentRow]
 

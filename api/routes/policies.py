@@ -89,7 +89,8 @@ class PoliciesOut(BaseModel):
     known_at: str = Field(description="记录时刻：按当时账本所知作答")
     position: int = Field(description="作答所依据的账本位置（known_at 时的最后事件）")
     policy_position: int | None = Field(
-        description="在 at 时刻施行的最近一次政策发布的位置；均为默认值时为 null"
+        description="在 at 时刻施行的最近一次政策发布的位置；均为默认值时为 null",
+        examples=[512],
     )
     items: list[PolicyOut] = Field(description="每项政策")
 
