@@ -16,6 +16,7 @@ from api.routes import (
     data_uses,
     deadlines,
     departments,
+    findings,
     forensics,
     health,
     resources,
@@ -79,6 +80,7 @@ def create_app(
         verification,
         usage_reports,
         supervision,
+        findings,
     ):
         app.include_router(module.router)
     return app

@@ -19,7 +19,7 @@ from domain.data_uses import DataUseFields
 from domain.deadlines import has_periods, periods_between
 from domain.departments import department_id
 from domain.events import Actor
-from domain.findings import Category
+from domain.findings import Category, ReviewDecision
 from domain.ledger import Decision, Ledger
 from domain.principals import new_token
 from domain.resources import Resource, ResourceFields
@@ -729,7 +729,9 @@ def _sharing(ledger: Ledger, resources: dict[str, UUID]) -> None:
         None,
     )
 
-    # The leading group finds CYFZ's silence, orders rectification; none comes; criticism.
+    # The leading group finds CYFZ's silence and orders rectification; CYFZ reports it
+    # rectified, the group rejects the report (the request is still unanswered), the date
+    # passes without an accepted rectification, and criticism is circulated (Art. 39).
     finding = _act(
         ledger,
         LEADING_GROUP,
@@ -747,6 +749,26 @@ def _sharing(ledger: Ledger, resources: dict[str, UUID]) -> None:
         ledger.order_rectification,
         finding,
         date(2025, 6, 30),
+        None,
+    )
+    _act(
+        ledger,
+        _staff("CYFZ"),
+        at("2025-06-20"),
+        ledger.report_rectification,
+        finding,
+        [str(unanswered), "吉文旅产〔2025〕9号"],
+        "已建立共享申请受理台账，明确专人答复",
+        None,
+    )
+    _act(
+        ledger,
+        LEADING_GROUP,
+        at("2025-06-24"),
+        ledger.review_rectification,
+        finding,
+        ReviewDecision.REJECTED,
+        "台账已建立，但逾期的申请至今仍未答复，整改不到位",
         None,
     )
     _act(

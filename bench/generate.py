@@ -64,7 +64,7 @@ from domain.data_uses import DataUseFields, record_data_use
 from domain.deadlines import periods_between
 from domain.departments import department_id
 from domain.events import Actor, LedgerEvent
-from domain.findings import Category
+from domain.findings import Category, ReviewDecision
 from domain.holidays import seeded_calendar
 from domain.ledger import Decision, Ledger
 from domain.resources import Resource, ResourceFields
@@ -720,7 +720,23 @@ class Script:
             owner = self.by_code[department]
             if roll < 0.7:
                 done = working_days_after(rng, ordered, rng.randint(3, 15))
-                self.add("rectify", done, self.staff(owner), n, needs=(("ordered", n),))
+                self.add(
+                    "rectify",
+                    done,
+                    self.staff(owner),
+                    n,
+                    needs=(("ordered", n),),
+                    makes=(("reported", n),),
+                )
+                reviewed = working_days_after(rng, done, rng.randint(1, 3))
+                if reviewed.date() <= END:
+                    self.add(
+                        "accept_rectification",
+                        reviewed,
+                        self.leading_group(),
+                        n,
+                        needs=(("reported", n),),
+                    )
             elif roll < 0.85:
                 when = at_work(rng, due + timedelta(days=rng.randint(3, 20)))
                 if when.date() <= END:
@@ -1107,7 +1123,13 @@ class Runner:
         return self.ledger.order_rectification(cmd, self.ids["finding", n], due, None)
 
     def do_rectify(self, cmd: Command, n: int) -> Decision:
-        return self.ledger.rectify(cmd, self.ids["finding", n], [str(self.ids["finding", n])], None)
+        finding = self.ids["finding", n]
+        return self.ledger.report_rectification(cmd, finding, [str(finding)], "已完成整改", None)
+
+    def do_accept_rectification(self, cmd: Command, n: int) -> Decision:
+        return self.ledger.review_rectification(
+            cmd, self.ids["finding", n], ReviewDecision.ACCEPTED, "整改到位", None
+        )
 
     def do_criticise(self, cmd: Command, n: int) -> Decision:
         return self.ledger.circulate_criticism(

@@ -10,9 +10,16 @@ from domain.aggregation import AggregationReceived, AggregationRejected
 from domain.calendar import shanghai_date
 from domain.catalog import CatalogUpdateApplied
 from domain.consistency import ConsistencyCheckRecorded
+from domain.events import LedgerEvent
 from domain.deadlines import ObligationKind, OnDate, WorkingDays, WorkingDaysAfter, has_periods
 from domain.departments import DepartmentRegistered, department_id
-from domain.findings import FindingRectified, FindingWithdrawn, RectificationOrdered
+from domain.findings import (
+    FindingRectified,
+    FindingWithdrawn,
+    RectificationOrdered,
+    RectificationReviewed,
+    accepts_rectification,
+)
 from domain.principals import PrincipalRegistered
 from domain.resources import JoinedCatalog, ResourceAmended, ResourceRetiredEvent
 from domain.share_requests import ShareReplied, ShareRequested
@@ -215,14 +222,20 @@ def usage_report_rule(period: UpdateCycle) -> PeriodicRule:
     )
 
 
-# Art. 39: a department told to rectify a finding does so by the date in the order;
-# a withdrawn finding owes nothing.
+# Art. 39: a department told to rectify a finding does so by the date in the order; only
+# the leading group's acceptance of its report discharges it (a rejected report leaves the
+# clock running); a withdrawn finding owes nothing.
+def _rectified(e: LedgerEvent) -> list[Closing]:
+    department: str = getattr(e, "department", "")
+    return [Closing(department, e.originator_id)] if accepts_rectification(e) else []
+
+
 RECTIFICATION = EventRule(
     kind=ObligationKind.RECTIFICATION,
     opens={
         RectificationOrdered: lambda e: [Opening(e.department, e.originator_id, OnDate(e.due_date))]
     },
-    discharges={FindingRectified: lambda e: [Closing(e.department, e.originator_id)]},
+    discharges={FindingRectified: _rectified, RectificationReviewed: _rectified},
     cancels={FindingWithdrawn: lambda e: [Closing(e.department, e.originator_id)]},
 )
 
@@ -241,4 +254,4 @@ def deadline_register() -> DeadlineRegister:
     the fold stays pure, and it is part of the version saved folds are kept under."""
     period = usage_report_period(os.environ.get(USAGE_REPORT_PERIOD_SETTING))
     rules = [*RULES, usage_report_rule(period)]
-    return DeadlineRegister(rules, version=f"2;usage_report={period.value}")
+    return DeadlineRegister(rules, version=f"3;usage_report={period.value}")

@@ -53,6 +53,8 @@ from domain.findings import (
     FindingRectified,
     FindingWithdrawn,
     RectificationOrdered,
+    RectificationReviewed,
+    accepts_rectification,
 )
 from domain.holidays import calendar_with
 from domain.resources import (
@@ -166,7 +168,7 @@ class SupervisionProjection:
 
     def __init__(self, register: DeadlineRegister | None = None) -> None:
         self.register = register or deadline_register()
-        self.version = f"1/{self.register.version}"
+        self.version = f"2/{self.register.version}"
         own = topics_of(
             DepartmentRegistered,
             ResponsiblePersonsDesignated,
@@ -347,7 +349,7 @@ def _finding(state: SupervisionState, e: FindingEvent) -> None:
         return
     if isinstance(e, RectificationOrdered):
         facts.ordered_due = e.due_date
-    elif isinstance(e, FindingRectified):
+    elif isinstance(e, FindingRectified | RectificationReviewed) and accepts_rectification(e):
         facts.rectified_at = e.occurred_at
     elif isinstance(e, CriticismCirculated):
         facts.criticised_at = e.occurred_at
@@ -494,6 +496,8 @@ def findings_at(state: SupervisionState, at: datetime) -> list[FindingStanding]:
 
 
 def _standing(facts: FindingFacts, at: datetime) -> str:
+    """Art. 39: rectified only once the leading group accepted it; a report awaiting
+    review, or rejected, leaves the finding ordered, or overdue once its date passed."""
     if facts.withdrawn_at is not None:
         return "withdrawn"
     if facts.rectified_at is not None:
