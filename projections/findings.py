@@ -86,10 +86,12 @@ def fold_finding(entry: FindingEntry | None, event: LedgerEvent, meta: Meta) -> 
 class FindingsRegister:
     """Every finding at the instant, by id."""
 
-    name = "findings"
-    version = "1"
-    state_type = dict[str, FindingEntry]
-    topics = topics_of(FindingEvent)
+    state_type: Any = dict[str, FindingEntry]
+
+    def __init__(self) -> None:
+        self.name = "findings"
+        self.version = "1"
+        self.topics = topics_of(FindingEvent)
 
     def initial(self) -> dict[str, FindingEntry]:
         return {}
@@ -105,16 +107,18 @@ class FindingsRegister:
 class OneFinding:
     """One finding from its own stream (``replays.asof.replay_object``)."""
 
-    version = "1"
-    state_type = FindingEntry | None
-    topics = topics_of(FindingEvent)
+    state_type: Any = FindingEntry | None
 
     def __init__(self, finding_id: UUID) -> None:
         self.object_id = finding_id
         self.name = f"finding:{finding_id}"
+        self.version = "1"
+        self.topics = topics_of(FindingEvent)
 
     def initial(self) -> FindingEntry | None:
         return None
 
-    def apply(self, state: FindingEntry | None, event: LedgerEvent, meta: Meta) -> FindingEntry:
+    def apply(
+        self, state: FindingEntry | None, event: LedgerEvent, meta: Meta
+    ) -> FindingEntry | None:
         return fold_finding(state, event, meta)

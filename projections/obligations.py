@@ -10,9 +10,9 @@ from domain.aggregation import AggregationReceived, AggregationRejected
 from domain.calendar import shanghai_date
 from domain.catalog import CatalogUpdateApplied
 from domain.consistency import ConsistencyCheckRecorded
-from domain.events import LedgerEvent
 from domain.deadlines import ObligationKind, OnDate, WorkingDays, WorkingDaysAfter, has_periods
 from domain.departments import DepartmentRegistered, department_id
+from domain.events import LedgerEvent
 from domain.findings import (
     FindingRectified,
     FindingWithdrawn,
