@@ -19,6 +19,7 @@ from api.routes import (
     findings,
     forensics,
     health,
+    persons,
     resources,
     share_requests,
     supervision,
@@ -81,6 +82,7 @@ def create_app(
         usage_reports,
         supervision,
         findings,
+        persons,
     ):
         app.include_router(module.router)
     return app

@@ -59,6 +59,9 @@ class PrincipalIn(CommandBody):
     name: str = Field(min_length=1, max_length=100)
     department: str
     role: Role
+    person_id: UUID | None = Field(
+        default=None, description="该账号所代表的人员编号（须为该部门登记的人员）"
+    )
 
 
 class ResourceIn(CommandBody, ResourceFields):

@@ -36,7 +36,7 @@ from domain.aggregation import AggregationRejected
 from domain.calendar import due_end_of
 from domain.catalog import CatalogApproved, CatalogSubmitted, CatalogUpdateApplied
 from domain.consistency import ConsistencyCheckRecorded
-from domain.data_uses import DataUseRecorded
+from domain.data_uses import DataUseRecorded, ThirdPartyConsented, violation_marks
 from domain.deadlines import ObligationKind, Status, WorkingDays
 from domain.departments import (
     DepartmentDissolvedEvent,
@@ -148,6 +148,7 @@ class Detection:
     subject_id: str
     rule: str
     since: datetime
+    until: datetime | None = None  # no longer counted from then (a consent, Art. 32)
 
 
 @dataclass
@@ -184,6 +185,7 @@ class SupervisionProjection:
             ResourceRetiredEvent,
             AggregationRejected,
             DataUseRecorded,
+            ThirdPartyConsented,
             FindingEvent,
         )
         self.topics = own | self.register.topics
@@ -332,11 +334,31 @@ def _rejected(state: SupervisionState, e: AggregationRejected) -> None:
 
 
 def _used(state: SupervisionState, e: DataUseRecorded) -> None:
-    if e.marks:
-        rule = "+".join(mark.value for mark in e.marks)
+    """V09 counts what breaks Art. 26, 28 and 32, not a self-approval (``violation_marks``)."""
+    marks = violation_marks(e.marks)
+    if marks:
+        rule = "+".join(mark.value for mark in marks)
         state.events.append(
             Detection(e.department, Category.V09, str(e.originator_id), rule, e.occurred_at)
         )
+
+
+def _consented(state: SupervisionState, e: ThirdPartyConsented) -> None:
+    """Art. 32: once the provider consents, the provision to the third party is no violation;
+    whatever else the use broke is still counted."""
+    use_id = str(e.originator_id)
+    for detection in state.events:
+        if detection.subject_id != use_id or detection.category is not Category.V09:
+            continue
+        if detection.until is not None:
+            continue
+        detection.until = e.occurred_at
+        rest = [rule for rule in detection.rule.split("+") if rule != "third_party_without_consent"]
+        if rest:
+            state.events.append(
+                Detection(detection.department, Category.V09, use_id, "+".join(rest), e.occurred_at)
+            )
+        return
 
 
 def _finding(state: SupervisionState, e: FindingEvent) -> None:
@@ -372,6 +394,7 @@ FOLDS: list[tuple[type[Any], Any]] = [
     (ResourceRetiredEvent, _retired),
     (AggregationRejected, _rejected),
     (DataUseRecorded, _used),
+    (ThirdPartyConsented, _consented),
     (FindingEvent, _finding),
 ]
 FOLDS_FOR: ByClass[Any] = ByClass(FOLDS)
@@ -385,7 +408,7 @@ def detections_at(
 ) -> list[Detection]:
     """Everything the ledger detects by itself at ``at``, each with the rule that found it."""
     calendar = calendar_with(state.register.published.values())
-    found = [d for d in state.events if d.since <= at]
+    found = [d for d in state.events if d.since <= at and (d.until is None or at < d.until)]
     breaches = []
     # Unordered: only the breaches are sorted (by deadline, then id), not every obligation.
     for obligation in obligations_at(projection.register, state.register, at, ordered=False):

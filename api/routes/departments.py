@@ -93,4 +93,5 @@ def register_principal(
         body.name,
         body.department,
         body.role,
+        body.person_id,
     )

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.aggregate import Command
 from domain.departments import register_department
 from domain.errors import Conflict
+from domain.persons import check_person_of
 from domain.principals import initialisation_id, initialise, register_principal
 from domain.triggers import record_function_change, record_law_change
 from domain.verbs.base import Decision
 from domain.verbs.calendar import CalendarVerbs, due_fields
+from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import DepartmentKind, Role
 
 
-class OrganisationVerbs(CalendarVerbs):
+class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
     def is_initialised(self) -> bool:
         return self.exists(initialisation_id())
 
@@ -26,11 +28,21 @@ class OrganisationVerbs(CalendarVerbs):
         return Decision(events[1].originator_id, events, {"token": token})
 
     def register_principal(
-        self, cmd: Command, token: str, name: str, department: str, role: Role
+        self,
+        cmd: Command,
+        token: str,
+        name: str,
+        department: str,
+        role: Role,
+        person_id: UUID | None = None,
     ) -> Decision:
         if role is not Role.ADMIN:
             self.department(department).check_active()
-        event = register_principal(cmd, token, name, department, role)
+        if person_id is not None:
+            person = self.named_person(person_id, "person_id")
+            assert person is not None  # an id was named
+            check_person_of(person, department, "person_id")
+        event = register_principal(cmd, token, name, department, role, person_id)
         return Decision(event.originator_id, [event], {"token": token})
 
     def register_department(

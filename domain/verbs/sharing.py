@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from domain.aggregate import AggregateState, Command
-from domain.arrangements import TimeSensitiveArrangement, agree_arrangement
-from domain.data_uses import DataUseFields, record_data_use
+from domain.arrangements import TimeSensitiveArrangement, propose_arrangement
+from domain.data_uses import DataUse, DataUseFields, record_data_use, violation_marks
 from domain.errors import UnknownArrangement, UnknownShareRequest
 from domain.events import LedgerEvent
 from domain.share_requests import Reply, ShareRequest, request_share
@@ -18,6 +18,7 @@ from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import (
     AcquisitionMethod,
     CoordinationDecision,
+    DataUseMark,
     ShareChannel,
     ShareType,
 )
@@ -84,21 +85,44 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         event = request.decide_coordination(cmd, decision, note)
         return Decision(request_id, [event], status_fields(request.apply(event)))
 
-    def arrange_time_sensitive_sharing(
+    def propose_arrangement(
         self,
         cmd: Command,
         resource_id: UUID,
-        requester: str,
+        counterparty: str,
+        purpose: str,
+        scope: str,
         method: AcquisitionMethod,
         valid_from: datetime,
         valid_to: datetime,
     ) -> Decision:
-        """Art. 28: the two parties agree how data is shared for a sensitive period."""
+        """Art. 28: one party proposes; the arrangement is in force once the other accepts."""
         resource = self.named_resource(resource_id)
-        using = self.department(requester, field="requester")
-        using.check_active()
-        event = agree_arrangement(cmd, uuid4(), resource, using, method, valid_from, valid_to)
-        return Decision(event.originator_id, [event], {"provider": event.provider})
+        self.department(cmd.actor.department).check_active()
+        other = self.department(counterparty, field="counterparty")
+        other.check_active()
+        event = propose_arrangement(
+            cmd, uuid4(), resource, other, purpose, scope, method, valid_from, valid_to
+        )
+        return Decision(event.originator_id, [event], arrangement_fields(event.create()))
+
+    def accept_arrangement(
+        self, cmd: Command, arrangement_id: UUID, expected_version: int | None
+    ) -> Decision:
+        arrangement = self.get(
+            arrangement_id, TimeSensitiveArrangement, expected_version=expected_version
+        )
+        event = arrangement.accept(cmd)
+        return Decision(arrangement_id, [event], arrangement_fields(arrangement.apply(event)))
+
+    def refuse_arrangement(
+        self, cmd: Command, arrangement_id: UUID, reason: str, expected_version: int | None
+    ) -> Decision:
+        arrangement = self.get(
+            arrangement_id, TimeSensitiveArrangement, expected_version=expected_version
+        )
+        event = arrangement.refuse(cmd, reason)
+        return Decision(arrangement_id, [event], arrangement_fields(arrangement.apply(event)))
 
     def record_data_use(self, cmd: Command, use: DataUseFields) -> Decision:
         """Art. 36: every use is recorded, marked when it breaks the rules (never refused)."""
@@ -109,12 +133,23 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         arrangement = self._state_then(
             use.arrangement_id, TimeSensitiveArrangement, use.obtained_at, "arrangement_id"
         )
-        event = record_data_use(cmd, uuid4(), use, resource, request, arrangement)
-        extra = {
-            "marks": [mark.value for mark in event.marks],
-            "marks_labels": [mark.label for mark in event.marks],
-        }
-        return Decision(event.originator_id, [event], extra)
+        user = self.named_person(use.user_person_id, "user_person_id")
+        approver = self.named_person(use.approver_person_id, "approver_person_id")
+        event = record_data_use(cmd, uuid4(), use, resource, request, arrangement, user, approver)
+        return Decision(event.originator_id, [event], mark_fields(event.marks))
+
+    def consent_to_third_party(
+        self,
+        cmd: Command,
+        use_id: UUID,
+        recipient: str,
+        reason: str,
+        expected_version: int | None,
+    ) -> Decision:
+        """Art. 32: the provider agrees to the provision of its data to a third party."""
+        use = self.get(use_id, DataUse, expected_version=expected_version)
+        event = use.consent_to_third_party(cmd, recipient, reason)
+        return Decision(use_id, [event], mark_fields(use.apply(event).marks))
 
     # -- reading what a command refers to ------------------------------------------------
 
@@ -138,6 +173,23 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
             error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
             raise error(f"no {kind.__name__} with id {object_id}", field=field)
         return then
+
+
+def mark_fields(marks: tuple[DataUseMark, ...]) -> dict[str, Any]:
+    return {
+        "marks": [mark.value for mark in marks],
+        "marks_labels": [mark.label for mark in marks],
+        "violation": bool(violation_marks(marks)),
+    }
+
+
+def arrangement_fields(arrangement: TimeSensitiveArrangement) -> dict[str, Any]:
+    return {
+        "status": arrangement.status.value,
+        "status_label": arrangement.status.label,
+        "provider": arrangement.provider,
+        "requester": arrangement.requester,
+    }
 
 
 def status_fields(request: ShareRequest) -> dict[str, Any]:
