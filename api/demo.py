@@ -405,6 +405,8 @@ class DemoClock:
 
 
 STAFF = {code: (staff[0] if staff else code) for code, _, _, _, staff in DEPARTMENTS}
+HEADS = {code: head for code, _, _, head, _ in DEPARTMENTS}
+PERSONS: dict[tuple[str, str], UUID] = {}  # (department, name) → person id, as registered
 
 
 def _staff(department: str) -> Actor:
@@ -431,6 +433,19 @@ def load_demo(ledger: Ledger) -> dict[str, str]:
     admin = Actor(person="admin", department="ADMIN", role=Role.ADMIN)
     for code, name, kind, _, _ in DEPARTMENTS:
         _act(ledger, admin, clock.tick(0.1), ledger.register_department, code, name, kind)
+    # Art. 36: the people who use and approve shared data are records with ids.
+    for code, _, _, head, staff in DEPARTMENTS:
+        for name, title in [*([(head, "处长")] if head else []), *((n, "科员") for n in staff)]:
+            PERSONS[code, name] = _act(
+                ledger,
+                admin,
+                clock.tick(0.1),
+                ledger.register_person,
+                name,
+                code,
+                title,
+                [Role.DEPARTMENT],
+            ).subject_id
     tokens: dict[str, str] = {}
     for person, department, role in DEMO_PRINCIPALS:
         token = new_token()
@@ -443,6 +458,7 @@ def load_demo(ledger: Ledger) -> dict[str, str]:
             person,
             department,
             role,
+            PERSONS.get((department, person)),
         )
         tokens[f"{person} ({department}, {role.value})"] = token
     for code, _, _, head, staff in DEPARTMENTS:
@@ -640,6 +656,24 @@ def _sharing(ledger: Ledger, resources: dict[str, UUID]) -> None:
         channel,
     ).subject_id
     _use(ledger, "CYFZ", open_request, scenic, "产业统计分析", "2025-04-22")
+    # Unconditional data of the unified catalog is also obtained directly (Art. 25).
+    _use(ledger, "GGFW", None, scenic, "公共文化服务规划", "2025-04-23")
+    _arrangements(ledger, complaints)
+    # SCGL provides complaint figures to the tourism association; ZFJD, the provider,
+    # consents once they have agreed it (Art. 32: 与提供部门协商解决).
+    provided = _use(
+        ledger, "SCGL", granted, complaints, "行业监管", "2025-05-20", recipient="吉林省旅游协会"
+    )
+    _act(
+        ledger,
+        _staff("ZFJD"),
+        at("2025-05-22"),
+        ledger.consent_to_third_party,
+        provided,
+        "吉林省旅游协会",
+        "经协商，同意提供脱敏后的投诉统计用于行业自律",
+        None,
+    )
 
     # GGFW's request for the project library is never answered (Art. 26: V06) ...
     unanswered = _act(
@@ -783,20 +817,72 @@ def _sharing(ledger: Ledger, resources: dict[str, UUID]) -> None:
 
 
 def _use(
-    ledger: Ledger, department: str, request_id: UUID, resource_id: UUID, purpose: str, day: str
-) -> None:
+    ledger: Ledger,
+    department: str,
+    basis: UUID | None,
+    resource_id: UUID,
+    purpose: str,
+    day: str,
+    **fields: Any,
+) -> UUID:
+    """A use by the department's first staff member, approved by its head (Art. 36);
+    ``basis`` is the share request (or, with ``arrangement=True``, the arrangement)."""
+    under_arrangement = fields.pop("arrangement", False)
     use = DataUseFields(
-        share_request_id=request_id,
+        share_request_id=None if under_arrangement else basis,
+        arrangement_id=basis if under_arrangement else None,
         resource_id=resource_id,
         purpose=purpose,
-        user_person=STAFF[department],
-        approver=f"{department}负责人",
+        user_person_id=PERSONS[department, STAFF[department]],
+        approver_person_id=PERSONS[department, HEADS[department] or STAFF[department]],
         data_content="受理编号、被投诉单位" if department == "SCGL" else "景区名称、等级",
         obtained_at=at(day, 9),
         method=AcquisitionMethod.API,
         medium=MediumType.NETWORK,
+        **fields,
     )
-    _act(ledger, _staff(department), at(day), ledger.record_data_use, use)
+    return _act(ledger, _staff(department), at(day), ledger.record_data_use, use).subject_id
+
+
+def _arrangements(ledger: Ledger, complaints: UUID) -> None:
+    """Art. 28: for National Day 2025, ZFJD proposes and SCGL accepts; SCGL uses the data
+    under it. For the 2026 Spring Festival, SCGL's proposal still awaits ZFJD's answer."""
+    national_day = _act(
+        ledger,
+        _staff("ZFJD"),
+        at("2025-09-24"),
+        ledger.propose_arrangement,
+        complaints,
+        "SCGL",
+        "国庆假日旅游市场监管",
+        "受理编号、被投诉单位、投诉事由",
+        AcquisitionMethod.API,
+        at("2025-10-01", 0),
+        at("2025-10-09", 0),
+    ).subject_id
+    _act(ledger, _staff("SCGL"), at("2025-09-25"), ledger.accept_arrangement, national_day, None)
+    _use(
+        ledger,
+        "SCGL",
+        national_day,
+        complaints,
+        "国庆假日旅游市场监管",
+        "2025-10-03",
+        arrangement=True,
+    )
+    _act(
+        ledger,
+        _staff("SCGL"),
+        at("2026-01-20"),
+        ledger.propose_arrangement,
+        complaints,
+        "ZFJD",
+        "春节假日旅游市场监管",
+        "受理编号、被投诉单位、投诉事由",
+        AcquisitionMethod.API,
+        at("2026-02-14", 0),
+        at("2026-02-24", 0),
+    )
 
 
 def _usage_reports(ledger: Ledger) -> None:

@@ -185,7 +185,9 @@ def test_provision_to_a_third_party_is_marked__art32(
 def test_unconditional_data_is_used_for_the_purpose_requested__art25_32(portal: Portal) -> None:
     resource_id = resource(portal, share_type="unconditional", share_conditions=None)
     request = created(portal.request_share(portal.tokens["高远"], resource_id, occurred_at=ASKED))
-    same = use_body(resource_id, request["id"], purpose="行业监管（季度）", data_content="全部信息项")
+    same = use_body(
+        resource_id, request["id"], purpose="行业监管（季度）", data_content="全部信息项"
+    )
     assert marks(portal, same) == []
     other = use_body(resource_id, request["id"], purpose="假日市场分析")
     assert marks(portal, other) == ["purpose_not_granted"]

@@ -425,7 +425,9 @@ def test_arrangement_is_proposed_by_either_party_and_in_force_once_the_other_acc
     assert own.status_code == 403
     accepted = created(
         portal.post(
-            portal.tokens["高远"], f"{path}/acceptance", {"occurred_at": "2025-09-29T09:00:00+08:00"}
+            portal.tokens["高远"],
+            f"{path}/acceptance",
+            {"occurred_at": "2025-09-29T09:00:00+08:00"},
         )
     )
     assert accepted["status"] == "in_force"

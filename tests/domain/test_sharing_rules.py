@@ -15,10 +15,7 @@ from domain.data_uses import (
     marks_under_arrangement,
     marks_under_request,
     record_data_use,
-    scope_items,
-    within_scope,
 )
-from domain.deadlines import ObligationKind, Status
 from domain.departments import Department, register_department
 from domain.errors import (
     CoordinationIsBinding,
@@ -50,9 +47,6 @@ from domain.vocabulary import (
     ShareChannel,
     ShareRequestStatus,
 )
-from projections.base import Meta
-from projections.deadlines import obligations_at
-from projections.obligations import deadline_register
 from tests.support.portal import resource_body
 
 ASKED = datetime(2025, 9, 26, 2, 0, tzinfo=UTC)  # Friday 10:00 in Beijing
@@ -363,6 +357,10 @@ def test_arrangement_in_force_covers_its_window_purpose_scope_and_method__art28(
     assert marks_under_arrangement(at(3, method=AcquisitionMethod.FILE), "SCGL", arrangement) == [
         DataUseMark.METHOD_NOT_AGREED
     ]
-    for status in (ArrangementStatus.PROPOSED, ArrangementStatus.REFUSED, ArrangementStatus.UNILATERAL):
+    for status in (
+        ArrangementStatus.PROPOSED,
+        ArrangementStatus.REFUSED,
+        ArrangementStatus.UNILATERAL,
+    ):
         unaccepted = arrangement.model_copy(update={"status": status})
         assert marks_under_arrangement(at(3), "SCGL", unaccepted) == [DataUseMark.NO_GRANT]
