@@ -15,6 +15,7 @@ from uuid import UUID
 from api.runtime import utc_now
 from domain.aggregate import Command
 from domain.calendar import SHANGHAI, shanghai_date
+from domain.consistency import Difference
 from domain.data_uses import DataUseFields
 from domain.deadlines import has_periods, periods_between
 from domain.departments import department_id
@@ -536,6 +537,7 @@ def _activity(ledger: Ledger, resources: dict[str, UUID]) -> None:
     _aggregations(ledger, resources, systems, shanghai_date(utc_now()))
     _sharing(ledger, resources)
     _usage_reports(ledger)
+    _consistency_checks(ledger, systems)
 
 
 def _systems(ledger: Ledger) -> dict[str, UUID]:
@@ -566,6 +568,40 @@ def _systems(ledger: Ledger) -> dict[str, UUID]:
         False,
     )
     return systems
+
+
+def _consistency_checks(ledger: Ledger, systems: dict[str, UUID]) -> None:
+    """Art. 13, 2025: the office checks each connected system against the catalog (SCGL's
+    never-connected second system stays unchecked, its yearly check overdue); ZYKF's system
+    holds a table the catalog lacks, so the office recommends an update to the leading
+    group, and ZYKF applies to update its catalog (Art. 12)."""
+    for index, (department, system_id) in enumerate(sorted(systems.items())):
+        differences = (
+            [Difference(description="系统中的“景区客流实时监测表”未编入数据资源目录")]
+            if department == "ZYKF"
+            else []
+        )
+        recommendations = (
+            ["建议资源开发处将景区客流实时监测数据编入目录并按日汇聚"] if differences else []
+        )
+        _act(
+            ledger,
+            OFFICE_ACTOR,
+            at("2025-12-01", 9) + timedelta(minutes=index),
+            ledger.record_consistency_check,
+            system_id,
+            2025,
+            differences,
+            recommendations,
+        )
+    _act(
+        ledger,
+        _staff("ZYKF"),
+        at("2025-12-04"),
+        ledger.apply_for_catalog_update,
+        "一致性检测发现景区客流实时监测表未编目，申请更新目录",
+        None,
+    )
 
 
 def _aggregations(

@@ -114,8 +114,13 @@ class UpdateApplicationIn(CommandBody):
 
 
 class ConsistencyCheckIn(CommandBody):
-    system_id: UUID | None = Field(default=None, description="The information system checked")
+    system_id: UUID = Field(description="所检测的政务信息系统编号（每个系统每年检测一次）")
     year: int = Field(ge=2000, le=2100)
     differences: list[Difference] = Field(
         default_factory=list, description="What differs from the catalog; empty: consistent"
+    )
+    recommendations: list[str] = Field(
+        default_factory=list,
+        description="向厅网信领导小组提出的数据资源目录更新建议；发现差异时必填（第十三条）",
+        examples=[["将A级旅游景区管理系统新增的游客流量表纳入目录"]],
     )

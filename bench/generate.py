@@ -1107,8 +1107,9 @@ class Runner:
                 )
             ]
         )
+        recommendations = ["按检测差异更新数据资源目录"] if differences else []
         return self.ledger.record_consistency_check(
-            cmd, self.ids["system", system], year, differences
+            cmd, self.ids["system", system], year, differences, recommendations
         )
 
     def do_record_finding(

@@ -20,9 +20,9 @@ from domain.findings import (
     RectificationReviewed,
     accepts_rectification,
 )
-from domain.principals import PrincipalRegistered
 from domain.resources import JoinedCatalog, ResourceAmended, ResourceRetiredEvent
 from domain.share_requests import ShareReplied, ShareRequested
+from domain.systems import SystemRegistered, SystemRetiredEvent
 from domain.triggers import FunctionsChanged, LawChangeRecorded
 from domain.usage_reports import (
     USAGE_REPORT_PERIOD_SETTING,
@@ -35,7 +35,7 @@ from domain.verification import (
     VerificationAnswered,
     VerificationRequested,
 )
-from domain.vocabulary import Role, ShareType, UpdateCycle
+from domain.vocabulary import ShareType, UpdateCycle
 from projections.deadlines import (
     Closing,
     Coverage,
@@ -61,34 +61,32 @@ CATALOG_UPDATE = EventRule(
     discharges={CatalogUpdateApplied: lambda e: [Closing(e.department, e.trigger_id)]},
 )
 
-# Art. 13: the office checks systems against the catalog once a year, from 1 January
-# to 31 December. The office is whoever acts in the office role.
+# Art. 13: the office checks every department's information system against the catalog
+# once a year, from 1 January to 31 December: one obligation per system and year, from the
+# system's registration until its retirement (a system not yet connected is checked too:
+# Art. 13 names the systems, not the connections), except classified systems (Art. 2).
+# The obligation is listed under the department whose system it is; the office owes it.
+# A check of that system for that year discharges it.
 CONSISTENCY_CHECK = PeriodicRule(
     kind=ObligationKind.CONSISTENCY_CHECK,
     starts={
-        PrincipalRegistered: lambda e: (
-            [
+        SystemRegistered: lambda e: (
+            []
+            if e.classified
+            else [
                 Schedule(
-                    e.department,
-                    department_id(e.department),
-                    UpdateCycle.YEARLY,
-                    shanghai_date(e.occurred_at),
+                    e.department, e.originator_id, UpdateCycle.YEARLY, shanghai_date(e.occurred_at)
                 )
             ]
-            if e.role is Role.OFFICE
-            else []
         )
     },
-    stops={},
+    stops={SystemRetiredEvent: lambda e: [(e.actor.department, e.originator_id)]},
     discharges={
-        ConsistencyCheckRecorded: lambda e: [
-            Coverage(
-                e.department,
-                department_id(e.department),
-                date(e.year, 1, 1),
-                date(e.year, 12, 31),
-            )
-        ]
+        ConsistencyCheckRecorded: lambda e: (
+            [Coverage(e.system_department, e.system_id, date(e.year, 1, 1), date(e.year, 12, 31))]
+            if e.system_id is not None and e.system_department is not None
+            else []
+        )
     },
     clock_starts=lambda period: period.start_instant,
     due=lambda period: OnDate(period.end),
@@ -254,4 +252,4 @@ def deadline_register() -> DeadlineRegister:
     the fold stays pure, and it is part of the version saved folds are kept under."""
     period = usage_report_period(os.environ.get(USAGE_REPORT_PERIOD_SETTING))
     rules = [*RULES, usage_report_rule(period)]
-    return DeadlineRegister(rules, version=f"3;usage_report={period.value}")
+    return DeadlineRegister(rules, version=f"4;usage_report={period.value}")

@@ -84,4 +84,5 @@ def record_consistency_check(
         body.system_id,
         body.year,
         body.differences,
+        body.recommendations,
     )

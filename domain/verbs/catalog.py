@@ -130,10 +130,16 @@ class CatalogVerbs(ReferenceVerbs):
         return Decision(application_id, [application.file(cmd)])
 
     def record_consistency_check(
-        self, cmd: Command, system_id: UUID | None, year: int, differences: list[Difference]
+        self,
+        cmd: Command,
+        system_id: UUID,
+        year: int,
+        differences: list[Difference],
+        recommendations: list[str] | None = None,
     ) -> Decision:
-        """Art. 13: the office's yearly check of a system against the catalog."""
-        if system_id is not None:
-            self.named_system(system_id)
-        event = record_consistency_check(cmd, uuid4(), system_id, year, differences)
+        """Art. 13: the office's yearly check of one system against the catalog."""
+        system = self.named_system(system_id)
+        event = record_consistency_check(
+            cmd, uuid4(), system, year, differences, recommendations or []
+        )
         return Decision(event.originator_id, [event], {"consistent": not differences})

@@ -13,6 +13,7 @@ from eventsourcing.utils import get_topic
 from fastapi.testclient import TestClient
 
 from domain.arrangements import ArrangementAgreed, ArrangementStatus, TimeSensitiveArrangement
+from domain.consistency import ConsistencyCheck, ConsistencyCheckRecorded
 from domain.data_uses import DataUse, DataUseRecorded
 from domain.ledger import Ledger
 from domain.principals import Principal, PrincipalRegistered
@@ -302,6 +303,15 @@ def test_events_written_by_the_previous_build_still_load(portal: Portal, ledger:
             "valid_to": "2026-10-01T00:00:00+08:00",
         },
     )
+    check_id = uuid4()
+    insert_old(
+        ledger,
+        ConsistencyCheckRecorded,
+        check_id,
+        {**BASE, "department": "BGS", "system_id": None, "year": 2025, "differences": []},
+    )
+    old_check = ledger.get(check_id, ConsistencyCheck)
+    assert (old_check.system_department, old_check.recommendations) == (None, ())
     old_use = ledger.get(use_id, DataUse)
     assert (old_use.user_person, old_use.user_person_id, old_use.purpose_code) == (
         "张立新",

@@ -209,6 +209,7 @@ def test_consistency_differences_then_unfixed__art13_v04_v01(portal: Portal) -> 
             "year": 2025,
             "occurred_at": "2025-03-20T09:00:00+08:00",
             "differences": [{"description": "系统中的“景区等级”未编入目录"}],
+            "recommendations": ["将“景区等级”编入A级旅游景区名录"],
         },
     )
     assert detected(portal, at="2025-03-21T12:00:00+08:00") == [
