@@ -19,6 +19,7 @@ from api.routes import (
     findings,
     forensics,
     health,
+    legal_instruments,
     persons,
     resources,
     share_requests,
@@ -83,6 +84,7 @@ def create_app(
         supervision,
         findings,
         persons,
+        legal_instruments,
     ):
         app.include_router(module.router)
     return app

@@ -22,6 +22,7 @@ from domain.departments import department_id
 from domain.events import Actor
 from domain.findings import Category, ReviewDecision
 from domain.ledger import Decision, Ledger
+from domain.legal_instruments import LegalInstrumentKind, legal_instrument_id
 from domain.principals import new_token
 from domain.resources import Resource, ResourceFields
 from domain.share_requests import Reply
@@ -40,6 +41,7 @@ from domain.vocabulary import (
 )
 
 OFFICE = "BGS"
+CYBERSECURITY_LAW = "中华人民共和国网络安全法"
 
 DEPARTMENTS: list[tuple[str, str, DepartmentKind, str | None, list[str]]] = [
     ("BGS", "办公室", DepartmentKind.DIVISION, "王建国", ["李静"]),
@@ -369,9 +371,9 @@ RESOURCES: list[dict[str, Any]] = [
         "share_type": "not_shared",
         "share_method": "file",
         "open_type": "not_open",
+        # Art. 24(1): an instrument of the office's register, cited by id and article.
         "legal_basis": {
-            "kind": "law",
-            "title": "中华人民共和国网络安全法",
+            "instrument_id": str(legal_instrument_id(CYBERSECURITY_LAW)),
             "article": "第二十一条",
         },
         "update_cycle": "monthly",
@@ -479,6 +481,18 @@ def _catalog(ledger: Ledger, clock: DemoClock) -> dict[str, UUID]:
     office = Actor(person="李静", department=OFFICE, role=Role.OFFICE)
     by_department: dict[str, list[UUID]] = {}
     by_name: dict[str, UUID] = {}
+    clock.instant = datetime(2025, 2, 7, 9, 0, tzinfo=UTC)
+    _act(
+        ledger,
+        office,
+        clock.tick(),
+        ledger.register_legal_instrument,
+        LegalInstrumentKind.LAW,
+        CYBERSECURITY_LAW,
+        "全国人民代表大会常务委员会",
+        "中华人民共和国主席令第五十三号",
+        date(2017, 6, 1),
+    )
     clock.instant = datetime(2025, 2, 10, 9, 0, tzinfo=UTC)
     for body in RESOURCES:
         fields = ResourceFields.model_validate(body)
@@ -497,7 +511,10 @@ def _catalog(ledger: Ledger, clock: DemoClock) -> dict[str, UUID]:
             reasons = ["扶持金额字段应注明币种和单位", "共享范围过窄，请补充说明依据"]
             _act(ledger, office, clock.tick(), ledger.return_catalog, submission_id, reasons, None)
         else:
-            _act(ledger, office, clock.tick(), ledger.approve_catalog, submission_id, None)
+            # Art. 24(2): the office confirms what is basic data. ZFJD's complaint-handling
+            # records name complainants: not the declassified 投诉举报信息 of Art. 24(2).
+            kinds = {by_name["旅游投诉举报处理记录"]: None} if department == "ZFJD" else None
+            _act(ledger, office, clock.tick(), ledger.approve_catalog, submission_id, None, kinds)
     clock.instant = datetime(2025, 6, 9, 9, 0, tzinfo=UTC)
     _act(ledger, office, clock.tick(), ledger.record_law_change, "《旅行社条例》修订", ["SCGL"])
     _act(

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from domain.consistency import Difference
 from domain.resources import ResourceFields
-from domain.vocabulary import DepartmentKind, Role
+from domain.vocabulary import BasicDataKind, DepartmentKind, Role
 
 
 class CommandBody(BaseModel):
@@ -110,6 +110,19 @@ class UpdateApplicationIn(CommandBody):
     reason: str = Field(min_length=1, max_length=4000)
     trigger_id: UUID | None = Field(
         default=None, description="The law change or function change that obliges the update"
+    )
+
+
+class ApprovalIn(CommandBody):
+    """The office's approval of a catalog submission (Art. 11)."""
+
+    basic_data_kinds: dict[UUID, BasicDataKind | None] | None = Field(
+        default=None,
+        description=(
+            "厅办公室对各数据资源确认的基础数据类别（第二十四条第二项）：键为数据资源编号，"
+            "值为类别或 null（非基础数据）；未列出的资源按部门申报确认"
+        ),
+        examples=[{"6f1c3a52-8f0e-4d7e-9a43-7d1f9f6b2c10": "complaints_reports"}],
     )
 
 

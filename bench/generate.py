@@ -48,6 +48,7 @@ from typing import Any
 from uuid import UUID
 
 from bench.population import (
+    LAWS,
     PURPOSES,
     SHARE_MIX,
     SIZES,
@@ -67,6 +68,7 @@ from domain.events import Actor, LedgerEvent
 from domain.findings import Category, ReviewDecision
 from domain.holidays import seeded_calendar
 from domain.ledger import Decision, Ledger
+from domain.legal_instruments import LegalInstrumentKind
 from domain.resources import Resource, ResourceFields
 from domain.share_requests import Reply, ShareRequest
 from domain.vocabulary import (
@@ -266,6 +268,10 @@ class Script:
             )
         self.add("principal", t, admin, OFFICE, self.leading_group().person, Role.LEADING_GROUP)
         self.add("principal", t, admin, OFFICE, "审计员", Role.AUDITOR)
+        office = Actor(person=self.by_code[OFFICE].staff[0], department=OFFICE, role=Role.OFFICE)
+        for law in LAWS:
+            t += timedelta(minutes=1)
+            self.add("register_instrument", t, office, law)
         day = START + timedelta(days=3)
         for dept in self.internal:
             if dept.head is not None:
@@ -964,6 +970,12 @@ class Runner:
 
     def do_initialise(self, cmd: Command, token: str) -> Decision:
         return self.ledger.initialise(cmd, token)
+
+    def do_register_instrument(self, cmd: Command, title: str) -> Decision:
+        """Art. 24(1): the laws not-shared resources cite are in the office's register."""
+        return self.ledger.register_legal_instrument(
+            cmd, LegalInstrumentKind.LAW, title, "全国人民代表大会常务委员会", "", None
+        )
 
     def do_register_department(self, cmd: Command, dept: Dept) -> Decision:
         return self.ledger.register_department(cmd, dept.code, dept.name, dept.kind)

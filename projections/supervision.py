@@ -127,6 +127,7 @@ class ResourceFacts:
     classified: bool
     in_catalog_since: datetime | None = None
     retired: bool = False
+    basic_data_confirmed: bool = False  # by the office, at catalog approval (Art. 24(2))
 
 
 @dataclass
@@ -308,15 +309,21 @@ def _amended(state: SupervisionState, e: ResourceAmended) -> None:
         return
     changes = e.changes
     facts.share_type = str(changes.get("share_type", facts.share_type))
-    if "basic_data_kind" in changes:
+    if "basic_data_kind" in changes and not facts.basic_data_confirmed:
         facts.basic_data_kind = changes["basic_data_kind"]
     facts.classified = bool(changes.get("classified", facts.classified))
 
 
 def _joined(state: SupervisionState, e: JoinedCatalog) -> None:
     facts = state.resources.get(str(e.originator_id))
-    if facts is not None and facts.in_catalog_since is None:
+    if facts is None:
+        return
+    if facts.in_catalog_since is None:
         facts.in_catalog_since = e.occurred_at
+    if e.basic_data_confirmed:
+        # Art. 24(2): what is basic data is the office's to confirm, not the department's.
+        facts.basic_data_kind = e.basic_data_kind.value if e.basic_data_kind else None
+        facts.basic_data_confirmed = True
 
 
 def _retired(state: SupervisionState, e: ResourceRetiredEvent) -> None:

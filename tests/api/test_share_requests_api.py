@@ -14,11 +14,15 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from domain.ledger import Ledger
+from domain.legal_instruments import legal_instrument_id
 from tests.support.portal import Portal, created, resource_body
 
 CATALOGED = "2025-09-01T09:00:00+08:00"
 FRIDAY = "2025-09-26T10:00:00+08:00"  # due 2025-10-16 (DOMAIN.md's worked example)
-LAW = {"kind": "law", "title": "《中华人民共和国个人信息保护法》", "article": "第十三条"}
+LAW = {
+    "instrument_id": str(legal_instrument_id("中华人民共和国个人信息保护法")),
+    "article": "第十三条",
+}
 SHARE_TYPES: dict[str, dict[str, Any]] = {
     "conditional": {},
     "unconditional": {"share_type": "unconditional", "share_conditions": None},
@@ -46,6 +50,7 @@ def portal(client: TestClient, ledger: Ledger) -> Portal:
     portal.principal("高远", "SCGL", "department")
     portal.principal("吴昊", "CYFZ", "department")
     portal.principal("王卫", "SGAT", "external")
+    portal.legal_instrument(portal.tokens["李静"])
     return portal
 
 

@@ -34,6 +34,7 @@ from domain.errors import (
     WrongChannel,
 )
 from domain.events import Actor
+from domain.legal_instruments import legal_instrument_id
 from domain.resources import Resource, ResourceFields, catalog_resource
 from domain.share_requests import Reply, ShareRequest, request_share
 from domain.vocabulary import (
@@ -52,7 +53,7 @@ from tests.support.portal import resource_body
 ASKED = datetime(2025, 9, 26, 2, 0, tzinfo=UTC)  # Friday 10:00 in Beijing
 LATER = datetime(2025, 10, 9, 7, 0, tzinfo=UTC)
 NOW = datetime(2026, 1, 10, tzinfo=UTC)
-LAW = {"kind": "law", "title": "《中华人民共和国个人信息保护法》"}
+LAW = {"instrument_id": legal_instrument_id("中华人民共和国个人信息保护法"), "article": "第十三条"}
 
 PROVIDER = Actor(person="孙悦", department="ZYKF", role=Role.DEPARTMENT)
 REQUESTER = Actor(person="高远", department="SCGL", role=Role.DEPARTMENT)
@@ -74,7 +75,7 @@ def resource(in_catalog: bool = True, **overrides: Any) -> Resource:
     state = catalog_resource(command(PROVIDER, ASKED), uuid4(), fields)[0].create()
     if not in_catalog:
         return state
-    return state.apply(state.join_catalog(command(PROVIDER, ASKED), uuid4()))  # type: ignore[no-any-return]
+    return state.apply(state.join_catalog(command(PROVIDER, ASKED), uuid4(), None))  # type: ignore[no-any-return]
 
 
 def asked(
