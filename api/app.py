@@ -16,6 +16,7 @@ from api.routes import (
     data_uses,
     deadlines,
     departments,
+    external_sharing,
     findings,
     forensics,
     health,
@@ -85,6 +86,7 @@ def create_app(
         findings,
         persons,
         legal_instruments,
+        external_sharing,
     ):
         app.include_router(module.router)
     return app

@@ -35,6 +35,7 @@ from domain.vocabulary import (
     ReplyDecision,
     Role,
     ShareChannel,
+    ShareType,
     SystemStatus,
     UpdateCycle,
     VerificationOutcome,
@@ -553,6 +554,7 @@ def _activity(ledger: Ledger, resources: dict[str, UUID]) -> None:
     systems = _systems(ledger)
     _aggregations(ledger, resources, systems, shanghai_date(utc_now()))
     _sharing(ledger, resources)
+    _external_sharing(ledger)
     _usage_reports(ledger)
     _consistency_checks(ledger, systems)
 
@@ -585,6 +587,49 @@ def _systems(ledger: Ledger) -> dict[str, UUID]:
         False,
     )
     return systems
+
+
+def _external_sharing(ledger: Ledger) -> None:
+    """Art. 30: the office registers the provincial public security department's lodging
+    records; SCGL asks the office for them before the 2025 National Day, the office forwards
+    the request through the 省级共享系统, records SGAT's approval, and SCGL uses the data."""
+    lodging = _act(
+        ledger,
+        OFFICE_ACTOR,
+        at("2025-08-01"),
+        ledger.register_external_resource,
+        "SGAT",
+        "旅馆业住宿登记信息",
+        ShareType.CONDITIONAL,
+        "全省旅馆业住宿登记的旅馆名称、入住人数（不含身份信息）",
+        ["治安管理", "旅游安全监管"],
+    ).subject_id
+    asked = _act(
+        ledger,
+        _staff("SCGL"),
+        at("2025-09-08"),
+        ledger.request_external_data,
+        lodging,
+        "国庆假日旅游安全监管",
+        "旅馆名称、入住人数",
+    ).subject_id
+    _act(ledger, OFFICE_ACTOR, at("2025-09-09"), ledger.forward_external_request, asked, None)
+    reply = Reply(
+        decision=ReplyDecision.APPROVE,
+        granted_scope="旅馆名称、入住人数",
+        granted_uses=("国庆假日旅游安全监管",),
+        expires_at=at("2025-10-31", 0),
+    )
+    _act(ledger, OFFICE_ACTOR, at("2025-09-16"), ledger.record_external_reply, asked, reply, None)
+    _use(
+        ledger,
+        "SCGL",
+        asked,
+        lodging,
+        "国庆假日旅游安全监管",
+        "2025-10-02",
+        data_content="旅馆名称、入住人数",
+    )
 
 
 def _consistency_checks(ledger: Ledger, systems: dict[str, UUID]) -> None:
@@ -888,7 +933,9 @@ def _use(
         purpose=purpose,
         user_person_id=PERSONS[department, STAFF[department]],
         approver_person_id=PERSONS[department, HEADS[department] or STAFF[department]],
-        data_content="受理编号、被投诉单位" if department == "SCGL" else "景区名称、等级",
+        data_content=fields.pop(
+            "data_content", "受理编号、被投诉单位" if department == "SCGL" else "景区名称、等级"
+        ),
         obtained_at=at(day, 9),
         method=AcquisitionMethod.API,
         medium=MediumType.NETWORK,

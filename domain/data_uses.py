@@ -55,6 +55,7 @@ from domain.errors import (
     RuleViolation,
 )
 from domain.events import Frozen, LedgerEvent
+from domain.external_sharing import ExternalRequest, ExternalResource
 from domain.persons import Person, check_person_of
 from domain.resources import Resource
 from domain.share_requests import ShareRequest
@@ -65,6 +66,10 @@ from domain.vocabulary import (
     ShareRequestStatus,
     ShareType,
 )
+
+# What a use may rely on and be of: our own data, or another department's (Art. 30).
+Source = Resource | ExternalResource
+Grant = ShareRequest | ExternalRequest
 
 SCOPE_SEPARATORS = re.compile(r"[、，,；;/\s]+")
 
@@ -215,8 +220,8 @@ def record_data_use(
     cmd: Command,
     use_id: UUID,
     use: DataUseFields,
-    resource: Resource,
-    request: ShareRequest | None,
+    resource: Source,
+    request: Grant | None,
     arrangement: TimeSensitiveArrangement | None,
     user: Person | None = None,
     approver: Person | None = None,
@@ -284,12 +289,12 @@ def is_self_approved(use: DataUseFields) -> bool:
     return use.user_person == use.approver
 
 
-def check_use_is_recordable(cmd: Command, use: DataUseFields, resource: Resource) -> None:
+def check_use_is_recordable(cmd: Command, use: DataUseFields, resource: Source) -> None:
     if use.share_request_id is not None and use.arrangement_id is not None:
         msg = "a use relies on a share request or on an arrangement; cite one of them"
         raise AmbiguousBasis(msg, field="arrangement_id")
     if resource.department == cmd.actor.department:
-        msg = f"resource {resource.fields.code} is {resource.department}'s own, not shared data"
+        msg = f"the resource is {resource.department}'s own, not shared data"
         raise OwnResource(msg, field="resource_id")
     if use.obtained_at > cmd.occurred_at + ALLOWED_CLOCK_SKEW:
         msg = (
@@ -299,8 +304,11 @@ def check_use_is_recordable(cmd: Command, use: DataUseFields, resource: Resource
         raise ObtainedAfterRecord(msg, field="obtained_at", article="36")
 
 
-def marks_of_direct_access(resource: Resource) -> list[DataUseMark]:
-    """Art. 25: unconditional data of the unified catalog is obtained directly, no request."""
+def marks_of_direct_access(resource: Source) -> list[DataUseMark]:
+    """Art. 25: unconditional data of the unified catalog is obtained directly, no request;
+    another department's data is obtained through the office (Art. 30)."""
+    if isinstance(resource, ExternalResource):
+        return [DataUseMark.NO_GRANT]
     approved = resource.approved_fields
     direct = (
         resource.in_catalog
@@ -311,7 +319,7 @@ def marks_of_direct_access(resource: Resource) -> list[DataUseMark]:
 
 
 def granted_uses_of(
-    use: DataUseFields, request: ShareRequest | None, arrangement: TimeSensitiveArrangement | None
+    use: DataUseFields, request: Grant | None, arrangement: TimeSensitiveArrangement | None
 ) -> tuple[str, ...]:
     """The uses the basis allows (Art. 26, 28, 32): those granted, else the purpose stated."""
     if use.arrangement_id is not None:
@@ -333,7 +341,7 @@ def serving_use(use: DataUseFields, granted: tuple[str, ...]) -> str | None:
 
 
 def marks_under_request(
-    use: DataUseFields, department: str, request: ShareRequest | None
+    use: DataUseFields, department: str, request: Grant | None
 ) -> list[DataUseMark]:
     if request is None:
         return [DataUseMark.NO_GRANT]

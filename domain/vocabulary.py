@@ -143,6 +143,7 @@ class ShareChannel(Labeled):
 
 
 class ShareRequestStatus(Labeled):
+    AWAITING_OFFICE = ("awaiting_office", "已向厅办公室提出需求")  # Art. 30
     GRANTED = ("granted", "已共享")
     PENDING = ("pending", "待答复")
     REFUSED = ("refused", "已拒绝")

@@ -9,6 +9,7 @@ from typing import Any
 from api.demo import RESOURCES, is_loaded, load_demo
 from domain.arrangements import ArrangementEvent, TimeSensitiveArrangement
 from domain.data_uses import DataUse, DataUseRecorded, ThirdPartyConsented
+from domain.external_sharing import ExternalRequest, ExternalRequestEvent
 from domain.findings import Finding, FindingEvent
 from domain.ledger import Ledger
 from projections.registers import ObjectRegister
@@ -59,3 +60,19 @@ def test_demo_shows_reviewed_findings_two_sided_arrangements_and_consent(ledger:
     ]
     assert any(u.share_request_id is None and u.arrangement_id is None for u in uses)
     assert all(u.user_person_id is not None and u.approver_person_id is not None for u in uses)
+
+
+def test_demo_asks_another_department_through_the_office__art30(ledger: Ledger) -> None:
+    load_demo(ledger)
+    now = datetime.now(UTC)
+    register: ObjectRegister[Any] = ObjectRegister(
+        "external-requests", ExternalRequest, ExternalRequestEvent
+    )
+    requests = replay(ledger.recorder, ledger.mapper, register, Instant(now, now)).state  # type: ignore[arg-type]
+    [request] = requests.values()
+    assert (request.requester, request.provider, request.status.value) == (
+        "SCGL",
+        "SGAT",
+        "granted",
+    )
+    assert request.forwarded_at is not None
