@@ -33,10 +33,6 @@ class ConsistencyCheck(AggregateState):
     system_department: str | None = None  # whose system it checked
     recommendations: tuple[str, ...] = ()
 
-    @property
-    def consistent(self) -> bool:
-        return not self.differences
-
 
 class ConsistencyCheckRecorded(LedgerEvent):
     """Version 2 names whose system was checked and the recommendations made; version 1

@@ -58,6 +58,7 @@ from domain.events import Frozen, LedgerEvent
 from domain.external_sharing import ExternalRequest, ExternalResource
 from domain.persons import Person, check_person_of
 from domain.resources import Resource
+from domain.rules.sharing import SELF_APPROVED
 from domain.share_requests import ShareRequest
 from domain.vocabulary import (
     AcquisitionMethod,
@@ -73,8 +74,9 @@ Grant = ShareRequest | ExternalRequest
 
 SCOPE_SEPARATORS = re.compile(r"[、，,；;/\s]+")
 
-# What V09 counts (Art. 39(9)): every mark but self-approval, which the measures leave open.
-NOT_VIOLATIONS = frozenset({DataUseMark.SELF_APPROVED})
+# What V09 counts (Art. 39(9)): every mark but those of a rule counted under no category
+# (self-approval, which the measures leave open).
+NOT_VIOLATIONS = frozenset(mark for mark in SELF_APPROVED.marks)
 
 
 def violation_marks(marks: tuple[DataUseMark, ...]) -> tuple[DataUseMark, ...]:

@@ -183,6 +183,18 @@ class MediumType(Labeled):
     OTHER = ("other", "其他")
 
 
+class Anomaly(Labeled):
+    """What investigators search for among the ledger's entries (rules in domain/rules)."""
+
+    USE_WITHOUT_GRANT = ("use_without_grant", "无授权使用")
+    USE_AFTER_EXPIRY = ("use_after_expiry", "授权过期后使用")
+    USE_OUTSIDE_PURPOSE = ("use_outside_purpose", "超出授权用途或范围使用")
+    LATE_ENTRY = ("late_entry", "迟报（补录）")
+    REFUSAL_WITHOUT_REASON = ("refusal_without_reason", "拒绝共享未说明实质理由")
+    PROVIDED_TO_THIRD_PARTY = ("provided_to_third_party", "未经提供部门同意提供给第三方")
+    SELF_APPROVED = ("self_approved", "使用人员自行批准")
+
+
 class DataUseMark(Labeled):
     """Why a recorded use of shared data breaks the rules (Art. 26, 28, 32; V09), or, for
     ``self_approved``, what the leading group may want to look at (Art. 36)."""

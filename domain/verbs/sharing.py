@@ -18,6 +18,7 @@ from domain.external_sharing import (
     request_external_data,
 )
 from domain.resources import Resource
+from domain.rules.sharing import SHARE_REPLY
 from domain.share_requests import Reply, ShareRequest, request_share
 from domain.verbs.base import Decision
 from domain.verbs.calendar import CalendarVerbs, due_fields
@@ -32,9 +33,6 @@ from domain.vocabulary import (
 
 S = TypeVar("S", bound=AggregateState)
 
-# Art. 26, 29: the provider replies to a conditional request within 10 working days.
-REPLY_WORKING_DAYS = 10
-
 
 class SharingVerbs(ReferenceVerbs, CalendarVerbs):
     def request_share(
@@ -47,7 +45,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         state = event.create()
         extra: dict[str, Any] = {**status_fields(state), "due_date": None, "provisional": None}
         if event.share_type is ShareType.CONDITIONAL:
-            extra.update(due_fields(self.due_in_working_days(cmd, REPLY_WORKING_DAYS)))
+            extra.update(due_fields(self.due_in_working_days(cmd, SHARE_REPLY.working_days)))
         return Decision(event.originator_id, [event], extra)
 
     def reply_to_request(
@@ -62,7 +60,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         event = request.reply(cmd, reply)
         extra = {
             **status_fields(request.apply(event)),
-            **self.answer_due(cmd, request.created_at, REPLY_WORKING_DAYS),
+            **self.answer_due(cmd, request.created_at, SHARE_REPLY.working_days),
         }
         return Decision(request_id, [event], extra)
 

@@ -18,7 +18,7 @@ from domain.legal_instruments import legal_instrument_id
 from tests.support.portal import Portal, created, resource_body
 
 CATALOGED = "2025-09-01T09:00:00+08:00"
-FRIDAY = "2025-09-26T10:00:00+08:00"  # due 2025-10-16 (DOMAIN.md's worked example)
+FRIDAY = "2025-09-26T10:00:00+08:00"  # due 2025-10-16 (docs/DOMAIN.md's worked example)
 LAW = {
     "instrument_id": str(legal_instrument_id("中华人民共和国个人信息保护法")),
     "article": "第十三条",
