@@ -179,11 +179,11 @@ class Finding(AggregateState):
             raise CriticismTooEarly("no rectification was ordered, so none is overdue")
         if self.criticised_at is not None:
             raise Conflict("criticism was already circulated for this finding")
-        due_end = due_end_of(self.rectification_due)
-        if cmd.occurred_at < due_end:
+        if cmd.occurred_at < due_end_of(self.rectification_due):
             msg = f"the rectification date {self.rectification_due} has not passed yet"
             raise CriticismTooEarly(msg, article="39")
-        if self.rectified_at is not None and self.rectified_at <= due_end:
+        if not overdue(self.rectification_due, self.rectified_at, cmd.occurred_at):
+            assert self.rectified_at is not None  # the date passed: only a rectification stops it
             msg = (
                 f"the rectification was accepted on {self.rectified_at.isoformat()}, "
                 f"within the time limit ({self.rectification_due})"
@@ -310,6 +310,14 @@ class RectificationReviewed(FindingEvent):
 
     decision: ReviewDecision
     reason: str
+
+
+def overdue(due: date | None, rectified_at: datetime | None, at: datetime) -> bool:
+    """Art. 39: "未在规定时限内完成整改" — the date has passed by ``at`` without a
+    rectification accepted by then (one accepted later does not undo it)."""
+    if due is None or at < due_end_of(due):
+        return False
+    return rectified_at is None or rectified_at > due_end_of(due)
 
 
 def accepts_rectification(event: LedgerEvent) -> bool:

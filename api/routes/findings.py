@@ -16,9 +16,8 @@ from api.models import CommandBody
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb
 from api.runtime import recorder_of
-from domain.calendar import due_end_of
 from domain.errors import NotFound
-from domain.findings import Category, FindingStatus, ReviewDecision
+from domain.findings import Category, FindingStatus, ReviewDecision, overdue
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
@@ -92,8 +91,6 @@ class FindingListOut(BaseModel):
 
 def finding_out(entry: FindingEntry, at: datetime) -> dict[str, Any]:
     f = entry.finding
-    due_end = due_end_of(f.rectification_due) if f.rectification_due else None
-    in_time = f.rectified_at is not None and due_end is not None and f.rectified_at <= due_end
     return {
         "id": str(f.id),
         "version": f.version,
@@ -104,10 +101,8 @@ def finding_out(entry: FindingEntry, at: datetime) -> dict[str, Any]:
         "evidence": list(f.evidence),
         "status": f.status.value,
         "status_label": f.status.label,
-        "overdue": due_end is not None
-        and due_end <= at
-        and not in_time
-        and f.status is not FindingStatus.WITHDRAWN,
+        "overdue": f.status is not FindingStatus.WITHDRAWN
+        and overdue(f.rectification_due, f.rectified_at, at),
         "rectification_due": f.rectification_due,
         "rectification_evidence": list(f.rectification_evidence),
         "rectification_description": f.rectification_description,
