@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.commands import CommandRunner
+from api.edge import EdgeGuard
 from api.read_models import open_view, start_runner
 from api.routes import (
     aggregations,
@@ -16,11 +17,14 @@ from api.routes import (
     data_uses,
     deadlines,
     departments,
+    evidence,
     external_sharing,
     findings,
     forensics,
     health,
     legal_instruments,
+    lists,
+    obligations,
     persons,
     resources,
     share_requests,
@@ -28,8 +32,10 @@ from api.routes import (
     systems,
     usage_reports,
     verification,
+    vocabularies,
 )
 from api.routes import ledger as ledger_routes
+from api.supervisor import Supervisor
 from domain.ledger import Ledger
 
 DESCRIPTION = """
@@ -54,7 +60,8 @@ def create_app(
         if not in_process:
             yield
             return
-        with start_runner(env):
+        with Supervisor("forensics", lambda: start_runner(env)) as projector:
+            app.state.projector = projector
             yield
 
     app = FastAPI(
@@ -67,7 +74,9 @@ def create_app(
     app.state.forensic_view = open_view(env)
     app.state.commands = CommandRunner(ledger)
     app.state.database_backend = backend
+    app.state.projector = None  # the in-process projector's supervisor, once started
     problems.install(app)
+    app.add_middleware(EdgeGuard)
     for module in (
         health,
         departments,
@@ -83,10 +92,14 @@ def create_app(
         verification,
         usage_reports,
         supervision,
+        lists,
+        obligations,
+        vocabularies,
+        evidence,
         findings,
         persons,
         legal_instruments,
         external_sharing,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problems.ERROR_RESPONSES)
     return app

@@ -8,7 +8,13 @@ from domain.aggregate import Command
 from domain.departments import Department, department_id, register_department
 from domain.errors import Conflict
 from domain.persons import check_person_of
-from domain.principals import Principal, initialisation_id, initialise, register_principal
+from domain.principals import (
+    Principal,
+    check_role_fits,
+    initialisation_id,
+    initialise,
+    register_principal,
+)
 from domain.rules.catalog import CATALOG_UPDATE
 from domain.triggers import record_function_change, record_law_change
 from domain.verbs.base import Decision
@@ -38,7 +44,9 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
         person_id: UUID | None = None,
     ) -> Decision:
         if role is not Role.ADMIN:
-            self.department(department).check_active()
+            registered = self.department(department)
+            registered.check_active()
+            check_role_fits(role, department, registered.kind)
         if person_id is not None:
             person = self.named_person(person_id, "person_id")
             assert person is not None  # an id was named
@@ -67,9 +75,14 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
         return Decision(event.originator_id, [event], {"code": code})
 
     def designate_responsible_persons(
-        self, cmd: Command, code: str, responsible_person: str, data_staff: list[str]
+        self,
+        cmd: Command,
+        code: str,
+        responsible_person: str,
+        data_staff: list[str],
+        expected_version: int | None = None,
     ) -> Decision:
-        department = self.department(code)
+        department = self.department(code, expected_version=expected_version)
         event = department.designate_responsible_persons(cmd, responsible_person, data_staff)
         return Decision(department.id, [event], {"code": code})
 
