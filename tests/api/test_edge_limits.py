@@ -7,7 +7,6 @@ outside what the ledger can hold, no min_position far past the head.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -207,14 +206,13 @@ def test_a_forensic_cursor_whose_position_is_not_an_integer_is_422(portal: Porta
 
 
 def test_min_position_far_past_the_head_is_422_at_once(portal: Portal) -> None:
-    # It used to hold a worker thread for the whole wait (5 s) and then answer 503.
+    # It used to hold a worker thread for the whole wait (5 s) and then answer 503: a 422
+    # is answered before any wait begins (a wait that ran out would be a 503).
     head = portal.position()
-    started = time.monotonic()
     answer = portal.get(portal.tokens["李静"], "/v1/catalog", min_position=10**12)
     refused(answer, 422, "min_position")
     answer = portal.get(portal.tokens["审计员"], "/v1/forensics/data-uses", min_position=10**12)
     refused(answer, 422, "min_position")
-    assert time.monotonic() - started < 2
     # Within the margin it is still a wait for a write just acknowledged elsewhere.
     ok = portal.get(portal.tokens["李静"], "/v1/catalog", min_position=head)
     assert ok.status_code == 200
