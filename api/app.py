@@ -19,11 +19,15 @@ from api.routes import (
     deadlines,
     departments,
     evidence,
+    external_sharing,
+    findings,
     forensics,
     health,
+    legal_instruments,
     lists,
     notices,
     obligations,
+    persons,
     policies,
     resources,
     share_requests,
@@ -100,6 +104,10 @@ def create_app(
         vocabularies,
         evidence,
         policies,
+        findings,
+        persons,
+        legal_instruments,
+        external_sharing,
     ):
         app.include_router(module.router, responses=problems.ERROR_RESPONSES)
     return app

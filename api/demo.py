@@ -15,12 +15,14 @@ from uuid import UUID
 from api.runtime import utc_now
 from domain.aggregate import Command
 from domain.calendar import SHANGHAI, shanghai_date
+from domain.consistency import Difference
 from domain.data_uses import DataUseFields
 from domain.deadlines import has_periods, periods_between
 from domain.departments import department_id
 from domain.events import Actor
-from domain.findings import Category
+from domain.findings import Category, ReviewDecision
 from domain.ledger import Decision, Ledger
+from domain.legal_instruments import LegalInstrumentKind, legal_instrument_id
 from domain.principals import new_token
 from domain.resources import Resource, ResourceFields
 from domain.share_requests import Reply
@@ -33,12 +35,14 @@ from domain.vocabulary import (
     ReplyDecision,
     Role,
     ShareChannel,
+    ShareType,
     SystemStatus,
     UpdateCycle,
     VerificationOutcome,
 )
 
 OFFICE = "BGS"
+CYBERSECURITY_LAW = "中华人民共和国网络安全法"
 
 DEPARTMENTS: list[tuple[str, str, DepartmentKind, str | None, list[str]]] = [
     ("BGS", "办公室", DepartmentKind.DIVISION, "王建国", ["李静"]),
@@ -368,9 +372,9 @@ RESOURCES: list[dict[str, Any]] = [
         "share_type": "not_shared",
         "share_method": "file",
         "open_type": "not_open",
+        # Art. 24(1): an instrument of the office's register, cited by id and article.
         "legal_basis": {
-            "kind": "law",
-            "title": "中华人民共和国网络安全法",
+            "instrument_id": str(legal_instrument_id(CYBERSECURITY_LAW)),
             "article": "第二十一条",
         },
         "update_cycle": "monthly",
@@ -405,6 +409,8 @@ class DemoClock:
 
 
 STAFF = {code: (staff[0] if staff else code) for code, _, _, _, staff in DEPARTMENTS}
+HEADS = {code: head for code, _, _, head, _ in DEPARTMENTS}
+PERSONS: dict[tuple[str, str], UUID] = {}  # (department, name) → person id, as registered
 
 
 def _staff(department: str) -> Actor:
@@ -431,6 +437,19 @@ def load_demo(ledger: Ledger) -> dict[str, str]:
     admin = Actor(person="admin", department="ADMIN", role=Role.ADMIN)
     for code, name, kind, _, _ in DEPARTMENTS:
         _act(ledger, admin, clock.tick(0.1), ledger.register_department, code, name, kind)
+    # Art. 36: the people who use and approve shared data are records with ids.
+    for code, _, _, head, staff in DEPARTMENTS:
+        for name, title in [*([(head, "处长")] if head else []), *((n, "科员") for n in staff)]:
+            PERSONS[code, name] = _act(
+                ledger,
+                admin,
+                clock.tick(0.1),
+                ledger.register_person,
+                name,
+                code,
+                title,
+                [Role.DEPARTMENT],
+            ).subject_id
     tokens: dict[str, str] = {}
     for person, department, role in DEMO_PRINCIPALS:
         token = new_token()
@@ -443,6 +462,7 @@ def load_demo(ledger: Ledger) -> dict[str, str]:
             person,
             department,
             role,
+            PERSONS.get((department, person)),
         )
         tokens[f"{person} ({department}, {role.value})"] = token
     for code, _, _, head, staff in DEPARTMENTS:
@@ -462,6 +482,18 @@ def _catalog(ledger: Ledger, clock: DemoClock) -> dict[str, UUID]:
     office = Actor(person="李静", department=OFFICE, role=Role.OFFICE)
     by_department: dict[str, list[UUID]] = {}
     by_name: dict[str, UUID] = {}
+    clock.instant = datetime(2025, 2, 7, 9, 0, tzinfo=UTC)
+    _act(
+        ledger,
+        office,
+        clock.tick(),
+        ledger.register_legal_instrument,
+        LegalInstrumentKind.LAW,
+        CYBERSECURITY_LAW,
+        "全国人民代表大会常务委员会",
+        "中华人民共和国主席令第五十三号",
+        date(2017, 6, 1),
+    )
     clock.instant = datetime(2025, 2, 10, 9, 0, tzinfo=UTC)
     for body in RESOURCES:
         fields = ResourceFields.model_validate(body)
@@ -480,7 +512,10 @@ def _catalog(ledger: Ledger, clock: DemoClock) -> dict[str, UUID]:
             reasons = ["扶持金额字段应注明币种和单位", "共享范围过窄，请补充说明依据"]
             _act(ledger, office, clock.tick(), ledger.return_catalog, submission_id, reasons, None)
         else:
-            _act(ledger, office, clock.tick(), ledger.approve_catalog, submission_id, None)
+            # Art. 24(2): the office confirms what is basic data. ZFJD's complaint-handling
+            # records name complainants: not the declassified 投诉举报信息 of Art. 24(2).
+            kinds = {by_name["旅游投诉举报处理记录"]: None} if department == "ZFJD" else None
+            _act(ledger, office, clock.tick(), ledger.approve_catalog, submission_id, None, kinds)
     clock.instant = datetime(2025, 6, 9, 9, 0, tzinfo=UTC)
     _act(ledger, office, clock.tick(), ledger.record_law_change, "《旅行社条例》修订", ["SCGL"])
     _act(
@@ -519,7 +554,9 @@ def _activity(ledger: Ledger, resources: dict[str, UUID]) -> None:
     systems = _systems(ledger)
     _aggregations(ledger, resources, systems, shanghai_date(utc_now()))
     _sharing(ledger, resources)
+    _external_sharing(ledger)
     _usage_reports(ledger)
+    _consistency_checks(ledger, systems)
 
 
 def _systems(ledger: Ledger) -> dict[str, UUID]:
@@ -550,6 +587,83 @@ def _systems(ledger: Ledger) -> dict[str, UUID]:
         False,
     )
     return systems
+
+
+def _external_sharing(ledger: Ledger) -> None:
+    """Art. 30: the office registers the provincial public security department's lodging
+    records; SCGL asks the office for them before the 2025 National Day, the office forwards
+    the request through the 省级共享系统, records SGAT's approval, and SCGL uses the data."""
+    lodging = _act(
+        ledger,
+        OFFICE_ACTOR,
+        at("2025-08-01"),
+        ledger.register_external_resource,
+        "SGAT",
+        "旅馆业住宿登记信息",
+        ShareType.CONDITIONAL,
+        "全省旅馆业住宿登记的旅馆名称、入住人数（不含身份信息）",
+        ["治安管理", "旅游安全监管"],
+    ).subject_id
+    asked = _act(
+        ledger,
+        _staff("SCGL"),
+        at("2025-09-08"),
+        ledger.request_external_data,
+        lodging,
+        "国庆假日旅游安全监管",
+        "旅馆名称、入住人数",
+    ).subject_id
+    _act(ledger, OFFICE_ACTOR, at("2025-09-09"), ledger.forward_external_request, asked, None)
+    reply = Reply(
+        decision=ReplyDecision.APPROVE,
+        granted_scope="旅馆名称、入住人数",
+        granted_uses=("国庆假日旅游安全监管",),
+        expires_at=at("2025-10-31", 0),
+    )
+    _act(ledger, OFFICE_ACTOR, at("2025-09-16"), ledger.record_external_reply, asked, reply, None)
+    _use(
+        ledger,
+        "SCGL",
+        asked,
+        lodging,
+        "国庆假日旅游安全监管",
+        "2025-10-02",
+        data_content="旅馆名称、入住人数",
+    )
+
+
+def _consistency_checks(ledger: Ledger, systems: dict[str, UUID]) -> None:
+    """Art. 13, 2025: the office checks each connected system against the catalog (SCGL's
+    never-connected second system stays unchecked, its yearly check overdue); ZYKF's system
+    holds a table the catalog lacks, so the office recommends an update to the leading
+    group, and ZYKF applies to update its catalog (Art. 12)."""
+    for index, (department, system_id) in enumerate(sorted(systems.items())):
+        differences = (
+            [Difference(description="系统中的“景区客流实时监测表”未编入数据资源目录")]
+            if department == "ZYKF"
+            else []
+        )
+        recommendations = (
+            ["建议资源开发处将景区客流实时监测数据编入目录并按日汇聚"] if differences else []
+        )
+        _act(
+            ledger,
+            OFFICE_ACTOR,
+            at("2025-12-01", 9) + timedelta(minutes=index),
+            ledger.record_consistency_check,
+            system_id,
+            2025,
+            differences,
+            recommendations,
+        )
+    _act(
+        ledger,
+        _staff("ZYKF"),
+        at("2025-12-04"),
+        ledger.apply_for_catalog_update,
+        "一致性检测发现景区客流实时监测表未编目，申请更新目录",
+        None,
+    )
 
 
 def _aggregations(
@@ -640,6 +754,24 @@ def _sharing(ledger: Ledger, resources: dict[str, UUID]) -> None:
         channel,
     ).subject_id
     _use(ledger, "CYFZ", open_request, scenic, "产业统计分析", "2025-04-22")
+    # Unconditional data of the unified catalog is also obtained directly (Art. 25).
+    _use(ledger, "GGFW", None, scenic, "公共文化服务规划", "2025-04-23")
+    _arrangements(ledger, complaints)
+    # SCGL provides complaint figures to the tourism association; ZFJD, the provider,
+    # consents once they have agreed it (Art. 32: 与提供部门协商解决).
+    provided = _use(
+        ledger, "SCGL", granted, complaints, "行业监管", "2025-05-20", recipient="吉林省旅游协会"
+    )
+    _act(
+        ledger,
+        _staff("ZFJD"),
+        at("2025-05-22"),
+        ledger.consent_to_third_party,
+        provided,
+        "吉林省旅游协会",
+        "经协商，同意提供脱敏后的投诉统计用于行业自律",
+        None,
+    )
 
     # GGFW's request for the project library is never answered (Art. 26: V06) ...
     unanswered = _act(
@@ -729,7 +861,9 @@ def _sharing(ledger: Ledger, resources: dict[str, UUID]) -> None:
         None,
     )
 
-    # The leading group finds CYFZ's silence, orders rectification; none comes; criticism.
+    # The leading group finds CYFZ's silence and orders rectification; CYFZ reports it
+    # rectified, the group rejects the report (the request is still unanswered), the date
+    # passes without an accepted rectification, and criticism is circulated (Art. 39).
     finding = _act(
         ledger,
         LEADING_GROUP,
@@ -751,6 +885,26 @@ def _sharing(ledger: Ledger, resources: dict[str, UUID]) -> None:
     )
     _act(
         ledger,
+        _staff("CYFZ"),
+        at("2025-06-20"),
+        ledger.report_rectification,
+        finding,
+        [str(unanswered), "吉文旅产〔2025〕9号"],
+        "已建立共享申请受理台账，明确专人答复",
+        None,
+    )
+    _act(
+        ledger,
+        LEADING_GROUP,
+        at("2025-06-24"),
+        ledger.review_rectification,
+        finding,
+        ReviewDecision.REJECTED,
+        "台账已建立，但逾期的申请至今仍未答复，整改不到位",
+        None,
+    )
+    _act(
+        ledger,
         LEADING_GROUP,
         at("2025-07-03"),
         ledger.circulate_criticism,
@@ -761,20 +915,74 @@ def _sharing(ledger: Ledger, resources: dict[str, UUID]) -> None:
 
 
 def _use(
-    ledger: Ledger, department: str, request_id: UUID, resource_id: UUID, purpose: str, day: str
-) -> None:
+    ledger: Ledger,
+    department: str,
+    basis: UUID | None,
+    resource_id: UUID,
+    purpose: str,
+    day: str,
+    **fields: Any,
+) -> UUID:
+    """A use by the department's first staff member, approved by its head (Art. 36);
+    ``basis`` is the share request (or, with ``arrangement=True``, the arrangement)."""
+    under_arrangement = fields.pop("arrangement", False)
     use = DataUseFields(
-        share_request_id=request_id,
+        share_request_id=None if under_arrangement else basis,
+        arrangement_id=basis if under_arrangement else None,
         resource_id=resource_id,
         purpose=purpose,
-        user_person=STAFF[department],
-        approver=f"{department}负责人",
-        data_content="受理编号、被投诉单位" if department == "SCGL" else "景区名称、等级",
+        user_person_id=PERSONS[department, STAFF[department]],
+        approver_person_id=PERSONS[department, HEADS[department] or STAFF[department]],
+        data_content=fields.pop(
+            "data_content", "受理编号、被投诉单位" if department == "SCGL" else "景区名称、等级"
+        ),
         obtained_at=at(day, 9),
         method=AcquisitionMethod.API,
         medium=MediumType.NETWORK,
+        **fields,
     )
-    _act(ledger, _staff(department), at(day), ledger.record_data_use, use)
+    return _act(ledger, _staff(department), at(day), ledger.record_data_use, use).subject_id
+
+
+def _arrangements(ledger: Ledger, complaints: UUID) -> None:
+    """Art. 28: for National Day 2025, ZFJD proposes and SCGL accepts; SCGL uses the data
+    under it. For the 2026 Spring Festival, SCGL's proposal still awaits ZFJD's answer."""
+    national_day = _act(
+        ledger,
+        _staff("ZFJD"),
+        at("2025-09-24"),
+        ledger.propose_arrangement,
+        complaints,
+        "SCGL",
+        "国庆假日旅游市场监管",
+        "受理编号、被投诉单位、投诉事由",
+        AcquisitionMethod.API,
+        at("2025-10-01", 0),
+        at("2025-10-09", 0),
+    ).subject_id
+    _act(ledger, _staff("SCGL"), at("2025-09-25"), ledger.accept_arrangement, national_day, None)
+    _use(
+        ledger,
+        "SCGL",
+        national_day,
+        complaints,
+        "国庆假日旅游市场监管",
+        "2025-10-03",
+        arrangement=True,
+    )
+    _act(
+        ledger,
+        _staff("SCGL"),
+        at("2026-01-20"),
+        ledger.propose_arrangement,
+        complaints,
+        "ZFJD",
+        "春节假日旅游市场监管",
+        "受理编号、被投诉单位、投诉事由",
+        AcquisitionMethod.API,
+        at("2026-02-14", 0),
+        at("2026-02-24", 0),
+    )
 
 
 def _usage_reports(ledger: Ledger) -> None:

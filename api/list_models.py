@@ -77,6 +77,9 @@ class DataUseItem(ListItem, Labelled):
     purpose: str = Field(description="具体用途 (第三十六条)")
     user_person: str = Field(description="使用人员")
     approver: str = Field(description="批准人员")
+    user_person_id: str | None = Field(description="使用人员编号；按姓名记录的旧记录为 null")
+    approver_person_id: str | None = Field(description="批准人员编号；按姓名记录的旧记录为 null")
+    purpose_code: str | None = Field(description="所服务的授权用途")
     obtained_at: datetime = Field(description="获取时间")
     marks: list[str] = Field(description="违规标记代码；合规为空")
     marks_labels: list[str] = Field(description="违规标记的中文名称")
@@ -90,6 +93,10 @@ class ArrangementItem(ListItem, Labelled):
     method_label: str = Field(description="获取方式：接口 / 文件 / 数据库 / 其他")
     valid_from: datetime = Field(description="约定生效时间 (第二十八条)")
     valid_to: datetime = Field(description="约定失效时间")
+    recorded_by: str = Field(description="提出（旧记录：单方记录）的部门")
+    counterparty: str | None = Field(description="须确认的另一方；旧的单方记录为 null")
+    purpose: str | None = Field(description="约定用途；旧的单方记录为 null")
+    scope: str | None = Field(description="约定的数据范围；旧的单方记录为 null")
 
 
 class SystemItem(ListItem, Labelled):

@@ -81,6 +81,9 @@ def _data_use(u: DataUse) -> dict[str, Any]:
         "purpose": u.purpose,
         "user_person": u.user_person,
         "approver": u.approver,
+        "user_person_id": str(u.user_person_id) if u.user_person_id else None,
+        "approver_person_id": str(u.approver_person_id) if u.approver_person_id else None,
+        "purpose_code": u.purpose_code,
         "obtained_at": u.obtained_at,
         "marks": [mark.value for mark in u.marks],
         "marks_labels": [mark.label for mark in u.marks],
@@ -96,6 +99,10 @@ def _arrangement(a: TimeSensitiveArrangement) -> dict[str, Any]:
         "method_label": a.method.label,
         "valid_from": a.valid_from,
         "valid_to": a.valid_to,
+        "recorded_by": a.recorded_by,
+        "counterparty": a.counterparty,
+        "purpose": a.purpose,
+        "scope": a.scope,
     }
 
 

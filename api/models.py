@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from api.limits import BoundedInstant, violations
 from domain.consistency import Difference
 from domain.resources import DataItem, ResourceFields
-from domain.vocabulary import DepartmentKind, Role
+from domain.vocabulary import BasicDataKind, DepartmentKind, Role
 
 
 class CommandBody(BaseModel):
@@ -83,6 +83,9 @@ class PrincipalIn(CommandBody):
     name: str = Field(min_length=1, max_length=100)
     department: str
     role: Role
+    person_id: UUID | None = Field(
+        default=None, description="该账号所代表的人员编号（须为该部门登记的人员）"
+    )
 
 
 class ResourceIn(CommandBody, ResourceFields):
@@ -141,11 +144,29 @@ class UpdateApplicationIn(CommandBody):
     )
 
 
+class ApprovalIn(CommandBody):
+    """The office's approval of a catalog submission (Art. 11)."""
+
+    basic_data_kinds: dict[UUID, BasicDataKind | None] | None = Field(
+        default=None,
+        description=(
+            "厅办公室对各数据资源确认的基础数据类别（第二十四条第二项）：键为数据资源编号，"
+            "值为类别或 null（非基础数据）；未列出的资源按部门申报确认"
+        ),
+        examples=[{"6f1c3a52-8f0e-4d7e-9a43-7d1f9f6b2c10": "complaints_reports"}],
+    )
+
+
 class ConsistencyCheckIn(CommandBody):
-    system_id: UUID | None = Field(default=None, description="The information system checked")
+    system_id: UUID = Field(description="所检测的政务信息系统编号（每个系统每年检测一次）")
     year: int = Field(ge=2000, le=2100)
     differences: list[Difference] = Field(
         default_factory=list,
         max_length=500,
         description="What differs from the catalog; empty: consistent",
+    )
+    recommendations: list[str] = Field(
+        default_factory=list,
+        description="向厅网信领导小组提出的数据资源目录更新建议；发现差异时必填（第十三条）",
+        examples=[["将A级旅游景区管理系统新增的游客流量表纳入目录"]],
     )

@@ -48,6 +48,7 @@ from typing import Any
 from uuid import UUID
 
 from bench.population import (
+    LAWS,
     PURPOSES,
     SHARE_MIX,
     SIZES,
@@ -64,9 +65,10 @@ from domain.data_uses import DataUseFields, record_data_use
 from domain.deadlines import periods_between
 from domain.departments import department_id
 from domain.events import Actor, LedgerEvent
-from domain.findings import Category
+from domain.findings import Category, ReviewDecision
 from domain.holidays import seeded_calendar
 from domain.ledger import Decision, Ledger
+from domain.legal_instruments import LegalInstrumentKind
 from domain.resources import Resource, ResourceFields
 from domain.share_requests import Reply, ShareRequest
 from domain.vocabulary import (
@@ -266,6 +268,10 @@ class Script:
             )
         self.add("principal", t, admin, OFFICE, self.leading_group().person, Role.LEADING_GROUP)
         self.add("principal", t, admin, OFFICE, "审计员", Role.AUDITOR)
+        office = Actor(person=self.by_code[OFFICE].staff[0], department=OFFICE, role=Role.OFFICE)
+        for law in LAWS:
+            t += timedelta(minutes=1)
+            self.add("register_instrument", t, office, law)
         day = START + timedelta(days=3)
         for dept in self.internal:
             if dept.head is not None:
@@ -720,7 +726,23 @@ class Script:
             owner = self.by_code[department]
             if roll < 0.7:
                 done = working_days_after(rng, ordered, rng.randint(3, 15))
-                self.add("rectify", done, self.staff(owner), n, needs=(("ordered", n),))
+                self.add(
+                    "rectify",
+                    done,
+                    self.staff(owner),
+                    n,
+                    needs=(("ordered", n),),
+                    makes=(("reported", n),),
+                )
+                reviewed = working_days_after(rng, done, rng.randint(1, 3))
+                if reviewed.date() <= END:
+                    self.add(
+                        "accept_rectification",
+                        reviewed,
+                        self.leading_group(),
+                        n,
+                        needs=(("reported", n),),
+                    )
             elif roll < 0.85:
                 when = at_work(rng, due + timedelta(days=rng.randint(3, 20)))
                 if when.date() <= END:
@@ -949,6 +971,12 @@ class Runner:
     def do_initialise(self, cmd: Command, token: str) -> Decision:
         return self.ledger.initialise(cmd, token)
 
+    def do_register_instrument(self, cmd: Command, title: str) -> Decision:
+        """Art. 24(1): the laws not-shared resources cite are in the office's register."""
+        return self.ledger.register_legal_instrument(
+            cmd, LegalInstrumentKind.LAW, title, "全国人民代表大会常务委员会", "", None
+        )
+
     def do_register_department(self, cmd: Command, dept: Dept) -> Decision:
         return self.ledger.register_department(cmd, dept.code, dept.name, dept.kind)
 
@@ -1091,8 +1119,9 @@ class Runner:
                 )
             ]
         )
+        recommendations = ["按检测差异更新数据资源目录"] if differences else []
         return self.ledger.record_consistency_check(
-            cmd, self.ids["system", system], year, differences
+            cmd, self.ids["system", system], year, differences, recommendations
         )
 
     def do_record_finding(
@@ -1107,7 +1136,13 @@ class Runner:
         return self.ledger.order_rectification(cmd, self.ids["finding", n], due, None)
 
     def do_rectify(self, cmd: Command, n: int) -> Decision:
-        return self.ledger.rectify(cmd, self.ids["finding", n], [str(self.ids["finding", n])], None)
+        finding = self.ids["finding", n]
+        return self.ledger.report_rectification(cmd, finding, [str(finding)], "已完成整改", None)
+
+    def do_accept_rectification(self, cmd: Command, n: int) -> Decision:
+        return self.ledger.review_rectification(
+            cmd, self.ids["finding", n], ReviewDecision.ACCEPTED, "整改到位", None
+        )
 
     def do_criticise(self, cmd: Command, n: int) -> Decision:
         return self.ledger.circulate_criticism(

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from domain.legal_instruments import legal_instrument_id
 from domain.vocabulary import (
     BasicDataKind,
     DepartmentKind,
@@ -275,6 +276,14 @@ def departments(rng: random.Random, size: Size) -> list[Dept]:
     return depts
 
 
+# The laws the office registers first (Art. 24(1)), which not-shared resources cite.
+LAWS = (
+    "中华人民共和国网络安全法",
+    "中华人民共和国个人信息保护法",
+    "中华人民共和国保守国家秘密法",
+)
+
+
 def resource_body(
     rng: random.Random, index: int, department: str, system_id: str | None
 ) -> dict[str, Any]:
@@ -317,14 +326,7 @@ def resource_body(
         }
     if share_type is ShareType.NOT_SHARED:
         body["legal_basis"] = {
-            "kind": "law",
-            "title": rng.choice(
-                (
-                    "中华人民共和国网络安全法",
-                    "中华人民共和国个人信息保护法",
-                    "中华人民共和国保守国家秘密法",
-                )
-            ),
+            "instrument_id": str(legal_instrument_id(rng.choice(LAWS))),
             "article": f"第{rng.randint(2, 40)}条",
         }
     return body

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, Self
+from typing import Any, Literal, Self
 from uuid import UUID
+
+from pydantic import Field
 
 from domain.aggregate import AggregateState, Command
 from domain.errors import (
     ApplicationAlreadyFiled,
+    BasicDataMustBeUnconditional,
     RuleViolation,
     SubmissionNotPending,
     SubmissionOutdated,
 )
 from domain.events import Frozen, LedgerEvent
 from domain.resources import Resource
+from domain.vocabulary import BasicDataKind, ShareType
 
 
 class SubmittedResource(Frozen):
@@ -34,10 +38,27 @@ class CatalogSubmission(AggregateState):
             msg = f"this submission was already {self.status}"
             raise SubmissionNotPending(msg)
 
-    def approve(self, cmd: Command, resources: list[Resource]) -> list[LedgerEvent]:
-        """Art. 11: the office approves; the resources join the unified catalog."""
+    def approve(
+        self,
+        cmd: Command,
+        resources: list[Resource],
+        basic_data_kinds: dict[UUID, BasicDataKind | None] | None = None,
+    ) -> list[LedgerEvent]:
+        """Art. 11: the office approves; the resources join the unified catalog.
+
+        Art. 24(2): the office, not the department, says which resources are basic data:
+        for each resource it confirms a basic-data kind, or none (``basic_data_kinds``; a
+        resource it does not name keeps the kind its department declared, confirmed as is).
+        A confirmed basic-data resource that is not classified and not shared
+        unconditionally cannot enter the unified catalog."""
         self.check_pending()
         submitted = {item.resource_id: item.version for item in self.resources}
+        stated = basic_data_kinds or {}
+        for resource_id in stated:
+            if resource_id not in submitted:
+                msg = f"resource {resource_id} is not in this submission"
+                raise RuleViolation(msg, field=f"basic_data_kinds.{resource_id}")
+        confirmed: dict[UUID, BasicDataKind | None] = {}
         for resource in resources:
             resource.check_not_retired()
             if resource.content_version != submitted[resource.id]:
@@ -46,8 +67,15 @@ class CatalogSubmission(AggregateState):
                     "return the submission so the department submits it again"
                 )
                 raise SubmissionOutdated(msg, field="resource_ids")
-        approval = cmd.next_event(CatalogApproved, self)
-        return [approval, *(r.join_catalog(cmd, self.id) for r in resources)]
+            kind = stated.get(resource.id, resource.fields.basic_data_kind)
+            check_basic_data_shared(resource, kind, f"basic_data_kinds.{resource.id}")
+            confirmed[resource.id] = kind
+        approval = cmd.next_event(
+            CatalogApproved,
+            self,
+            basic_data_kinds={str(key): value for key, value in confirmed.items()},
+        )
+        return [approval, *(r.join_catalog(cmd, self.id, confirmed[r.id]) for r in resources)]
 
     def return_for_revision(self, cmd: Command, reasons: list[str]) -> CatalogReturned:
         self.check_pending()
@@ -85,7 +113,32 @@ class CatalogSubmitted(LedgerEvent):
 
 
 class CatalogApproved(LedgerEvent):
-    pass
+    """Version 2 records the basic-data kind the office confirmed for each resource (Art.
+    24(2)); version 1 confirmed none."""
+
+    class_version = 2
+
+    basic_data_kinds: dict[str, BasicDataKind | None] = Field(default_factory=dict)
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> dict[str, Any]:
+        return {**state, "basic_data_kinds": {}}
+
+
+def check_basic_data_shared(resource: Resource, kind: BasicDataKind | None, field: str) -> None:
+    """Art. 24(2): declassified basic data is shared unconditionally."""
+    fields = resource.fields
+    if (
+        kind is not None
+        and not fields.classified
+        and fields.share_type is not ShareType.UNCONDITIONAL
+    ):
+        msg = (
+            f"{resource.fields.code} {fields.name} is basic data ({kind.label}): once "
+            "declassified it is shared unconditionally (Art. 24(2)); return the submission so "
+            "the department shares it unconditionally"
+        )
+        raise BasicDataMustBeUnconditional(msg, field=field, article="24(2)")
 
 
 class CatalogReturned(LedgerEvent):

@@ -1,10 +1,16 @@
 """Findings 违规发现 of the leading group, and their rectification (Art. 39).
 
 The leading group records a violation by a department in one of the eleven
-categories, with evidence from the ledger; orders rectification by a date; the
-department rectifies; once the date has passed without rectification, the group
-may circulate criticism (通报批评). A finding can be withdrawn with a reason, and
-is never deleted.
+categories, with evidence from the ledger, and orders rectification by a date (通知整改).
+The department reports its rectification with evidence (整改报告); the leading group
+reviews the report: accepted, the finding is rectified; rejected with a reason, the
+order stands and its date keeps running. Art. 39 criticises whoever "未在规定时限内完成
+整改": once the date has passed without a rectification *accepted by then*, the group may
+circulate criticism (通报批评), even if one is accepted later. A finding can be withdrawn
+with a reason, and is never deleted.
+
+A ledger written before rectification was reviewed holds ``FindingRectified``: the
+department closing the finding itself. It still reads as rectified, as it was decided.
 """
 
 from __future__ import annotations
@@ -55,9 +61,17 @@ SHORT_LABELS = {
 class FindingStatus(Labeled):
     RECORDED = ("recorded", "已发现")
     RECTIFICATION_ORDERED = ("rectification_ordered", "已通知整改")
+    RECTIFICATION_REPORTED = ("rectification_reported", "已报告整改，待审核")
     RECTIFIED = ("rectified", "已整改")
     CRITICISED = ("criticised", "已通报批评")
     WITHDRAWN = ("withdrawn", "已撤销")
+
+
+class ReviewDecision(Labeled):
+    """The leading group's review of a reported rectification (Art. 39)."""
+
+    ACCEPTED = ("accepted", "整改通过")
+    REJECTED = ("rejected", "整改不通过")
 
 
 class FindingAlreadyClosed(Conflict):
@@ -68,6 +82,22 @@ class CriticismTooEarly(Conflict):
     title = "Criticism only after the rectification date has passed (Art. 39)"
 
 
+class RectifiedInTime(Conflict):
+    title = "Rectification was accepted within the time limit (Art. 39)"
+
+
+class RectificationWithoutEvidence(RuleViolation):
+    title = "A rectification report cites its evidence (Art. 39)"
+
+
+class NoRectificationToReview(Conflict):
+    title = "No reported rectification awaits review (Art. 39)"
+
+
+class RejectionWithoutReason(RuleViolation):
+    title = "A rejected rectification states its reason (Art. 39)"
+
+
 class Finding(AggregateState):
     department: str
     category: Category
@@ -75,8 +105,12 @@ class Finding(AggregateState):
     description: str
     status: FindingStatus = FindingStatus.RECORDED
     rectification_due: date | None = None
-    rectified_at: datetime | None = None
+    rectified_at: datetime | None = None  # when the rectification was accepted
     rectification_evidence: tuple[str, ...] = ()
+    rectification_description: str | None = None
+    reported_at: datetime | None = None  # the report awaiting review, if any
+    rejections: int = 0
+    last_rejection_reason: str | None = None
     criticised_at: datetime | None = None
     withdrawn_at: datetime | None = None
     withdrawal_reason: str | None = None
@@ -98,18 +132,49 @@ class Finding(AggregateState):
             RectificationOrdered, self, department=self.department, due_date=due_date
         )
 
-    def rectify(self, cmd: Command, evidence: list[str]) -> FindingRectified:
+    def report_rectification(
+        self, cmd: Command, evidence: list[str], description: str
+    ) -> RectificationReported:
+        """Art. 39: the department reports what it did, citing evidence (never none)."""
         cmd.require_department(self.department, "this finding")
         self.check_open()
         if self.status is FindingStatus.RECORDED:
             raise Conflict("no rectification has been ordered for this finding")
+        if self.status is FindingStatus.RECTIFICATION_REPORTED:
+            raise Conflict("a rectification report already awaits the leading group's review")
+        check_rectification_evidence(evidence)
         return cmd.next_event(
-            FindingRectified, self, department=self.department, evidence=tuple(evidence)
+            RectificationReported,
+            self,
+            department=self.department,
+            evidence=tuple(dict.fromkeys(item.strip() for item in evidence)),
+            description=description.strip(),
+        )
+
+    def review_rectification(
+        self, cmd: Command, decision: ReviewDecision, reason: str
+    ) -> RectificationReviewed:
+        """Art. 39: the leading group, not the department, decides the finding is rectified."""
+        if self.status is not FindingStatus.RECTIFICATION_REPORTED:
+            raise NoRectificationToReview(
+                f"the finding is {self.status.value}; only a reported rectification is reviewed",
+                article="39",
+            )
+        if decision is ReviewDecision.REJECTED and not reason.strip():
+            msg = "a rejected rectification states why, so the department can rectify again"
+            raise RejectionWithoutReason(msg, field="reason", article="39")
+        return cmd.next_event(
+            RectificationReviewed,
+            self,
+            department=self.department,
+            decision=decision,
+            reason=reason.strip(),
         )
 
     def circulate_criticism(self, cmd: Command, note: str) -> CriticismCirculated:
-        """Art. 39: 通报批评 only when the date passed without rectification."""
-        self.check_open()
+        """Art. 39: 通报批评 once the date passed without a rectification accepted by then."""
+        if self.status is FindingStatus.WITHDRAWN:
+            raise FindingAlreadyClosed("the finding is withdrawn; nothing more can be done")
         if self.rectification_due is None:
             raise CriticismTooEarly("no rectification was ordered, so none is overdue")
         if self.criticised_at is not None:
@@ -117,6 +182,13 @@ class Finding(AggregateState):
         if cmd.occurred_at < due_end_of(self.rectification_due):
             msg = f"the rectification date {self.rectification_due} has not passed yet"
             raise CriticismTooEarly(msg, article="39")
+        if not overdue(self.rectification_due, self.rectified_at, cmd.occurred_at):
+            assert self.rectified_at is not None  # the date passed: only a rectification stops it
+            msg = (
+                f"the rectification was accepted on {self.rectified_at.isoformat()}, "
+                f"within the time limit ({self.rectification_due})"
+            )
+            raise RectifiedInTime(msg, article="39")
         return cmd.next_event(CriticismCirculated, self, department=self.department, note=note)
 
     def withdraw(self, cmd: Command, reason: str) -> FindingWithdrawn:
@@ -134,6 +206,37 @@ class Finding(AggregateState):
                     "rectification_due": event.due_date,
                 }
             )
+        if isinstance(event, RectificationReported):
+            return self.model_copy(
+                update={
+                    "status": FindingStatus.RECTIFICATION_REPORTED,
+                    "reported_at": event.occurred_at,
+                    "rectification_evidence": event.evidence,
+                    "rectification_description": event.description,
+                }
+            )
+        if isinstance(event, RectificationReviewed):
+            if event.decision is ReviewDecision.ACCEPTED:
+                return self.model_copy(
+                    update={
+                        "status": FindingStatus.RECTIFIED,
+                        "rectified_at": event.occurred_at,
+                        "reported_at": None,
+                    }
+                )
+            status = (
+                FindingStatus.CRITICISED
+                if self.criticised_at is not None
+                else FindingStatus.RECTIFICATION_ORDERED
+            )
+            return self.model_copy(
+                update={
+                    "status": status,
+                    "reported_at": None,
+                    "rejections": self.rejections + 1,
+                    "last_rejection_reason": event.reason,
+                }
+            )
         if isinstance(event, FindingRectified):
             return self.model_copy(
                 update={
@@ -143,9 +246,13 @@ class Finding(AggregateState):
                 }
             )
         if isinstance(event, CriticismCirculated):
-            return self.model_copy(
-                update={"status": FindingStatus.CRITICISED, "criticised_at": event.occurred_at}
+            # A report awaiting review, or a rectification accepted late, still stands.
+            status = (
+                self.status
+                if self.status in (FindingStatus.RECTIFICATION_REPORTED, FindingStatus.RECTIFIED)
+                else FindingStatus.CRITICISED
             )
+            return self.model_copy(update={"status": status, "criticised_at": event.occurred_at})
         if isinstance(event, FindingWithdrawn):
             return self.model_copy(
                 update={
@@ -185,7 +292,54 @@ class RectificationOrdered(FindingEvent):
 
 
 class FindingRectified(FindingEvent):
+    """Recorded before rectification was reviewed: the department closed the finding itself.
+    No longer recorded; kept so that ledgers written then still load and read as decided."""
+
     evidence: tuple[str, ...]
+
+
+class RectificationReported(FindingEvent):
+    """整改报告: what the department did, with evidence, for the leading group to review."""
+
+    evidence: tuple[str, ...]
+    description: str
+
+
+class RectificationReviewed(FindingEvent):
+    """The leading group's decision on a rectification report (accepted: rectified)."""
+
+    decision: ReviewDecision
+    reason: str
+
+
+def overdue(due: date | None, rectified_at: datetime | None, at: datetime) -> bool:
+    """Art. 39: "未在规定时限内完成整改" — the date has passed by ``at`` without a
+    rectification accepted by then (one accepted later does not undo it)."""
+    if due is None or at < due_end_of(due):
+        return False
+    return rectified_at is None or rectified_at > due_end_of(due)
+
+
+def accepts_rectification(event: LedgerEvent) -> bool:
+    """Whether the event closes a finding as rectified (Art. 39): an accepted review, or,
+    in ledgers written before reviews, the department's own closing."""
+    return isinstance(event, FindingRectified) or (
+        isinstance(event, RectificationReviewed) and event.decision is ReviewDecision.ACCEPTED
+    )
+
+
+def check_rectification_evidence(evidence: list[str]) -> None:
+    if not any(item.strip() for item in evidence):
+        msg = (
+            "a rectification report cites evidence: ids of events or objects on the record, "
+            "or references of documents (Art. 39)"
+        )
+        raise RectificationWithoutEvidence(msg, field="evidence", article="39")
+    for index, item in enumerate(evidence):
+        if not item.strip():
+            raise RectificationWithoutEvidence(
+                "an evidence item is blank", field=f"evidence.{index}", article="39"
+            )
 
 
 class CriticismCirculated(FindingEvent):

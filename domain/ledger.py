@@ -14,6 +14,7 @@ from domain.verbs.calendar import CalendarVerbs
 from domain.verbs.catalog import CatalogVerbs
 from domain.verbs.organisation import OrganisationVerbs
 from domain.verbs.policies import PolicyVerbs
+from domain.verbs.registers import RegisterVerbs
 from domain.verbs.sharing import SharingVerbs
 from domain.verbs.supervision import SupervisionVerbs
 from domain.verbs.systems import SystemVerbs
@@ -25,6 +26,7 @@ __all__ = ["Decision", "Ledger", "LedgerBase"]
 
 class Ledger(
     OrganisationVerbs,
+    RegisterVerbs,
     CatalogVerbs,
     SharingVerbs,
     SystemVerbs,

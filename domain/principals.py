@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
-from typing import Self
+from typing import Any, Self
 from uuid import UUID
 
 from domain.aggregate import AggregateState, Command, natural_id
@@ -38,6 +38,7 @@ class Principal(AggregateState):
     department: str
     role: Role
     token_hash: str
+    person_id: UUID | None = None  # the person of the register it acts for
     revoked_at: datetime | None = None
 
     @property
@@ -59,10 +60,19 @@ class Principal(AggregateState):
 
 
 class PrincipalRegistered(LedgerEvent):
+    """Version 2 names the person the principal acts for; version 1 had none."""
+
+    class_version = 2
+
     name: str
     department: str
     role: Role
     token_hash: str
+    person_id: UUID | None = None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> dict[str, Any]:
+        return {**state, "person_id": None}
 
     def create(self) -> Principal:
         return Principal(
@@ -73,6 +83,7 @@ class PrincipalRegistered(LedgerEvent):
             department=self.department,
             role=self.role,
             token_hash=self.token_hash,
+            person_id=self.person_id,
         )
 
 
@@ -102,7 +113,12 @@ def check_role_fits(role: Role, department: str, kind: DepartmentKind) -> None:
 
 
 def register_principal(
-    cmd: Command, token: str, name: str, department: str, role: Role
+    cmd: Command,
+    token: str,
+    name: str,
+    department: str,
+    role: Role,
+    person_id: UUID | None = None,
 ) -> PrincipalRegistered:
     if not name.strip():
         raise RuleViolation("a principal needs a name", field="name")
@@ -115,6 +131,7 @@ def register_principal(
         department=department,
         role=role,
         token_hash=digest,
+        person_id=person_id,
     )
 
 

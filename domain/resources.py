@@ -69,11 +69,15 @@ class ShareConditions(Frozen):
 
 
 class LegalBasis(Frozen):
-    """Art. 24(1): the law, regulation or central policy that keeps data unshared."""
+    """Art. 24(1): the law, regulation or central policy that keeps data unshared: an
+    instrument of the office's register (``domain.legal_instruments``), and its article.
+    ``kind`` and ``title`` are filled in from the register; entries cataloged before the
+    register existed carry only them, as the department typed them."""
 
-    kind: LegalBasisKind
-    title: str = Field(min_length=1, max_length=500)
-    article: str | None = None
+    instrument_id: UUID | None = Field(default=None, description="登记在册的法律法规编号")
+    article: str | None = Field(default=None, max_length=200, description="所依据的条款")
+    kind: LegalBasisKind | None = Field(default=None, description="类别（由登记自动填写）")
+    title: str | None = Field(default=None, max_length=500, description="名称（由登记自动填写）")
 
 
 class ResourceFields(Frozen):
@@ -142,12 +146,22 @@ def _check_legal_basis(basis: LegalBasis | None) -> None:
             "or a central policy (Art. 24(1))"
         )
         raise NotSharedWithoutLegalBasis(msg, field="legal_basis", article="24(1)")
-    if basis.kind not in ACCEPTED_LEGAL_BASES:
+    if basis.kind is not None and basis.kind not in ACCEPTED_LEGAL_BASES:
         msg = (
             f"{basis.kind.label} cannot justify not sharing: only a law, an administrative "
             "regulation or a central policy can (Art. 24(1))"
         )
         raise InternalRuleIsNoLegalBasis(msg, field="legal_basis.kind", article="24(1)")
+    if basis.instrument_id is None:
+        msg = (
+            "cite the law, regulation or central policy by its instrument_id in the office's "
+            "register of legal instruments; a title typed by the department is not a basis "
+            "(Art. 24(1))"
+        )
+        raise NotSharedWithoutLegalBasis(msg, field="legal_basis.instrument_id", article="24(1)")
+    if not (basis.article or "").strip():
+        msg = "name the article of the instrument that keeps the data unshared (Art. 24(1))"
+        raise NotSharedWithoutLegalBasis(msg, field="legal_basis.article", article="24(1)")
 
 
 def _check_conditions(conditions: ShareConditions | None) -> None:
@@ -179,6 +193,7 @@ class Resource(AggregateState):
     approved_version: int | None = None
     approved_at: datetime | None = None
     approved_by_submission: UUID | None = None
+    confirmed_basic_data_kind: BasicDataKind | None = None  # by the office (Art. 24(2))
     retired_at: datetime | None = None
     retirement_reason: str | None = None
     unique_source_of: tuple[str, ...] = ()  # data items it is the 唯一来源 of (Art. 31)
@@ -217,6 +232,17 @@ class Resource(AggregateState):
         except ValidationError as error:
             raise _first_error(error) from None
         check_share_rules(fields)
+        confirmed = self.confirmed_basic_data_kind
+        if (
+            confirmed is not None
+            and not fields.classified
+            and fields.share_type is not ShareType.UNCONDITIONAL
+        ):
+            msg = (
+                f"the office confirmed {self.fields.code} as basic data ({confirmed.label}): "
+                "it stays shared unconditionally (Art. 24(2))"
+            )
+            raise BasicDataMustBeUnconditional(msg, field="share_type", article="24(2)")
         if fields.code != self.fields.code:
             raise RuleViolation(
                 "a resource's code cannot change; retire it and catalog anew", field="code"
@@ -246,7 +272,9 @@ class Resource(AggregateState):
             raise RuleViolation("retiring a resource needs a reason", field="reason")
         return cmd.next_event(ResourceRetiredEvent, self, reason=reason, department=self.department)
 
-    def join_catalog(self, cmd: Command, submission_id: UUID) -> JoinedCatalog:
+    def join_catalog(
+        self, cmd: Command, submission_id: UUID, basic_data_kind: BasicDataKind | None
+    ) -> JoinedCatalog:
         return cmd.next_event(
             JoinedCatalog,
             self,
@@ -254,6 +282,8 @@ class Resource(AggregateState):
             department=self.department,
             update_cycle=self.fields.update_cycle,
             classified=self.fields.classified,
+            basic_data_kind=basic_data_kind,
+            basic_data_confirmed=True,
         )
 
     def designate_unique_source(
@@ -289,6 +319,11 @@ class Resource(AggregateState):
                     "approved_version": event.originator_version,
                     "approved_at": event.occurred_at,
                     "approved_by_submission": event.submission_id,
+                    "confirmed_basic_data_kind": (
+                        event.basic_data_kind
+                        if event.basic_data_confirmed
+                        else self.confirmed_basic_data_kind
+                    ),
                 }
             )
         if isinstance(event, ResourceRetiredEvent):
@@ -349,13 +384,24 @@ class ShareTypeChanged(ResourceAmended):
 
 
 class JoinedCatalog(LedgerEvent):
-    """The office approved a submission holding this resource (Art. 11)."""
+    """The office approved a submission holding this resource (Art. 11).
+
+    Version 2 carries the basic-data kind the office confirmed (Art. 24(2)); in version 1
+    nothing was confirmed (``basic_data_confirmed`` false)."""
+
+    class_version = 2
 
     submission_id: UUID
     # As approved, for the aggregation schedule (Art. 19): owner, update cycle, classified.
     department: str = ""
     update_cycle: UpdateCycle | None = None
     classified: bool = False
+    basic_data_kind: BasicDataKind | None = None
+    basic_data_confirmed: bool = False
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> dict[str, Any]:
+        return {**state, "basic_data_kind": None, "basic_data_confirmed": False}
 
 
 class ResourceRetiredEvent(LedgerEvent):

@@ -161,6 +161,7 @@ class ShareChannel(Labeled):
 
 
 class ShareRequestStatus(Labeled):
+    AWAITING_OFFICE = ("awaiting_office", "已向厅办公室提出需求")  # Art. 30
     GRANTED = ("granted", "已共享")
     PENDING = ("pending", "待答复")
     REFUSED = ("refused", "已拒绝")
@@ -208,17 +209,25 @@ class Anomaly(Labeled):
     USE_OUTSIDE_PURPOSE = ("use_outside_purpose", "超出授权用途或范围使用")
     LATE_ENTRY = ("late_entry", "迟报（补录）")
     REFUSAL_WITHOUT_REASON = ("refusal_without_reason", "拒绝共享未说明实质理由")
+    PROVIDED_TO_THIRD_PARTY = ("provided_to_third_party", "未经提供部门同意提供给第三方")
+    SELF_APPROVED = ("self_approved", "使用人员自行批准")
 
 
 class DataUseMark(Labeled):
-    """Why a recorded use of shared data breaks the rules (Art. 26, 28, 32; V09)."""
+    """Why a recorded use of shared data breaks the rules (Art. 26, 28, 32; V09), or, for
+    ``self_approved``, what the leading group may want to look at (Art. 36)."""
 
     NO_GRANT = ("no_grant", "无有效共享授权")
     AFTER_EXPIRY = ("after_expiry", "超过授权有效期")
     PURPOSE_NOT_GRANTED = ("purpose_not_granted", "超出授权用途")
     SCOPE_NOT_GRANTED = ("scope_not_granted", "超出授权范围")
     RESOURCE_MISMATCH = ("resource_mismatch", "与授权数据资源不符")
-    THIRD_PARTY = ("third_party", "提供给第三方")
+    METHOD_NOT_AGREED = ("method_not_agreed", "获取方式与时效性共享安排不符")
+    THIRD_PARTY_WITHOUT_CONSENT = (
+        "third_party_without_consent",
+        "未经提供部门同意提供给第三方",
+    )
+    SELF_APPROVED = ("self_approved", "使用人员自行批准")
 
 
 class SystemStatus(Labeled):

@@ -16,8 +16,13 @@ from uuid import UUID
 
 from domain.aggregate import AggregateState
 from domain.aggregation import AggregationReceipt, AggregationReceived
-from domain.arrangements import ArrangementAgreed, TimeSensitiveArrangement
-from domain.data_uses import DataUse, DataUseRecorded
+from domain.arrangements import (
+    ArrangementAgreed,
+    ArrangementProposed,
+    ArrangementStatus,
+    TimeSensitiveArrangement,
+)
+from domain.data_uses import DataUse, DataUseRecorded, violation_marks
 from domain.departments import (
     Department,
     DepartmentDissolvedEvent,
@@ -136,16 +141,19 @@ DATA_USES: Kind[DataUse] = Kind(
     (DataUseRecorded,),
     parties=lambda u: (u.department, u.provider),
     party_fields=("department", "provider"),
-    status=lambda u: "marked" if u.marks else "clean",
+    # A self-approval alone is shown, not a violation (Art. 36): the use is still clean.
+    status=lambda u: "marked" if violation_marks(u.marks) else "clean",
     statuses={"clean": "合规", "marked": "有违规标记"},
 )
 ARRANGEMENTS: Kind[TimeSensitiveArrangement] = Kind(
     "time-sensitive-arrangements",
     "arrangement",
     OneArrangement,
-    (ArrangementAgreed,),
+    (ArrangementProposed, ArrangementAgreed),
     parties=lambda a: (a.requester, a.provider),
     party_fields=("requester", "provider"),
+    status=lambda a: a.status.value,
+    statuses=ArrangementStatus.labels(),
     sides={"provider": lambda a: a.provider, "requester": lambda a: a.requester},
 )
 SYSTEMS: Kind[InformationSystem] = Kind(

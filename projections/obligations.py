@@ -15,8 +15,14 @@ from domain.catalog import CatalogUpdateApplied
 from domain.consistency import ConsistencyCheckRecorded
 from domain.deadlines import ObligationKind, OnDate, WorkingDays, WorkingDaysAfter, has_periods
 from domain.departments import DepartmentRegistered, department_id
-from domain.findings import FindingRectified, FindingWithdrawn, RectificationOrdered
-from domain.principals import PrincipalRegistered
+from domain.events import LedgerEvent
+from domain.findings import (
+    FindingRectified,
+    FindingWithdrawn,
+    RectificationOrdered,
+    RectificationReviewed,
+    accepts_rectification,
+)
 from domain.resources import JoinedCatalog, ResourceAmended, ResourceRetiredEvent
 from domain.rules import aggregation as aggregation_rules
 from domain.rules import catalog as catalog_rules
@@ -24,10 +30,11 @@ from domain.rules import reporting as reporting_rules
 from domain.rules import sharing as sharing_rules
 from domain.rules import verification as verification_rules
 from domain.share_requests import ShareReplied, ShareRequested
+from domain.systems import SystemRegistered, SystemRetiredEvent
 from domain.triggers import FunctionsChanged, LawChangeRecorded
 from domain.usage_reports import DEFAULT_USAGE_REPORT_PERIOD, UsageReported, owes_usage_reports
 from domain.verification import VerificationAnswered, VerificationRequested
-from domain.vocabulary import Role, ShareType, UpdateCycle
+from domain.vocabulary import ShareType, UpdateCycle
 from projections.deadlines import (
     Closing,
     Coverage,
@@ -57,34 +64,30 @@ CATALOG_UPDATE = EventRule(
     discharges={CatalogUpdateApplied: lambda e: [Closing(e.department, e.trigger_id)]},
 )
 
-# Art. 13: the office is whoever acts in the office role; a check of any year's systems
-# covers that year.
+# Art. 13: one obligation per system and year, from the system's registration until its
+# retirement, except classified systems (Art. 2); listed under the department whose system
+# it is (the office owes it, see the rule). A check of that system for that year
+# discharges it.
 CONSISTENCY_CHECK = PeriodicRule(
     kind=ObligationKind.CONSISTENCY_CHECK,
     starts={
-        PrincipalRegistered: lambda e: (
-            [
+        SystemRegistered: lambda e: (
+            []
+            if e.classified
+            else [
                 Schedule(
-                    e.department,
-                    department_id(e.department),
-                    UpdateCycle.YEARLY,
-                    shanghai_date(e.occurred_at),
+                    e.department, e.originator_id, UpdateCycle.YEARLY, shanghai_date(e.occurred_at)
                 )
             ]
-            if e.role is Role.OFFICE
-            else []
         )
     },
-    stops={},
+    stops={SystemRetiredEvent: lambda e: [(e.actor.department, e.originator_id)]},
     discharges={
-        ConsistencyCheckRecorded: lambda e: [
-            Coverage(
-                e.department,
-                department_id(e.department),
-                date(e.year, 1, 1),
-                date(e.year, 12, 31),
-            )
-        ]
+        ConsistencyCheckRecorded: lambda e: (
+            [Coverage(e.system_department, e.system_id, date(e.year, 1, 1), date(e.year, 12, 31))]
+            if e.system_id is not None and e.system_department is not None
+            else []
+        )
     },
     clock_starts=lambda period: period.start_instant,
     due=lambda period, _: OnDate(period.end),
@@ -222,13 +225,20 @@ USAGE_REPORT = PeriodicRule(
 )
 
 
-# Art. 39: the order names the date; a withdrawn finding owes nothing.
+# Art. 39: the order names the date; only the leading group's acceptance of a reported
+# rectification discharges it (a rejected report leaves the clock running); a withdrawn
+# finding owes nothing.
+def _rectified(e: LedgerEvent) -> list[Closing]:
+    department: str = getattr(e, "department", "")
+    return [Closing(department, e.originator_id)] if accepts_rectification(e) else []
+
+
 RECTIFICATION = EventRule(
     kind=ObligationKind.RECTIFICATION,
     opens={
         RectificationOrdered: lambda e: [Opening(e.department, e.originator_id, OnDate(e.due_date))]
     },
-    discharges={FindingRectified: lambda e: [Closing(e.department, e.originator_id)]},
+    discharges={FindingRectified: _rectified, RectificationReviewed: _rectified},
     cancels={FindingWithdrawn: lambda e: [Closing(e.department, e.originator_id)]},
 )
 
@@ -244,5 +254,6 @@ RULES: list[Rule] = [
 
 
 def deadline_register() -> DeadlineRegister:
-    """The register of every rule; the policies it applies are folded from the ledger."""
-    return DeadlineRegister(RULES)
+    """The register of every rule; the policies it applies are folded from the ledger.
+    Version 4: the consistency check became one obligation per connected system."""
+    return DeadlineRegister(RULES, version="4")

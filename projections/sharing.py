@@ -10,8 +10,8 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from domain.aggregate import AggregateState
-from domain.arrangements import ArrangementAgreed, TimeSensitiveArrangement
-from domain.data_uses import DataUse, DataUseRecorded
+from domain.arrangements import ArrangementEvent, TimeSensitiveArrangement
+from domain.data_uses import DataUse, DataUseRecorded, ThirdPartyConsented
 from domain.events import LedgerEvent
 from domain.share_requests import ShareRequest, ShareRequestEvent
 from projections.base import Meta, topics_of
@@ -52,11 +52,11 @@ class OneArrangement(OneObject[TimeSensitiveArrangement]):
     state_type = TimeSensitiveArrangement | None
 
     def __init__(self, arrangement_id: UUID) -> None:
-        super().__init__(arrangement_id, "arrangement", ArrangementAgreed)
+        super().__init__(arrangement_id, "arrangement", ArrangementEvent)
 
 
 class OneDataUse(OneObject[DataUse]):
     state_type = DataUse | None
 
     def __init__(self, use_id: UUID) -> None:
-        super().__init__(use_id, "data-use", DataUseRecorded)
+        super().__init__(use_id, "data-use", DataUseRecorded, ThirdPartyConsented)

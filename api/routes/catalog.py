@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import require
 from api.models import (
+    ApprovalIn,
     ConsistencyCheckIn,
     EmptyCommand,
     ReturnIn,
@@ -37,9 +38,12 @@ def approve_catalog(
     request: Request,
     principal: Office,
     version: IfMatch,
-    body: EmptyCommand | None = None,
+    body: ApprovalIn | None = None,
 ) -> JSONResponse:
-    return run_verb(request, principal, body, Ledger.approve_catalog, submission_id, version)
+    """Art. 11, 24(2): the office confirms each resource's basic-data kind (or none); basic
+    data that is not shared unconditionally cannot join the unified catalog."""
+    kinds = body.basic_data_kinds if body is not None else None
+    return run_verb(request, principal, body, Ledger.approve_catalog, submission_id, version, kinds)
 
 
 @router.post("/catalog-submissions/{submission_id}/return", **COMMAND)
@@ -84,4 +88,5 @@ def record_consistency_check(
         body.system_id,
         body.year,
         body.differences,
+        body.recommendations,
     )

@@ -7,12 +7,19 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from api.auth import Authenticated, readable, require
 from api.models import CommandBody
 from api.responses import DataUseOut
-from api.routes.common import COMMAND, AtInstant, report_fields, run_verb, visible_object
+from api.routes.common import (
+    COMMAND,
+    AtInstant,
+    IfMatch,
+    report_fields,
+    run_verb,
+    visible_object,
+)
 from api.views import data_use_view
 from domain.data_uses import DataUseFields
 from domain.ledger import Ledger
@@ -23,6 +30,7 @@ from projections.sharing import OneDataUse
 
 router = APIRouter(prefix="/v1", tags=["sharing"])
 UsingDepartment = Annotated[Principal, Depends(require(Role.DEPARTMENT, Role.EXTERNAL))]
+Provider = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
 
 
 class DataUseIn(CommandBody, DataUseFields):
@@ -34,8 +42,34 @@ class DataUseIn(CommandBody, DataUseFields):
 @router.post("/data-uses", **COMMAND)
 def record_data_use(body: DataUseIn, request: Request, principal: UsingDepartment) -> JSONResponse:
     """Recorded even when it breaks the rules; the answer's ``marks`` say how (V09)."""
-    use = DataUseFields.model_validate(body.model_dump(exclude={"occurred_at"}))
+    use = DataUseFields.model_validate(body.model_dump(exclude={"occurred_at"}, exclude_unset=True))
     return run_verb(request, principal, body, Ledger.record_data_use, use)
+
+
+class ThirdPartyConsentIn(CommandBody):
+    recipient: str = Field(
+        min_length=1, max_length=200, description="接收数据的第三方，须与使用记录一致"
+    )
+    reason: str = Field(
+        min_length=1, max_length=4000, description="同意理由（协商结果，第三十二条）"
+    )
+
+
+@router.post("/data-uses/{use_id}/third-party-consent", **COMMAND)
+def consent_to_third_party(
+    use_id: UUID, body: ThirdPartyConsentIn, request: Request, principal: Provider, version: IfMatch
+) -> JSONResponse:
+    """Art. 32: the provider consents; the use is no longer marked for its third party."""
+    return run_verb(
+        request,
+        principal,
+        body,
+        Ledger.consent_to_third_party,
+        use_id,
+        body.recipient,
+        body.reason,
+        version,
+    )
 
 
 @router.get("/data-uses/{use_id}", response_model=DataUseOut)

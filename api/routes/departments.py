@@ -97,6 +97,7 @@ def register_principal(
         body.name,
         body.department,
         body.role,
+        body.person_id,
     )
 
 

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from api.auth import Authenticated, readable, require
-from api.models import CommandBody
+from api.models import CommandBody, EmptyCommand
 from api.responses import ArrangementOut, ShareRequestOut
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
 from api.views import labelled, share_request_view
@@ -55,11 +55,26 @@ class CoordinationIn(CommandBody):
 
 
 class ArrangementIn(CommandBody):
-    resource_id: UUID
-    requester: str = Field(description="The using department's code")
-    method: AcquisitionMethod
-    valid_from: AwareDatetime
-    valid_to: AwareDatetime
+    """A proposal (Art. 28): in force only once the other party accepts it."""
+
+    resource_id: UUID = Field(description="数据资源编号")
+    counterparty: str = Field(
+        description="另一方部门代码：提出方为提供部门时为使用部门，反之为提供部门",
+        examples=["SCGL"],
+    )
+    purpose: str = Field(
+        min_length=1, max_length=1000, description="使用用途", examples=["春节假日旅游市场监管"]
+    )
+    scope: str = Field(
+        min_length=1, max_length=4000, description="共享数据范围", examples=["景区名称、实时客流"]
+    )
+    method: AcquisitionMethod = Field(description="商定的共享（获取）方式")
+    valid_from: AwareDatetime = Field(description="有效期起")
+    valid_to: AwareDatetime = Field(description="有效期止（不含）")
+
+
+class RefusalIn(CommandBody):
+    reason: str = Field(min_length=1, max_length=4000, description="拒绝理由")
 
 
 @router.post("/share-requests", **COMMAND)
@@ -136,20 +151,41 @@ def read_share_request(
 
 
 @router.post("/time-sensitive-arrangements", **COMMAND)
-def arrange_time_sensitive_sharing(
-    body: ArrangementIn, request: Request, principal: Party
-) -> JSONResponse:
-    """Art. 28: either party records what both agreed for a sensitive period or holiday."""
+def propose_arrangement(body: ArrangementIn, request: Request, principal: Party) -> JSONResponse:
+    """Art. 28: either party proposes; the answer's ``status`` is ``proposed``."""
     return run_verb(
         request,
         principal,
         body,
-        Ledger.arrange_time_sensitive_sharing,
+        Ledger.propose_arrangement,
         body.resource_id,
-        body.requester,
+        body.counterparty,
+        body.purpose,
+        body.scope,
         body.method,
         body.valid_from,
         body.valid_to,
+    )
+
+
+@router.post("/time-sensitive-arrangements/{arrangement_id}/acceptance", **COMMAND)
+def accept_arrangement(
+    arrangement_id: UUID,
+    request: Request,
+    principal: Party,
+    version: IfMatch,
+    body: EmptyCommand | None = None,
+) -> JSONResponse:
+    """The other party accepts: the arrangement is ``in_force`` for its window."""
+    return run_verb(request, principal, body, Ledger.accept_arrangement, arrangement_id, version)
+
+
+@router.post("/time-sensitive-arrangements/{arrangement_id}/refusal", **COMMAND)
+def refuse_arrangement(
+    arrangement_id: UUID, body: RefusalIn, request: Request, principal: Party, version: IfMatch
+) -> JSONResponse:
+    return run_verb(
+        request, principal, body, Ledger.refuse_arrangement, arrangement_id, body.reason, version
     )
 
 

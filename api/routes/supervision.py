@@ -42,7 +42,16 @@ class RectificationOrderIn(CommandBody):
 
 
 class RectificationIn(CommandBody):
-    evidence: list[Reference] = Field(default_factory=list, max_length=200)
+    """整改报告 (Art. 39): what was done, and the evidence the leading group reviews."""
+
+    evidence: list[Reference] = Field(
+        max_length=200,
+        description="整改证据：账本中的事件位置或对象编号，或文件文号（至少一项）",
+        examples=[["吉文旅市〔2025〕18号"]],
+    )
+    description: str = Field(
+        default="", max_length=4000, description="整改情况说明", examples=["已补充答复并建立台账"]
+    )
 
 
 class NoteIn(CommandBody):
@@ -88,7 +97,17 @@ def rectify(
     principal: Department,
     version: IfMatch,
 ) -> JSONResponse:
-    return run_verb(request, principal, body, Ledger.rectify, finding_id, body.evidence, version)
+    """Reported, not closed: the leading group reviews the report (Art. 39)."""
+    return run_verb(
+        request,
+        principal,
+        body,
+        Ledger.report_rectification,
+        finding_id,
+        body.evidence,
+        body.description,
+        version,
+    )
 
 
 @router.post("/findings/{finding_id}/criticism", **COMMAND)

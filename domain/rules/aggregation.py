@@ -43,12 +43,15 @@ AGGREGATION_REJECTED = Rule(
     category=Category.V04,
 )
 
-# Art. 24(2): basic data in the catalog is shared unconditionally unless classified.
+# Art. 24(2): basic data in the catalog is shared unconditionally unless classified. What
+# is basic data, the office confirms at approval (then it cannot join the catalog, nor
+# leave unconditional sharing, otherwise); this detects what the ledger holds from before,
+# by the kind the department declared.
 BASIC_DATA_NOT_UNCONDITIONAL = Rule(
     code="basic_data_not_unconditional",
     kind=RuleKind.DETECTION,
     articles=("Art. 24(2)",),
-    description_zh="目录中的非涉密基础数据未列为无条件共享",
+    description_zh="目录中的非涉密基础数据（以厅办公室审核确认的类别为准）未列为无条件共享",
     owed_by_zh="数据资源所属部门",
     clock_starts_zh="加入统一目录",
     discharged_by_zh="改为无条件共享、定密或退役",

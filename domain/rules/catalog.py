@@ -44,15 +44,21 @@ CATALOG_UPDATE = Rule(
     obligation=ObligationKind.CATALOG_UPDATE,
 )
 
-# Art. 13: the office checks systems against the catalog once a year, by 31 December.
+# Art. 13: the office checks each department's information system against the catalog
+# once a year, by 31 December: one obligation per system and year, from the system's
+# registration (Art. 13 names the systems, not their connection) until its retirement;
+# classified systems are outside the measures (Art. 2). A check that finds differences
+# states the update recommendations made to the leading group.
 CONSISTENCY_CHECK = Rule(
     code=ObligationKind.CONSISTENCY_CHECK.value,
     kind=RuleKind.OBLIGATION,
     articles=("Art. 13",),
-    description_zh="厅办公室每年对信息系统与目录的一致性开展一次检测",
-    owed_by_zh="厅办公室",
-    clock_starts_zh="每年1月1日（自办公室人员登记之年起）",
-    discharged_by_zh="当年的目录一致性检测记录",
+    description_zh=(
+        "厅办公室每年对每个政务信息系统与目录的一致性开展检测，发现差异的向领导小组提出目录更新建议"
+    ),
+    owed_by_zh="厅办公室（按系统所属部门列示）",
+    clock_starts_zh="每年1月1日（自系统登记之年起，涉密系统除外）",
+    discharged_by_zh="当年对该系统的一致性检测记录",
     period=ByDate("当年12月31日"),
     obligation=ObligationKind.CONSISTENCY_CHECK,
 )

@@ -52,8 +52,9 @@ NO_RESPONSIBLE_PERSON = Rule(
     category=Category.V11,
 )
 
-# Art. 39: a department told to rectify a finding does so by the date in the order; a
-# withdrawn finding owes nothing.
+# Art. 39: a department told to rectify a finding does so by the date in the order: its
+# report (with evidence) counts once the leading group accepts it; a rejected report leaves
+# the clock running. A withdrawn finding owes nothing.
 RECTIFICATION = Rule(
     code=ObligationKind.RECTIFICATION.value,
     kind=RuleKind.OBLIGATION,
@@ -61,7 +62,7 @@ RECTIFICATION = Rule(
     description_zh="被责令整改的部门应在整改通知规定的日期前完成整改",
     owed_by_zh="被发现违规的部门",
     clock_starts_zh="责令整改",
-    discharged_by_zh="整改完成（撤回的违规发现不再要求整改）",
+    discharged_by_zh="整改报告经领导小组审核通过（撤回的违规发现不再要求整改）",
     period=ByDate("整改通知规定的日期"),
     obligation=ObligationKind.RECTIFICATION,
 )

@@ -1,5 +1,5 @@
 """Rules of sharing: replying to requests, refusing with a reason, using only what was
-granted (Art. 25–29, 32, 36)."""
+granted (Art. 25–30, 32, 36)."""
 
 from __future__ import annotations
 
@@ -47,16 +47,21 @@ REFUSAL_WITHOUT_REASON = AnomalyRule(
     discharged_by_zh="不消除（供调查人员查阅）",
 )
 
-# Art. 32, 36: every use of shared data is recorded, and marked when it breaks the rules;
-# a marked use counts under V09 as it is recorded, its rule the marks it carries.
+# Art. 25, 28, 32, 36: every use of shared data is recorded, and marked when it breaks the
+# rules; a marked use counts under V09 as it is recorded, its rule the marks it carries —
+# all but a self-approval, which the measures do not forbid. A provision to a third party
+# stops counting once the provider's consent is recorded (Art. 32: 与提供部门协商解决).
 DATA_USE_MARKED = Rule(
     code="data_use_marked",
     kind=RuleKind.DETECTION,
-    articles=("Art. 32", "Art. 36"),
-    description_zh="数据使用无有效授权、超过有效期、超出用途或范围，或提供给第三方",
+    articles=("Art. 25", "Art. 28", "Art. 32", "Art. 36"),
+    description_zh=(
+        "数据使用无有效授权（含未经对方确认的时效性共享安排）、超过有效期、超出用途、范围或"
+        "约定的获取方式，或未经提供部门同意提供给第三方；自行批准不计入"
+    ),
     owed_by_zh="使用部门",
     clock_starts_zh="使用记录",
-    discharged_by_zh="不消除（按事件计）",
+    discharged_by_zh="不消除（按事件计）；提供第三方的，自提供部门同意时起不再计入",
     category=Category.V09,
 )
 
@@ -93,7 +98,36 @@ USE_OUTSIDE_PURPOSE = AnomalyRule(
     clock_starts_zh="使用记录",
     discharged_by_zh="不消除（供调查人员查阅）",
     category=Category.V09,
-    marks=(DataUseMark.PURPOSE_NOT_GRANTED, DataUseMark.SCOPE_NOT_GRANTED),
+    marks=(
+        DataUseMark.PURPOSE_NOT_GRANTED,
+        DataUseMark.SCOPE_NOT_GRANTED,
+        DataUseMark.METHOD_NOT_AGREED,
+    ),
+)
+
+PROVIDED_TO_THIRD_PARTY = AnomalyRule(
+    code="provided_to_third_party",
+    kind=RuleKind.DETECTION,
+    articles=("Art. 32",),
+    description_zh="将共享获取的数据提供给第三方，记录时未经提供部门同意",
+    owed_by_zh="使用部门",
+    clock_starts_zh="使用记录",
+    discharged_by_zh="提供部门同意（此后不再计入 V09；记录保留供调查人员查阅）",
+    category=Category.V09,
+    marks=(DataUseMark.THIRD_PARTY_WITHOUT_CONSENT,),
+)
+
+# Art. 36 asks for 授权管理 and records the approver, but does not forbid a user approving
+# their own use: shown to investigators, counted under no category.
+SELF_APPROVED = AnomalyRule(
+    code="self_approved",
+    kind=RuleKind.DETECTION,
+    articles=("Art. 36",),
+    description_zh="使用人员与批准人员为同一人",
+    owed_by_zh="使用部门",
+    clock_starts_zh="使用记录",
+    discharged_by_zh="不消除（供调查人员查阅，不计入违规）",
+    marks=(DataUseMark.SELF_APPROVED,),
 )
 
 RULES = (
@@ -103,4 +137,6 @@ RULES = (
     USE_WITHOUT_GRANT,
     USE_AFTER_EXPIRY,
     USE_OUTSIDE_PURPOSE,
+    PROVIDED_TO_THIRD_PARTY,
+    SELF_APPROVED,
 )

@@ -14,8 +14,10 @@ from domain.catalog import (
 )
 from domain.consistency import Difference, record_consistency_check
 from domain.errors import Conflict, NotFound, UnknownTrigger
+from domain.legal_instruments import LegalInstrument, UnknownLegalInstrument
 from domain.resources import (
     DuplicateCollection,
+    LegalBasis,
     Resource,
     ResourceFields,
     catalog_resource,
@@ -25,11 +27,15 @@ from domain.source_conflicts import UniqueSource, unique_source_id
 from domain.triggers import FunctionChange, LawChange
 from domain.verbs.base import Decision
 from domain.verbs.references import ReferenceVerbs
+from domain.vocabulary import BasicDataKind, LegalBasisKind
 
 
 class CatalogVerbs(ReferenceVerbs):
     def catalog_resource(self, cmd: Command, fields: ResourceFields) -> Decision:
         self.department(fields.department).check_active()
+        if fields.legal_basis is not None:
+            basis = self.cited_legal_basis(fields.legal_basis.model_dump())
+            fields = fields.model_copy(update={"legal_basis": basis})
         if fields.system_id is not None:
             self.named_system(fields.system_id)
         if self.exists(resource_code_id(fields.code)):
@@ -65,6 +71,9 @@ class CatalogVerbs(ReferenceVerbs):
         resource = self.get(resource_id, Resource, expected_version=expected_version)
         if changes.get("system_id") is not None:
             self.named_system(changes["system_id"])
+        if isinstance(changes.get("legal_basis"), dict):
+            basis = self.cited_legal_basis(changes["legal_basis"])
+            changes = {**changes, "legal_basis": basis.model_dump()}
         return Decision(resource_id, [resource.amend(cmd, changes)])
 
     def retire_resource(
@@ -90,11 +99,36 @@ class CatalogVerbs(ReferenceVerbs):
         return Decision(event.originator_id, [event])
 
     def approve_catalog(
-        self, cmd: Command, submission_id: UUID, expected_version: int | None
+        self,
+        cmd: Command,
+        submission_id: UUID,
+        expected_version: int | None,
+        basic_data_kinds: dict[UUID, BasicDataKind | None] | None = None,
     ) -> Decision:
+        """Art. 11 and 24(2): approved, with the basic-data kind the office confirms for each."""
         submission = self.get(submission_id, CatalogSubmission, expected_version=expected_version)
         resources = self._resources([item.resource_id for item in submission.resources])
-        return Decision(submission_id, submission.approve(cmd, resources))
+        return Decision(submission_id, submission.approve(cmd, resources, basic_data_kinds))
+
+    def cited_legal_basis(self, basis: dict[str, Any]) -> LegalBasis:
+        """Art. 24(1): the instrument a resource cites, with its kind and title from the
+        office's register (an id the register lacks is bad input)."""
+        instrument_id = basis.get("instrument_id")
+        if instrument_id is None:
+            return LegalBasis.model_validate(basis)
+        try:
+            instrument = self.get(UUID(str(instrument_id)), LegalInstrument)
+        except NotFound:
+            msg = f"no instrument {instrument_id} in the office's register of legal instruments"
+            raise UnknownLegalInstrument(
+                msg, field="legal_basis.instrument_id", article="24(1)"
+            ) from None
+        return LegalBasis(
+            instrument_id=instrument.id,
+            article=basis.get("article"),
+            kind=LegalBasisKind[instrument.kind.name],
+            title=instrument.title,
+        )
 
     def return_catalog(
         self, cmd: Command, submission_id: UUID, reasons: list[str], expected_version: int | None
@@ -130,10 +164,16 @@ class CatalogVerbs(ReferenceVerbs):
         return Decision(application_id, [application.file(cmd)])
 
     def record_consistency_check(
-        self, cmd: Command, system_id: UUID | None, year: int, differences: list[Difference]
+        self,
+        cmd: Command,
+        system_id: UUID,
+        year: int,
+        differences: list[Difference],
+        recommendations: list[str] | None = None,
     ) -> Decision:
-        """Art. 13: the office's yearly check of a system against the catalog."""
-        if system_id is not None:
-            self.named_system(system_id)
-        event = record_consistency_check(cmd, uuid4(), system_id, year, differences)
+        """Art. 13: the office's yearly check of one system against the catalog."""
+        system = self.named_system(system_id)
+        event = record_consistency_check(
+            cmd, uuid4(), system, year, differences, recommendations or []
+        )
         return Decision(event.originator_id, [event], {"consistent": not differences})

@@ -15,6 +15,7 @@ from domain.departments import (
     register_department,
 )
 from domain.errors import Conflict
+from domain.persons import check_person_of
 from domain.principals import (
     Principal,
     check_role_fits,
@@ -26,12 +27,13 @@ from domain.rules.catalog import CATALOG_UPDATE
 from domain.triggers import record_function_change, record_law_change
 from domain.verbs.base import Decision
 from domain.verbs.calendar import CalendarVerbs, due_fields
+from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import DepartmentKind, Role
 
 DISSOLUTION_TOPICS = [get_topic(DepartmentDissolvedEvent)]
 
 
-class OrganisationVerbs(CalendarVerbs):
+class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
     _dissolved_lock = threading.Lock()
     _dissolved_cache: tuple[int, frozenset[UUID]] = (0, frozenset())
 
@@ -58,13 +60,23 @@ class OrganisationVerbs(CalendarVerbs):
         return Decision(events[1].originator_id, events, {"token": token})
 
     def register_principal(
-        self, cmd: Command, token: str, name: str, department: str, role: Role
+        self,
+        cmd: Command,
+        token: str,
+        name: str,
+        department: str,
+        role: Role,
+        person_id: UUID | None = None,
     ) -> Decision:
         if role is not Role.ADMIN:
             registered = self.department(department)
             registered.check_active()
             check_role_fits(role, department, registered.kind)
-        event = register_principal(cmd, token, name, department, role)
+        if person_id is not None:
+            person = self.named_person(person_id, "person_id")
+            assert person is not None  # an id was named
+            check_person_of(person, department, "person_id")
+        event = register_principal(cmd, token, name, department, role, person_id)
         return Decision(event.originator_id, [event], {"token": token})
 
     def revoke_principal(self, cmd: Command, principal_id: UUID, reason: str) -> Decision:

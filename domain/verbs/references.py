@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.errors import NotFound, UnknownResource, UnknownSystem
+from domain.persons import Person, UnknownPerson
 from domain.resources import Resource
 from domain.systems import InformationSystem
 from domain.verbs.base import LedgerBase
@@ -22,3 +23,11 @@ class ReferenceVerbs(LedgerBase):
             return self.get(system_id, InformationSystem)
         except NotFound:
             raise UnknownSystem(f"no information system with id {system_id}", field=field) from None
+
+    def named_person(self, person_id: UUID | None, field: str) -> Person | None:
+        if person_id is None:
+            return None
+        try:
+            return self.get(person_id, Person)
+        except NotFound:
+            raise UnknownPerson(f"no registered person with id {person_id}", field=field) from None

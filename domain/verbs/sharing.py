@@ -7,10 +7,17 @@ from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from domain.aggregate import AggregateState, Command
-from domain.arrangements import TimeSensitiveArrangement, agree_arrangement
-from domain.data_uses import DataUseFields, record_data_use
-from domain.errors import UnknownArrangement, UnknownShareRequest
+from domain.arrangements import TimeSensitiveArrangement, propose_arrangement
+from domain.data_uses import DataUse, DataUseFields, record_data_use, violation_marks
+from domain.errors import UnknownArrangement, UnknownResource, UnknownShareRequest
 from domain.events import LedgerEvent
+from domain.external_sharing import (
+    ExternalRequest,
+    ExternalResource,
+    register_external_resource,
+    request_external_data,
+)
+from domain.resources import Resource
 from domain.rules.sharing import SHARE_REPLY
 from domain.share_requests import Reply, ShareRequest, request_share
 from domain.verbs.base import Decision
@@ -19,6 +26,7 @@ from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import (
     AcquisitionMethod,
     CoordinationDecision,
+    DataUseMark,
     ShareChannel,
     ShareType,
 )
@@ -82,39 +90,132 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         event = request.decide_coordination(cmd, decision, note)
         return Decision(request_id, [event], status_fields(request.apply(event)))
 
-    def arrange_time_sensitive_sharing(
+    def propose_arrangement(
         self,
         cmd: Command,
         resource_id: UUID,
-        requester: str,
+        counterparty: str,
+        purpose: str,
+        scope: str,
         method: AcquisitionMethod,
         valid_from: datetime,
         valid_to: datetime,
     ) -> Decision:
-        """Art. 28: the two parties agree how data is shared for a sensitive period."""
+        """Art. 28: one party proposes; the arrangement is in force once the other accepts."""
         resource = self.named_resource(resource_id)
-        using = self.department(requester, field="requester")
-        using.check_active()
-        event = agree_arrangement(cmd, uuid4(), resource, using, method, valid_from, valid_to)
-        return Decision(event.originator_id, [event], {"provider": event.provider})
+        self.department(cmd.actor.department).check_active()
+        other = self.department(counterparty, field="counterparty")
+        other.check_active()
+        event = propose_arrangement(
+            cmd, uuid4(), resource, other, purpose, scope, method, valid_from, valid_to
+        )
+        return Decision(event.originator_id, [event], arrangement_fields(event.create()))
+
+    def accept_arrangement(
+        self, cmd: Command, arrangement_id: UUID, expected_version: int | None
+    ) -> Decision:
+        arrangement = self.get(
+            arrangement_id, TimeSensitiveArrangement, expected_version=expected_version
+        )
+        event = arrangement.accept(cmd)
+        return Decision(arrangement_id, [event], arrangement_fields(arrangement.apply(event)))
+
+    def refuse_arrangement(
+        self, cmd: Command, arrangement_id: UUID, reason: str, expected_version: int | None
+    ) -> Decision:
+        arrangement = self.get(
+            arrangement_id, TimeSensitiveArrangement, expected_version=expected_version
+        )
+        event = arrangement.refuse(cmd, reason)
+        return Decision(arrangement_id, [event], arrangement_fields(arrangement.apply(event)))
 
     def record_data_use(self, cmd: Command, use: DataUseFields) -> Decision:
         """Art. 36: every use is recorded, marked when it breaks the rules (never refused)."""
-        resource = self.named_resource(use.resource_id)
-        request = self._state_then(
-            use.share_request_id, ShareRequest, use.obtained_at, "share_request_id"
-        )
+        resource = self.named_source(use.resource_id)
+        request = self._grant_then(use.share_request_id, use.obtained_at)
         arrangement = self._state_then(
             use.arrangement_id, TimeSensitiveArrangement, use.obtained_at, "arrangement_id"
         )
-        event = record_data_use(cmd, uuid4(), use, resource, request, arrangement)
-        extra = {
-            "marks": [mark.value for mark in event.marks],
-            "marks_labels": [mark.label for mark in event.marks],
-        }
-        return Decision(event.originator_id, [event], extra)
+        user = self.named_person(use.user_person_id, "user_person_id")
+        approver = self.named_person(use.approver_person_id, "approver_person_id")
+        event = record_data_use(cmd, uuid4(), use, resource, request, arrangement, user, approver)
+        return Decision(event.originator_id, [event], mark_fields(event.marks))
+
+    def consent_to_third_party(
+        self,
+        cmd: Command,
+        use_id: UUID,
+        recipient: str,
+        reason: str,
+        expected_version: int | None,
+    ) -> Decision:
+        """Art. 32: the provider agrees to the provision of its data to a third party."""
+        use = self.get(use_id, DataUse, expected_version=expected_version)
+        event = use.consent_to_third_party(cmd, recipient, reason)
+        return Decision(use_id, [event], mark_fields(use.apply(event).marks))
+
+    def register_external_resource(
+        self,
+        cmd: Command,
+        provider: str,
+        name: str,
+        share_type: ShareType,
+        summary: str,
+        uses: list[str],
+    ) -> Decision:
+        """Art. 30: the office registers another department's resource it knows of."""
+        department = self.department(provider, field="provider")
+        department.check_active()
+        event = register_external_resource(
+            cmd, uuid4(), department, name, share_type, summary, uses
+        )
+        return Decision(event.originator_id, [event], {"provider": event.provider})
+
+    def request_external_data(
+        self, cmd: Command, resource_id: UUID, purpose: str, scope: str
+    ) -> Decision:
+        """Art. 30: a department's request for another department's data goes to the office."""
+        self.department(cmd.actor.department).check_active()
+        resource = self.named_external_resource(resource_id)
+        event = request_external_data(cmd, uuid4(), resource, purpose, scope)
+        return Decision(event.originator_id, [event], external_fields(event.create()))
+
+    def forward_external_request(
+        self, cmd: Command, request_id: UUID, expected_version: int | None
+    ) -> Decision:
+        request = self.get(request_id, ExternalRequest, expected_version=expected_version)
+        event = request.forward(cmd)
+        return Decision(request_id, [event], external_fields(request.apply(event)))
+
+    def record_external_reply(
+        self, cmd: Command, request_id: UUID, reply: Reply, expected_version: int | None
+    ) -> Decision:
+        request = self.get(request_id, ExternalRequest, expected_version=expected_version)
+        event = request.record_reply(cmd, reply)
+        return Decision(request_id, [event], external_fields(request.apply(event)))
 
     # -- reading what a command refers to ------------------------------------------------
+
+    def named_source(self, resource_id: UUID) -> Resource | ExternalResource:
+        """Our own resource, or another department's the office registered (Art. 30)."""
+        found = self.find(resource_id)
+        if isinstance(found, ExternalResource):
+            return found
+        return self.named_resource(resource_id)
+
+    def named_external_resource(self, resource_id: UUID) -> ExternalResource:
+        found = self.find(resource_id)
+        if not isinstance(found, ExternalResource):
+            msg = f"no external resource with id {resource_id} in the office's register"
+            raise UnknownResource(msg, field="resource_id", article="30")
+        return found
+
+    def _grant_then(
+        self, request_id: UUID | None, at: datetime
+    ) -> ShareRequest | ExternalRequest | None:
+        if request_id is not None and isinstance(self.find(request_id), ExternalRequest):
+            return self._state_then(request_id, ExternalRequest, at, "share_request_id")
+        return self._state_then(request_id, ShareRequest, at, "share_request_id")
 
     def _state_then(
         self, object_id: UUID | None, kind: type[S], at: datetime, field: str
@@ -136,6 +237,31 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
             error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
             raise error(f"no {kind.__name__} with id {object_id}", field=field)
         return then
+
+
+def mark_fields(marks: tuple[DataUseMark, ...]) -> dict[str, Any]:
+    return {
+        "marks": [mark.value for mark in marks],
+        "marks_labels": [mark.label for mark in marks],
+        "violation": bool(violation_marks(marks)),
+    }
+
+
+def arrangement_fields(arrangement: TimeSensitiveArrangement) -> dict[str, Any]:
+    return {
+        "status": arrangement.status.value,
+        "status_label": arrangement.status.label,
+        "provider": arrangement.provider,
+        "requester": arrangement.requester,
+    }
+
+
+def external_fields(request: ExternalRequest) -> dict[str, Any]:
+    return {
+        "status": request.status.value,
+        "status_label": request.status.label,
+        "provider": request.provider,
+    }
 
 
 def status_fields(request: ShareRequest) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID, uuid4
 
 from domain.aggregate import Command
 from domain.errors import RuleViolation
-from domain.findings import Category, Finding, record_finding
+from domain.findings import Category, Finding, ReviewDecision, record_finding
 from domain.verbs.base import Decision, LedgerBase
 
 
@@ -48,22 +49,61 @@ class SupervisionVerbs(LedgerBase):
         event = finding.order_rectification(cmd, due_date)
         return Decision(finding_id, [event], {"due_date": due_date.isoformat()})
 
-    def rectify(
-        self, cmd: Command, finding_id: UUID, evidence: list[str], expected_version: int | None
+    def report_rectification(
+        self,
+        cmd: Command,
+        finding_id: UUID,
+        evidence: list[str],
+        description: str,
+        expected_version: int | None,
     ) -> Decision:
+        """Art. 39: the department reports its rectification; the leading group reviews it."""
         finding = self.get(finding_id, Finding, expected_version=expected_version)
         for index, reference in enumerate(evidence):
-            self._check_evidence(reference, f"evidence.{index}")
-        return Decision(finding_id, [finding.rectify(cmd, evidence)])
+            self._check_rectification_evidence(reference, f"evidence.{index}")
+        event = finding.report_rectification(cmd, evidence, description)
+        return Decision(finding_id, [event], status_fields(finding.apply(event)))
+
+    def _check_rectification_evidence(self, reference: str, field: str) -> None:
+        """A report may cite a document (文号) as well as what is on the record; a position
+        or an id must still name something the ledger holds."""
+        text = reference.strip()
+        if text.isdigit() or _is_uuid(text):
+            self._check_evidence(text, field)
+
+    def review_rectification(
+        self,
+        cmd: Command,
+        finding_id: UUID,
+        decision: ReviewDecision,
+        reason: str,
+        expected_version: int | None,
+    ) -> Decision:
+        finding = self.get(finding_id, Finding, expected_version=expected_version)
+        event = finding.review_rectification(cmd, decision, reason)
+        return Decision(finding_id, [event], status_fields(finding.apply(event)))
 
     def circulate_criticism(
         self, cmd: Command, finding_id: UUID, note: str, expected_version: int | None
     ) -> Decision:
         finding = self.get(finding_id, Finding, expected_version=expected_version)
-        return Decision(finding_id, [finding.circulate_criticism(cmd, note)])
+        event = finding.circulate_criticism(cmd, note)
+        return Decision(finding_id, [event], status_fields(finding.apply(event)))
 
     def withdraw_finding(
         self, cmd: Command, finding_id: UUID, reason: str, expected_version: int | None
     ) -> Decision:
         finding = self.get(finding_id, Finding, expected_version=expected_version)
         return Decision(finding_id, [finding.withdraw(cmd, reason)])
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def status_fields(finding: Finding) -> dict[str, Any]:
+    return {"status": finding.status.value, "status_label": finding.status.label}

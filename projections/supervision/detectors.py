@@ -42,7 +42,7 @@ def detections_at(
     the grace periods are ``policies``, those in force at ``at`` as known then."""
     calendar = calendar_with(state.register.published.values())
     first_catalog_grace = WorkingDays(policies.working_days(FIRST_CATALOG_GRACE))
-    found = [d for d in state.events if d.since <= at]
+    found = [d for d in state.events if d.since <= at and (d.until is None or at < d.until)]
     breaches = []
     # Unordered: only the breaches are sorted (by deadline, then id), not every obligation.
     register = obligations_at(

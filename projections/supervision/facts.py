@@ -47,6 +47,7 @@ class ResourceFacts:
     classified: bool
     in_catalog_since: datetime | None = None
     retired: bool = False
+    basic_data_confirmed: bool = False  # by the office, at catalog approval (Art. 24(2))
 
 
 @dataclass
@@ -68,6 +69,7 @@ class Detection:
     subject_id: str
     rule: str
     since: datetime
+    until: datetime | None = None  # no longer counted from then (a consent, Art. 32)
 
 
 @dataclass

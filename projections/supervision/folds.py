@@ -12,7 +12,7 @@ from uuid import UUID
 from domain.aggregation import AggregationRejected
 from domain.catalog import CatalogApproved, CatalogSubmitted, CatalogUpdateApplied
 from domain.consistency import ConsistencyCheckRecorded
-from domain.data_uses import DataUseRecorded
+from domain.data_uses import DataUseRecorded, ThirdPartyConsented, violation_marks
 from domain.departments import (
     DepartmentDissolvedEvent,
     DepartmentRegistered,
@@ -27,6 +27,8 @@ from domain.findings import (
     FindingRectified,
     FindingWithdrawn,
     RectificationOrdered,
+    RectificationReviewed,
+    accepts_rectification,
 )
 from domain.resources import (
     JoinedCatalog,
@@ -45,6 +47,7 @@ from domain.systems import (
     SystemRetiredEvent,
     TrialOperationStarted,
 )
+from domain.vocabulary import DataUseMark
 from projections.base import ByClass
 from projections.supervision.facts import (
     CheckFacts,
@@ -165,15 +168,21 @@ def _amended(state: SupervisionState, e: ResourceAmended) -> None:
         return
     changes = e.changes
     facts.share_type = str(changes.get("share_type", facts.share_type))
-    if "basic_data_kind" in changes:
+    if "basic_data_kind" in changes and not facts.basic_data_confirmed:
         facts.basic_data_kind = changes["basic_data_kind"]
     facts.classified = bool(changes.get("classified", facts.classified))
 
 
 def _joined(state: SupervisionState, e: JoinedCatalog) -> None:
     facts = state.resources.get(str(e.originator_id))
-    if facts is not None and facts.in_catalog_since is None:
+    if facts is None:
+        return
+    if facts.in_catalog_since is None:
         facts.in_catalog_since = e.occurred_at
+    if e.basic_data_confirmed:
+        # Art. 24(2): what is basic data is the office's to confirm, not the department's.
+        facts.basic_data_kind = e.basic_data_kind.value if e.basic_data_kind else None
+        facts.basic_data_confirmed = True
 
 
 def _retired(state: SupervisionState, e: ResourceRetiredEvent) -> None:
@@ -195,13 +204,40 @@ def _rejected(state: SupervisionState, e: AggregationRejected) -> None:
 
 
 def _used(state: SupervisionState, e: DataUseRecorded) -> None:
-    if e.marks:
+    """V09 counts what breaks Art. 26, 28 and 32, not a self-approval (``violation_marks``)."""
+    marks = violation_marks(e.marks)
+    if marks:
         # Counted under its rule; named by the marks it carries, as investigators search.
-        rule = "+".join(mark.value for mark in e.marks)
+        rule = "+".join(mark.value for mark in marks)
         category = category_of(DATA_USE_MARKED)
         state.events.append(
             Detection(e.department, category, str(e.originator_id), rule, e.occurred_at)
         )
+
+
+def _consented(state: SupervisionState, e: ThirdPartyConsented) -> None:
+    """Art. 32: once the provider consents, the provision to the third party is no violation;
+    whatever else the use broke is still counted."""
+    use_id = str(e.originator_id)
+    for detection in state.events:
+        if detection.subject_id != use_id or detection.until is not None:
+            continue
+        if detection.category is not category_of(DATA_USE_MARKED):
+            continue
+        detection.until = e.occurred_at
+        consented = DataUseMark.THIRD_PARTY_WITHOUT_CONSENT.value
+        rest = [rule for rule in detection.rule.split("+") if rule != consented]
+        if rest:
+            state.events.append(
+                Detection(
+                    detection.department,
+                    detection.category,
+                    use_id,
+                    "+".join(rest),
+                    e.occurred_at,
+                )
+            )
+        return
 
 
 def _finding(state: SupervisionState, e: FindingEvent) -> None:
@@ -214,7 +250,7 @@ def _finding(state: SupervisionState, e: FindingEvent) -> None:
         return
     if isinstance(e, RectificationOrdered):
         facts.ordered_due = e.due_date
-    elif isinstance(e, FindingRectified):
+    elif isinstance(e, FindingRectified | RectificationReviewed) and accepts_rectification(e):
         facts.rectified_at = e.occurred_at
     elif isinstance(e, CriticismCirculated):
         facts.criticised_at = e.occurred_at
@@ -237,6 +273,7 @@ FOLDS: list[tuple[type[Any], Any]] = [
     (ResourceRetiredEvent, _retired),
     (AggregationRejected, _rejected),
     (DataUseRecorded, _used),
+    (ThirdPartyConsented, _consented),
     (FindingEvent, _finding),
 ]
 FOLDS_FOR: ByClass[Any] = ByClass(FOLDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.aggregation import AggregationRejected
 from domain.catalog import CatalogApproved, CatalogSubmitted, CatalogUpdateApplied
 from domain.consistency import ConsistencyCheckRecorded
-from domain.data_uses import DataUseRecorded
+from domain.data_uses import DataUseRecorded, ThirdPartyConsented
 from domain.departments import (
     DepartmentDissolvedEvent,
     DepartmentRegistered,
@@ -33,7 +33,7 @@ class SupervisionProjection:
 
     def __init__(self, register: DeadlineRegister | None = None) -> None:
         self.register = register or deadline_register()
-        self.version = f"1/{self.register.version}"
+        self.version = f"2/{self.register.version}"
         own = topics_of(
             DepartmentRegistered,
             ResponsiblePersonsDesignated,
@@ -49,6 +49,7 @@ class SupervisionProjection:
             ResourceRetiredEvent,
             AggregationRejected,
             DataUseRecorded,
+            ThirdPartyConsented,
             FindingEvent,
         )
         self.topics = own | self.register.topics

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.calendar import due_end_of
-from domain.findings import Category
+from domain.findings import Category, overdue
 from projections.supervision.facts import FindingFacts, SupervisionState
 
 
@@ -28,6 +27,8 @@ def findings_at(state: SupervisionState, at: datetime) -> list[FindingStanding]:
 
 
 def _standing(facts: FindingFacts, at: datetime) -> str:
+    """Art. 39: rectified only once the leading group accepted it; a report awaiting
+    review, or rejected, leaves the finding ordered, or overdue once its date passed."""
     if facts.withdrawn_at is not None:
         return "withdrawn"
     if facts.rectified_at is not None:
@@ -35,5 +36,6 @@ def _standing(facts: FindingFacts, at: datetime) -> str:
     if facts.criticised_at is not None:
         return "criticised"
     if facts.ordered_due is not None:
-        return "overdue" if due_end_of(facts.ordered_due) <= at else "rectification_ordered"
+        late = overdue(facts.ordered_due, facts.rectified_at, at)
+        return "overdue" if late else "rectification_ordered"
     return "recorded"

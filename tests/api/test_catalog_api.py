@@ -323,3 +323,94 @@ def test_law_change_naming_an_unknown_department_is_422__art12(portal: Portal) -
     )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "affected_departments.1"
+
+
+def test_a_not_shared_resource_cites_an_instrument_of_the_office_register__art24_1(
+    portal: Portal,
+) -> None:
+    # Only the office keeps the register; a department cannot add its own rules to it.
+    law = {"kind": "law", "title": "中华人民共和国网络安全法", "document_number": "主席令第53号"}
+    assert portal.post(portal.tokens["孙悦"], "/v1/legal-instruments", law).status_code == 403
+    internal = portal.post(
+        portal.tokens["李静"], "/v1/legal-instruments", {**law, "kind": "internal_rule"}
+    )
+    assert internal.status_code == 422 and internal.json()["errors"][0]["field"] == "kind"
+    instrument_id = created(portal.post(portal.tokens["李静"], "/v1/legal-instruments", law))["id"]
+    assert portal.post(portal.tokens["李静"], "/v1/legal-instruments", law).status_code == 409
+    listed = portal.get(portal.tokens["孙悦"], "/v1/legal-instruments").json()["items"]
+    assert [(i["id"], i["kind_label"]) for i in listed] == [(instrument_id, "法律")]
+    not_shared = {"share_type": "not_shared", "share_conditions": None, "open_type": "not_open"}
+    before = portal.position()
+    for basis, field in (
+        ({"kind": "law", "title": "本局内部管理办法"}, "legal_basis.instrument_id"),
+        (
+            {"instrument_id": "00000000-0000-4000-8000-000000000000", "article": "第一条"},
+            "legal_basis.instrument_id",
+        ),
+        ({"instrument_id": instrument_id}, "legal_basis.article"),
+    ):
+        body = resource_body("ZYKF", **not_shared, legal_basis=basis)
+        answer = portal.post(portal.tokens["孙悦"], "/v1/resources", body)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["field"] == field
+    assert portal.position() == before
+    cited = catalog(
+        portal, **not_shared, legal_basis={"instrument_id": instrument_id, "article": "第二十一条"}
+    )
+    state = portal.get(portal.tokens["孙悦"], f"/v1/resources/{cited['id']}").json()
+    assert state["legal_basis"] == {
+        "instrument_id": instrument_id,
+        "article": "第二十一条",
+        "kind": "law",
+        "title": "中华人民共和国网络安全法",
+    }
+
+
+def test_the_office_confirms_basic_data_at_approval__art24_2(portal: Portal) -> None:
+    complaints = catalog(portal, name="旅游投诉举报信息")
+    scenic = catalog(
+        portal, name="A级旅游景区名录", share_type="unconditional", share_conditions=None
+    )
+    submission = created(
+        portal.post(
+            portal.tokens["孙悦"],
+            "/v1/catalog-submissions",
+            {"resource_ids": [complaints["id"], scenic["id"]]},
+        )
+    )
+    path = f"/v1/catalog-submissions/{submission['id']}/approval"
+    # Declared with no basic-data kind, it is basic data all the same: the office says so,
+    # and conditional basic data cannot join the unified catalog.
+    before = portal.position()
+    refused = portal.post(
+        portal.tokens["李静"], path, {"basic_data_kinds": {complaints["id"]: "complaints_reports"}}
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == f"basic_data_kinds.{complaints['id']}"
+    assert portal.position() == before
+    unknown = {"basic_data_kinds": {"00000000-0000-4000-8000-000000000000": None}}
+    stranger = portal.post(portal.tokens["李静"], path, unknown)
+    assert stranger.status_code == 422
+    created(
+        portal.post(
+            portal.tokens["李静"],
+            path,
+            {
+                "basic_data_kinds": {
+                    scenic["id"]: "culture_tourism_resources",
+                    complaints["id"]: None,
+                }
+            },
+        )
+    )
+    # Once confirmed basic data, it stays unconditional (Art. 24(2)).
+    amendment = portal.post(
+        portal.tokens["孙悦"],
+        f"/v1/resources/{scenic['id']}/amendments",
+        {
+            "share_type": "conditional",
+            "share_conditions": {"scope": "全部", "content": "名称", "uses": ["监管"]},
+        },
+    )
+    assert amendment.status_code == 422
+    assert amendment.json()["errors"][0]["field"] == "share_type"

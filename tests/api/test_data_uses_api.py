@@ -178,14 +178,21 @@ def test_provision_to_a_third_party_is_marked__art32(
     resource_id, request_id = grant
     body = use_body(resource_id, request_id, recipient="某旅行社")
     answer = created(use(portal, body))
-    assert answer["marks"] == ["third_party"] and answer["marks_labels"] == ["提供给第三方"]
+    assert answer["marks"] == ["third_party_without_consent"]
+    assert answer["marks_labels"] == ["未经提供部门同意提供给第三方"]
 
 
-def test_unconditional_data_serves_any_duty__art25(portal: Portal) -> None:
+def test_unconditional_data_is_used_for_the_purpose_requested__art25_32(portal: Portal) -> None:
     resource_id = resource(portal, share_type="unconditional", share_conditions=None)
     request = created(portal.request_share(portal.tokens["高远"], resource_id, occurred_at=ASKED))
-    body = use_body(resource_id, request["id"], purpose="假日市场分析", data_content="全部信息项")
-    assert marks(portal, body) == []
+    same = use_body(
+        resource_id, request["id"], purpose="行业监管（季度）", data_content="全部信息项"
+    )
+    assert marks(portal, same) == []
+    other = use_body(resource_id, request["id"], purpose="假日市场分析")
+    assert marks(portal, other) == ["purpose_not_granted"]
+    # Obtained directly, with no request (Art. 25), it serves any of the department's duties.
+    assert marks(portal, use_body(resource_id, None, purpose="假日市场分析")) == []
 
 
 def test_use_under_an_arrangement_is_valid_only_in_its_window__art28(portal: Portal) -> None:
@@ -196,14 +203,18 @@ def test_use_under_an_arrangement_is_valid_only_in_its_window__art28(portal: Por
             "/v1/time-sensitive-arrangements",
             {
                 "resource_id": resource_id,
-                "requester": "SCGL",
-                "method": "file",
+                "counterparty": "SCGL",
+                "purpose": "行业监管",
+                "scope": "名称、等级、地址",
+                "method": "api",
                 "valid_from": "2025-09-30T00:00:00+08:00",
                 "valid_to": "2025-10-09T00:00:00+08:00",
                 "occurred_at": "2025-09-28T10:00:00+08:00",
             },
         )
     )
+    path = f"/v1/time-sensitive-arrangements/{arrangement['id']}/acceptance"
+    created(portal.post(portal.tokens["高远"], path, {"occurred_at": "2025-09-29T10:00:00+08:00"}))
 
     def under(obtained_at: str, who: str = "高远") -> list[str]:
         body = use_body(
@@ -213,6 +224,8 @@ def test_use_under_an_arrangement_is_valid_only_in_its_window__art28(portal: Por
 
     assert under("2025-10-03T09:00:00+08:00") == []
     assert under("2025-10-09T09:00:00+08:00") == ["after_expiry"]
+    # Before its acceptance the arrangement put nothing in force.
+    assert under("2025-09-29T09:30:00+08:00") == ["no_grant"]
     assert under("2025-09-29T09:00:00+08:00") == ["no_grant"]
     assert under("2025-10-03T09:00:00+08:00", who="吴昊") == ["no_grant"]
 
@@ -255,7 +268,9 @@ def test_a_use_relies_on_one_basis(portal: Portal, grant: tuple[str, str]) -> No
             "/v1/time-sensitive-arrangements",
             {
                 "resource_id": resource_id,
-                "requester": "SCGL",
+                "counterparty": "SCGL",
+                "purpose": "行业监管",
+                "scope": "名称、等级",
                 "method": "api",
                 "valid_from": "2025-09-30T00:00:00+08:00",
                 "valid_to": "2025-10-09T00:00:00+08:00",

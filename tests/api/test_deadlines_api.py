@@ -126,16 +126,32 @@ def test_filters_by_status_and_department(portal: Portal) -> None:
     assert [i["department"] for i in breached] == ["SCGL"]
 
 
-def test_office_owes_one_consistency_check_a_year__art13(portal: Portal) -> None:
-    # The office began acting this year (its principal was registered today).
+def test_office_owes_one_consistency_check_per_system_a_year__art13(portal: Portal) -> None:
+    # ZYKF registered two systems this year: each is checked against the catalog.
     year = shanghai_date(datetime.now(UTC)).year
+    first = portal.system(portal.tokens["孙悦"])
+    second = portal.system(portal.tokens["孙悦"], name="A级旅游景区评定系统")
     before = deadlines(portal, kind="consistency_check")
-    assert [(i["period_start"], i["due_date"], i["status"]) for i in before] == [
-        (f"{year}-01-01", f"{year}-12-31", "open")
-    ]
-    created(portal.post(portal.tokens["李静"], "/v1/consistency-checks", {"year": year}))
-    [after] = deadlines(portal, kind="consistency_check")
-    assert after["status"] == "met"
+    assert sorted((i["subject_id"], i["period_start"], i["status"]) for i in before) == sorted(
+        [(first, f"{year}-01-01", "open"), (second, f"{year}-01-01", "open")]
+    )
+    assert {i["department"] for i in before} == {"ZYKF"}
+    body = {"system_id": first, "year": year}
+    created(portal.post(portal.tokens["李静"], "/v1/consistency-checks", body))
+    after = {i["subject_id"]: i["status"] for i in deadlines(portal, kind="consistency_check")}
+    assert after == {first: "met", second: "open"}
+    # A check names its system; differences call for recommendations (Art. 13).
+    missing = portal.post(portal.tokens["李静"], "/v1/consistency-checks", {"year": year})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "system_id"
+    differing = {**body, "system_id": second, "differences": [{"description": "未编目的表"}]}
+    refused = portal.post(portal.tokens["李静"], "/v1/consistency-checks", differing)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "recommendations"
+    advised = {**differing, "recommendations": ["将该表纳入目录"]}
+    assert (
+        created(portal.post(portal.tokens["李静"], "/v1/consistency-checks", advised))["consistent"]
+        is False
+    )
 
 
 def test_publishing_a_schedule_is_for_the_leading_group_or_office(portal: Portal) -> None:

@@ -14,11 +14,15 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from domain.ledger import Ledger
+from domain.legal_instruments import legal_instrument_id
 from tests.support.portal import Portal, created, resource_body
 
 CATALOGED = "2025-09-01T09:00:00+08:00"
 FRIDAY = "2025-09-26T10:00:00+08:00"  # due 2025-10-16 (docs/DOMAIN.md's worked example)
-LAW = {"kind": "law", "title": "《中华人民共和国个人信息保护法》", "article": "第十三条"}
+LAW = {
+    "instrument_id": str(legal_instrument_id("中华人民共和国个人信息保护法")),
+    "article": "第十三条",
+}
 SHARE_TYPES: dict[str, dict[str, Any]] = {
     "conditional": {},
     "unconditional": {"share_type": "unconditional", "share_conditions": None},
@@ -46,6 +50,7 @@ def portal(client: TestClient, ledger: Ledger) -> Portal:
     portal.principal("高远", "SCGL", "department")
     portal.principal("吴昊", "CYFZ", "department")
     portal.principal("王卫", "SGAT", "external")
+    portal.legal_instrument(portal.tokens["李静"])
     return portal
 
 
@@ -409,9 +414,12 @@ def test_request_read_at_an_earlier_instant_shows_what_stood_then(portal: Portal
 
 
 def arrangement(portal: Portal, resource_id: str, who: str, **overrides: Any) -> Response:
+    counterparty = "SCGL" if who == "孙悦" else "ZYKF"
     body = {
         "resource_id": resource_id,
-        "requester": "SCGL",
+        "counterparty": counterparty,
+        "purpose": "国庆假日旅游市场监管",
+        "scope": "名称、等级、地址",
         "method": "file",
         "valid_from": "2025-09-30T00:00:00+08:00",
         "valid_to": "2025-10-09T00:00:00+08:00",
@@ -421,20 +429,56 @@ def arrangement(portal: Portal, resource_id: str, who: str, **overrides: Any) ->
     return portal.post(portal.tokens[who], "/v1/time-sensitive-arrangements", body)
 
 
-def test_arrangement_is_recorded_by_either_party__art28(portal: Portal) -> None:
+def test_arrangement_is_proposed_by_either_party_and_in_force_once_the_other_accepts__art28(
+    portal: Portal,
+) -> None:
     resource_id = resource(portal)
     by_provider = created(arrangement(portal, resource_id, "孙悦"))
-    assert by_provider["provider"] == "ZYKF"
-    created(arrangement(portal, resource_id, "高远"))
-    assert arrangement(portal, resource_id, "吴昊").status_code == 403
-    state = portal.get(
-        portal.tokens["高远"], f"/v1/time-sensitive-arrangements/{by_provider['id']}"
-    ).json()
-    assert state["recorded_by"] == "ZYKF" and state["method_label"] == "文件"
-    outsider = portal.get(
-        portal.tokens["吴昊"], f"/v1/time-sensitive-arrangements/{by_provider['id']}"
+    assert (by_provider["provider"], by_provider["status"]) == ("ZYKF", "proposed")
+    by_user = created(arrangement(portal, resource_id, "高远"))
+    assert by_user["requester"] == "SCGL"
+    # A user's proposal names the provider as the other party, not another user.
+    third = arrangement(portal, resource_id, "吴昊", counterparty="SCGL")
+    assert third.status_code == 422 and third.json()["errors"][0]["field"] == "counterparty"
+    path = f"/v1/time-sensitive-arrangements/{by_provider['id']}"
+    # The proposer does not accept its own proposal; the other party does.
+    own = portal.post(portal.tokens["孙悦"], f"{path}/acceptance", {})
+    assert own.status_code == 403
+    accepted = created(
+        portal.post(
+            portal.tokens["高远"],
+            f"{path}/acceptance",
+            {"occurred_at": "2025-09-29T09:00:00+08:00"},
+        )
     )
-    assert outsider.status_code == 404
+    assert accepted["status"] == "in_force"
+    assert portal.post(portal.tokens["高远"], f"{path}/acceptance", {}).status_code == 409
+    state = portal.get(portal.tokens["高远"], path).json()
+    assert state["recorded_by"] == "ZYKF" and state["method_label"] == "文件"
+    assert (state["status"], state["purpose"]) == ("in_force", "国庆假日旅游市场监管")
+    assert portal.get(portal.tokens["吴昊"], path).status_code == 404
+    # The provider refuses the user's proposal, stating why.
+    refusal = f"/v1/time-sensitive-arrangements/{by_user['id']}/refusal"
+    blank = portal.post(portal.tokens["孙悦"], refusal, {"reason": " "})
+    assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "reason"
+    refused = created(portal.post(portal.tokens["孙悦"], refusal, {"reason": "节假日期间系统维护"}))
+    assert refused["status"] == "refused"
+
+
+def test_arrangement_states_its_terms__art28(portal: Portal) -> None:
+    resource_id = resource(portal)
+    before = portal.position()
+    for field in ("purpose", "scope", "counterparty"):
+        answer = arrangement(portal, resource_id, "孙悦", **{field: None})
+        assert answer.status_code == 422
+        assert answer.json()["errors"][0]["field"] == field
+    blank = arrangement(portal, resource_id, "孙悦", purpose="  ")
+    assert blank.status_code == 422 and blank.json()["errors"][0]["field"] == "purpose"
+    # The one-sided shape of older portals (a requester, no purpose or scope) is refused.
+    old_shape = arrangement(portal, resource_id, "孙悦", requester="SCGL")
+    assert old_shape.status_code == 422
+    assert "requester" in [e["field"] for e in old_shape.json()["errors"]]
+    assert portal.position() == before
 
 
 def test_arrangement_window_ends_after_it_starts__art28(portal: Portal) -> None:

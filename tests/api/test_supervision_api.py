@@ -227,6 +227,7 @@ def test_consistency_differences_then_unfixed__art13_v04_v01(portal: Portal) -> 
             "year": 2025,
             "occurred_at": "2025-03-20T09:00:00+08:00",
             "differences": [{"description": "系统中的“景区等级”未编入目录"}],
+            "recommendations": ["将“景区等级”编入A级旅游景区名录"],
         },
     )
     assert detected(portal, at="2025-03-21T12:00:00+08:00") == [
@@ -412,6 +413,14 @@ def test_findings_are_counted_with_where_each_stands__art39(portal: Portal) -> N
             "occurred_at": "2025-04-02T09:00:00+08:00",
         },
     )
+    # Art. 39: reported is not rectified until the leading group accepts it.
+    assert cell(AT)["rectified"] == 0
+    post(
+        portal,
+        "张立新",
+        f"/v1/findings/{finding['id']}/rectification-review",
+        {"decision": "accepted", "occurred_at": "2025-04-03T09:00:00+08:00"},
+    )
     assert cell(AT)["rectified"] == 1
     [item] = evidence_of(portal, "ZYKF", "V08", AT)
     assert (item["source"], item["subject_id"], item["status"]) == (
@@ -494,6 +503,92 @@ def test_every_overseer_sees_every_department_s_row(portal: Portal) -> None:
         portal.tokens["周敏"],
     ):
         assert rows(token) == everyone
+
+
+def test_a_finding_is_reviewed_and_read_with_its_history__art39(portal: Portal) -> None:
+    evidence = approved(portal, "孙悦", "ZYKF")
+    finding = post(
+        portal,
+        "张立新",
+        "/v1/findings",
+        {
+            "department": "ZYKF",
+            "category": "V06",
+            "evidence": [evidence],
+            "description": "逾期未答复",
+            "occurred_at": "2025-03-10T09:00:00+08:00",
+        },
+    )
+    path = f"/v1/findings/{finding['id']}"
+    post(
+        portal,
+        "张立新",
+        f"{path}/rectification-order",
+        {"due_date": "2025-03-31", "occurred_at": "2025-03-11T09:00:00+08:00"},
+    )
+    # Art. 39: a report without evidence records nothing.
+    before = portal.position()
+    empty = portal.post(portal.tokens["孙悦"], f"{path}/rectification", {"evidence": []})
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["field"] == "evidence"
+    assert portal.position() == before
+    post(
+        portal,
+        "孙悦",
+        f"{path}/rectification",
+        {"evidence": ["吉文旅资〔2025〕3号"], "occurred_at": "2025-03-20T09:00:00+08:00"},
+    )
+    # Only the leading group reviews; a rejection states its reason.
+    review = f"{path}/rectification-review"
+    assert portal.post(portal.tokens["孙悦"], review, {"decision": "accepted"}).status_code == 403
+    no_reason = portal.post(portal.tokens["张立新"], review, {"decision": "rejected"})
+    assert no_reason.status_code == 422
+    assert no_reason.json()["errors"][0]["field"] == "reason"
+    rejected = post(
+        portal,
+        "张立新",
+        review,
+        {
+            "decision": "rejected",
+            "reason": "未见答复记录",
+            "occurred_at": "2025-03-21T09:00:00+08:00",
+        },
+    )
+    assert rejected["status"] == "rectification_ordered"
+    # The date passes with no accepted rectification: overdue, and criticism is allowed.
+    listed = portal.get(
+        portal.tokens["张立新"], "/v1/findings", at=AT, status="rectification_ordered"
+    )
+    assert listed.status_code == 200, listed.text
+    [item] = listed.json()["items"]
+    assert (item["id"], item["overdue"], item["rejections"]) == (finding["id"], True, 1)
+    assert item["last_rejection_reason"] == "未见答复记录"
+    post(
+        portal,
+        "张立新",
+        f"{path}/criticism",
+        {"note": "通报批评", "occurred_at": "2025-04-01T10:00:00+08:00"},
+    )
+    one = portal.get(portal.tokens["孙悦"], path, at=AT)
+    assert one.status_code == 200, one.text
+    steps = [step["step"] for step in one.json()["history"]]
+    assert steps == [
+        "recorded",
+        "rectification_ordered",
+        "rectification_reported",
+        "rectification_reviewed",
+        "criticised",
+    ]
+    assert one.json()["history"][3]["details"] == {"decision": "rejected", "reason": "未见答复记录"}
+    # A department reads its own findings only; another's is not found.
+    assert portal.get(portal.tokens["高远"], path, at=AT).status_code == 404
+    assert portal.get(portal.tokens["高远"], "/v1/findings", at=AT).json()["items"] == []
+    assert len(portal.get(portal.tokens["孙悦"], "/v1/findings", at=AT).json()["items"]) == 1
+    by_category = portal.get(portal.tokens["张立新"], "/v1/findings", at=AT, category="V01")
+    assert by_category.json()["items"] == []
+    # The grid counts it as the measures do: criticised, never rectified.
+    [zykf] = [d for d in findings(portal, AT)["departments"] if d["department"] == "ZYKF"]
+    assert (zykf["counts"]["V06"]["criticised"], zykf["counts"]["V06"]["rectified"]) == (1, 0)
 
 
 def test_the_evidence_behind_a_count_opens_the_use_and_proves_its_event__art36_v09(

@@ -23,6 +23,7 @@ from domain.errors import (
     RuleViolation,
 )
 from domain.events import Actor
+from domain.legal_instruments import legal_instrument_id
 from domain.resources import ResourceFields, ShareTypeChanged, catalog_resource
 from domain.vocabulary import Role
 from tests.support.portal import resource_body
@@ -58,13 +59,27 @@ def test_internal_rule_cannot_justify_not_sharing__art24_1() -> None:
     assert refused.value.field == "legal_basis.kind"
 
 
-@pytest.mark.parametrize("kind", ["law", "administrative_regulation", "central_policy"])
-def test_law_regulation_or_central_policy_justifies_not_sharing__art24_1(kind: str) -> None:
-    basis = {"kind": kind, "title": "中华人民共和国网络安全法", "article": "第二十一条"}
+def test_a_typed_title_is_no_legal_basis_without_the_register__art24_1() -> None:
+    # Art. 24(1): "本局内部管理办法" typed as a law is the department's own word, not a basis.
+    basis = {"kind": "law", "title": "本局内部管理办法"}
+    with pytest.raises(NotSharedWithoutLegalBasis) as refused:
+        catalog_resource(command(), uuid4(), fields(share_type="not_shared", legal_basis=basis))
+    assert refused.value.field == "legal_basis.instrument_id"
+    cited = {"instrument_id": legal_instrument_id("中华人民共和国网络安全法")}
+    with pytest.raises(NotSharedWithoutLegalBasis) as no_article:
+        catalog_resource(command(), uuid4(), fields(share_type="not_shared", legal_basis=cited))
+    assert no_article.value.field == "legal_basis.article"
+
+
+def test_an_instrument_of_the_register_justifies_not_sharing__art24_1() -> None:
+    basis = {
+        "instrument_id": legal_instrument_id("中华人民共和国网络安全法"),
+        "article": "第二十一条",
+    }
     events = catalog_resource(
         command(), uuid4(), fields(share_type="not_shared", legal_basis=basis)
     )
-    assert events[0].fields.legal_basis.kind.value == kind
+    assert events[0].fields.legal_basis.article == "第二十一条"
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,13 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.aggregate import Command
-from domain.arrangements import TimeSensitiveArrangement
+from domain.arrangements import ArrangementStatus, TimeSensitiveArrangement
 from domain.data_uses import (
     DataUseFields,
     marks_under_arrangement,
     marks_under_request,
     record_data_use,
-    scope_items,
-    within_scope,
 )
-from domain.deadlines import ObligationKind, Status
 from domain.departments import Department, register_department
 from domain.errors import (
     CoordinationIsBinding,
@@ -37,6 +34,7 @@ from domain.errors import (
     WrongChannel,
 )
 from domain.events import Actor
+from domain.legal_instruments import legal_instrument_id
 from domain.resources import Resource, ResourceFields, catalog_resource
 from domain.share_requests import Reply, ShareRequest, request_share
 from domain.vocabulary import (
@@ -50,15 +48,12 @@ from domain.vocabulary import (
     ShareChannel,
     ShareRequestStatus,
 )
-from projections.base import Meta
-from projections.deadlines import obligations_at
-from projections.obligations import deadline_register
 from tests.support.portal import resource_body
 
 ASKED = datetime(2025, 9, 26, 2, 0, tzinfo=UTC)  # Friday 10:00 in Beijing
 LATER = datetime(2025, 10, 9, 7, 0, tzinfo=UTC)
 NOW = datetime(2026, 1, 10, tzinfo=UTC)
-LAW = {"kind": "law", "title": "《中华人民共和国个人信息保护法》"}
+LAW = {"instrument_id": legal_instrument_id("中华人民共和国个人信息保护法"), "article": "第十三条"}
 
 PROVIDER = Actor(person="孙悦", department="ZYKF", role=Role.DEPARTMENT)
 REQUESTER = Actor(person="高远", department="SCGL", role=Role.DEPARTMENT)
@@ -80,7 +75,7 @@ def resource(in_catalog: bool = True, **overrides: Any) -> Resource:
     state = catalog_resource(command(PROVIDER, ASKED), uuid4(), fields)[0].create()
     if not in_catalog:
         return state
-    return state.apply(state.join_catalog(command(PROVIDER, ASKED), uuid4()))  # type: ignore[no-any-return]
+    return state.apply(state.join_catalog(command(PROVIDER, ASKED), uuid4(), None))  # type: ignore[no-any-return]
 
 
 def asked(
@@ -311,79 +306,62 @@ def test_use_without_a_grant_in_force_is_marked_no_grant__art26() -> None:
     assert marks_under_request(use(uuid4()), "SCGL", state) == [DataUseMark.RESOURCE_MISMATCH]
 
 
-def test_unconditional_grant_allows_any_purpose_and_content__art25() -> None:
+def test_unconditional_request_binds_the_purpose_it_stated__art25_32() -> None:
     state = asked(share_type="unconditional", share_conditions=None)
-    anything = use(state.resource_id, purpose="假日市场分析", data_content="全部信息项")
-    assert marks_under_request(anything, "SCGL", state) == []
+    any_content = use(state.resource_id, purpose="行业监管（季度）", data_content="全部信息项")
+    assert marks_under_request(any_content, "SCGL", state) == []
+    other_purpose = use(state.resource_id, purpose="假日市场分析")
+    assert marks_under_request(other_purpose, "SCGL", state) == [DataUseMark.PURPOSE_NOT_GRANTED]
 
 
-def test_third_party_recipient_is_marked__art32() -> None:
+def test_third_party_recipient_is_marked_until_consented__art32() -> None:
     target = resource()
-    fields = use(target.id, recipient="某旅行社")
-    event = record_data_use(command(REQUESTER, NOW), uuid4(), fields, target, granted(target), None)
-    assert event.marks == (DataUseMark.THIRD_PARTY,)
+    grant = granted(target)
+    fields = use(target.id, recipient="某旅行社", share_request_id=grant.id)
+    event = record_data_use(command(REQUESTER, NOW), uuid4(), fields, target, grant, None)
+    assert event.marks == (DataUseMark.THIRD_PARTY_WITHOUT_CONSENT,)
     assert event.department == "SCGL" and event.provider == "ZYKF"
 
 
-def test_arrangement_covers_its_window_only__art28() -> None:
+def test_arrangement_in_force_covers_its_window_purpose_scope_and_method__art28() -> None:
     target = resource()
     arrangement = TimeSensitiveArrangement(
         id=uuid4(),
-        version=1,
+        version=2,
         created_at=ASKED,
         resource_id=target.id,
         provider="ZYKF",
         requester="SCGL",
-        method=AcquisitionMethod.FILE,
+        counterparty="SCGL",
+        purpose="行业监管",
+        scope="名称、等级、地址",
+        method=AcquisitionMethod.API,
         valid_from=datetime(2025, 9, 30, tzinfo=UTC),
         valid_to=datetime(2025, 10, 8, tzinfo=UTC),
         recorded_by="ZYKF",
+        status=ArrangementStatus.IN_FORCE,
     )
 
-    def at(day: int) -> DataUseFields:
-        return use(target.id, obtained_at=datetime(2025, 10, day, tzinfo=UTC))
+    def at(day: int, **overrides: Any) -> DataUseFields:
+        return use(target.id, obtained_at=datetime(2025, 10, day, tzinfo=UTC), **overrides)
 
     assert marks_under_arrangement(at(3), "SCGL", arrangement) == []
     assert marks_under_arrangement(at(8), "SCGL", arrangement) == [DataUseMark.AFTER_EXPIRY]
     assert marks_under_arrangement(at(3), "CYFZ", arrangement) == [DataUseMark.NO_GRANT]
     assert marks_under_arrangement(at(3), "SCGL", None) == [DataUseMark.NO_GRANT]
-
-
-def test_scope_is_a_list_of_items() -> None:
-    assert scope_items(" 名称、等级，地址; 评定日期 ") == {"名称", "等级", "地址", "评定日期"}
-    assert within_scope("名称、等级", "名称、等级、地址")
-    assert not within_scope("名称、联系电话", "名称、等级、地址")
-
-
-# -- the deadline -------------------------------------------------------------------------
-
-
-def test_conditional_request_owes_a_reply_in_10_working_days__art26() -> None:
-    register = deadline_register()
-    state = register.initial()
-    conditional = resource()
-    requester = department("SCGL")
-    for target in (conditional, resource(share_type="unconditional", share_conditions=None)):
-        event = request_share(
-            command(REQUESTER, ASKED),
-            uuid4(),
-            target,
-            requester,
-            "监管",
-            "名称",
-            ShareChannel.DEPARTMENT,
-        )
-        state = register.apply(state, event, Meta(1, ASKED))
-        if target is conditional:
-            request = event.create()
-    [owed] = [
-        o for o in obligations_at(register, state, LATER) if o.kind is ObligationKind.SHARE_REPLY
+    assert marks_under_arrangement(at(3, purpose="对外发布"), "SCGL", arrangement) == [
+        DataUseMark.PURPOSE_NOT_GRANTED
     ]
-    assert (owed.department, owed.subject_id) == ("ZYKF", request.id)
-    assert owed.due_date.isoformat() == "2025-10-16" and owed.status is Status.OPEN
-    refusal = request.refuse(command(PROVIDER, LATER), "涉密")
-    state = register.apply(state, refusal, Meta(2, LATER))
-    [owed] = [
-        o for o in obligations_at(register, state, NOW) if o.kind is ObligationKind.SHARE_REPLY
+    assert marks_under_arrangement(at(3, data_content="联系电话"), "SCGL", arrangement) == [
+        DataUseMark.SCOPE_NOT_GRANTED
     ]
-    assert owed.status is Status.MET
+    assert marks_under_arrangement(at(3, method=AcquisitionMethod.FILE), "SCGL", arrangement) == [
+        DataUseMark.METHOD_NOT_AGREED
+    ]
+    for status in (
+        ArrangementStatus.PROPOSED,
+        ArrangementStatus.REFUSED,
+        ArrangementStatus.UNILATERAL,
+    ):
+        unaccepted = arrangement.model_copy(update={"status": status})
+        assert marks_under_arrangement(at(3), "SCGL", unaccepted) == [DataUseMark.NO_GRANT]

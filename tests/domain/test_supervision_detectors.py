@@ -424,11 +424,15 @@ def test_a_use_without_grant_or_after_expiry_counts_under_v09__art32_36() -> Non
     story = History()
     _use(story, "2025-05-06T09:00:00+08:00", ())
     marked = _use(
-        story, "2025-05-07T09:00:00+08:00", (DataUseMark.NO_GRANT, DataUseMark.THIRD_PARTY)
+        story,
+        "2025-05-07T09:00:00+08:00",
+        (DataUseMark.NO_GRANT, DataUseMark.THIRD_PARTY_WITHOUT_CONSENT),
     )
+    # Art. 36: a self-approval alone is shown, not counted.
+    _use(story, "2025-05-07T10:00:00+08:00", (DataUseMark.SELF_APPROVED,))
     [found] = story.detected("2025-05-08T00:00:00+08:00", Category.V09)
     assert (found.rule, found.subject_id, found.department) == (
-        "no_grant+third_party",
+        "no_grant+third_party_without_consent",
         str(marked),
         "SCGL",
     )

@@ -51,7 +51,7 @@ def resource(system_id: UUID | None, department: str = "ZYKF", **overrides: Any)
 
 
 def in_catalog(state: Resource) -> Resource:
-    joined = state.join_catalog(cmd(OFFICE), uuid4())
+    joined = state.join_catalog(cmd(OFFICE), uuid4(), None)
     result: Resource = joined.mutate(state)
     return result
 

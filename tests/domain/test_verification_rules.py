@@ -45,7 +45,7 @@ def cmd(department: str = "SCGL", role: Role = Role.DEPARTMENT) -> Command:
 def resource(department: str = "ZYKF", **overrides: Any) -> Resource:
     fields = ResourceFields.model_validate(resource_body(department, **overrides))
     state: Resource = catalog_resource(cmd(department), uuid4(), fields)[0].mutate(None)
-    joined: Resource = state.join_catalog(cmd("BGS", Role.OFFICE), uuid4()).mutate(state)
+    joined: Resource = state.join_catalog(cmd("BGS", Role.OFFICE), uuid4(), None).mutate(state)
     return joined
 
 

@@ -34,7 +34,7 @@ def cataloged(when: str, **overrides: Any) -> tuple[Resource, list[LedgerEvent]]
     fields = ResourceFields.model_validate(resource_body("ZYKF", **overrides))
     events = catalog_resource(cmd(ZYKF, when), uuid4(), fields)
     resource: Resource = events[0].mutate(None)
-    joined = resource.join_catalog(cmd(OFFICE, when), uuid4())
+    joined = resource.join_catalog(cmd(OFFICE, when), uuid4(), None)
     return joined.mutate(resource), [events[0], joined]
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
+import pytest
+
 from domain.aggregate import Command
 from domain.calendar import SHANGHAI
 from domain.catalog import apply_for_catalog_update
-from domain.consistency import record_consistency_check
+from domain.consistency import Difference, RecommendationsMissing, record_consistency_check
 from domain.deadlines import ObligationKind, Status, period_containing, periods_between
 from domain.events import Actor, LedgerEvent
 from domain.holidays import publish_schedule, validated_schedule
-from domain.principals import register_principal
+from domain.systems import SystemRegistered, register_system
 from domain.triggers import record_law_change
-from domain.vocabulary import Role, UpdateCycle
+from domain.vocabulary import Role, SystemStatus, UpdateCycle
 from projections.base import Meta
 from projections.deadlines import RegisterState, obligations_at
 from projections.obligations import deadline_register
@@ -89,24 +91,70 @@ def test_obligation_does_not_exist_before_its_clock_starts() -> None:
     assert catalog_updates(fold(change), "2025-09-26T09:00:00+08:00") == []
 
 
-def test_consistency_check_is_owed_each_year_from_when_the_office_acts__art13() -> None:
-    office = register_principal(
-        cmd(OFFICE, "2024-05-06T09:00:00+08:00"), "t", "李静", "BGS", Role.OFFICE
+def system(name: str, when: str, classified: bool = False) -> SystemRegistered:
+    return register_system(cmd(ZYKF, when), uuid4(), name, SystemStatus.EXISTING, classified)
+
+
+def test_consistency_check_is_owed_per_system_per_year__art13() -> None:
+    scenic = register_system(
+        cmd(ZYKF, "2024-05-06T09:00:00+08:00"),
+        uuid4(),
+        "景区管理系统",
+        SystemStatus.EXISTING,
+        False,
     )
+    hotels = register_system(
+        cmd(ZYKF, "2024-05-06T10:00:00+08:00"),
+        uuid4(),
+        "饭店管理系统",
+        SystemStatus.EXISTING,
+        False,
+    )
+    secret = register_system(
+        cmd(ZYKF, "2024-05-06T11:00:00+08:00"), uuid4(), "涉密系统", SystemStatus.EXISTING, True
+    )
+    # One system checked in 2024 does not discharge the other's check (Art. 13).
     check = record_consistency_check(
-        cmd(OFFICE, "2024-12-20T09:00:00+08:00"), uuid4(), None, 2024, []
+        cmd(OFFICE, "2024-12-20T09:00:00+08:00"), uuid4(), scenic.create(), 2024, [], []
     )
     items = [
         o
         for o in obligations_at(
-            deadline_register(), fold(office, check), at("2025-06-01T00:00:00+08:00")
+            deadline_register(),
+            fold(scenic, hotels, secret, check),
+            at("2025-06-01T00:00:00+08:00"),
         )
         if o.kind is ObligationKind.CONSISTENCY_CHECK
     ]
-    assert [(o.period.start, o.due_date, o.status) for o in items] == [
-        (date(2024, 1, 1), date(2024, 12, 31), Status.MET),
-        (date(2025, 1, 1), date(2025, 12, 31), Status.OPEN),
-    ]
+    got = sorted((str(o.subject_id), o.period.start, o.status) for o in items)
+    assert got == sorted(
+        [
+            (str(scenic.originator_id), date(2024, 1, 1), Status.MET),
+            (str(scenic.originator_id), date(2025, 1, 1), Status.OPEN),
+            (str(hotels.originator_id), date(2024, 1, 1), Status.BREACHED),
+            (str(hotels.originator_id), date(2025, 1, 1), Status.OPEN),
+        ]
+    )
+    assert {o.department for o in items} == {"ZYKF"}
+
+
+def test_differences_need_recommendations_to_the_leading_group__art13() -> None:
+    checked = system("景区管理系统", "2024-05-06T09:00:00+08:00").create()
+    differences = [Difference(description="游客流量表未编目")]
+    with pytest.raises(RecommendationsMissing) as refused:
+        record_consistency_check(
+            cmd(OFFICE, "2024-12-20T09:00:00+08:00"), uuid4(), checked, 2024, differences, [" "]
+        )
+    assert refused.value.field == "recommendations"
+    check = record_consistency_check(
+        cmd(OFFICE, "2024-12-20T09:00:00+08:00"),
+        uuid4(),
+        checked,
+        2024,
+        differences,
+        ["将游客流量表纳入目录"],
+    )
+    assert (check.system_department, check.recommendations) == ("ZYKF", ("将游客流量表纳入目录",))
 
 
 def test_update_cycle_periods() -> None:

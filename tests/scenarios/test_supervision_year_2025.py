@@ -148,6 +148,12 @@ def test_a_year_of_supervision(client: TestClient, ledger: Ledger) -> None:
     )
     post(
         portal,
+        "张立新",
+        f"/v1/findings/{finding['id']}/rectification-review",
+        {"decision": "accepted", "occurred_at": on("2025-07-11")},
+    )
+    post(
+        portal,
         "高远",
         "/v1/data-uses",
         {

@@ -79,6 +79,13 @@ class Portal:
         created(self.post(office_token, approval, at))
         return resource_id
 
+    def legal_instrument(
+        self, office_token: str, title: str = "中华人民共和国个人信息保护法", kind: str = "law"
+    ) -> str:
+        """Register an instrument in the office's register (Art. 24(1)): its id."""
+        body = {"kind": kind, "title": title, "issuer": "全国人民代表大会常务委员会"}
+        return str(created(self.post(office_token, "/v1/legal-instruments", body))["id"])
+
     def request_share(
         self, token: str, resource_id: str, channel: str = "department", **fields: Any
     ) -> Response:
