@@ -26,6 +26,7 @@ from api.routes import (
     verification,
 )
 from api.routes import ledger as ledger_routes
+from console.app import install as install_console
 from domain.ledger import Ledger
 
 DESCRIPTION = """
@@ -81,4 +82,5 @@ def create_app(
         supervision,
     ):
         app.include_router(module.router)
+    install_console(app)  # the console's pages at /, beside the API at /v1
     return app
