@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from console.labels import RESOURCE_FIELD_LABELS
+from console.labels import RESOURCE_FIELD_LABELS, article_label
 from domain.errors import LedgerError
 
 M = TypeVar("M", bound=BaseModel)
@@ -65,11 +65,12 @@ def validated(model: type[M], data: dict[str, Any]) -> M:
 def ledger_refusal(error: LedgerError) -> FormRefused:
     """A rule broken, at its field: the Chinese message the error carries, else one made of
     the field's name and the article it breaks, with the ledger's own words after."""
-    field = error.field or "body"
+    # "evidence.2" is shown at the list it is part of.
+    field = ".".join(p for p in (error.field or "body").split(".") if not p.isdigit())
     chinese = getattr(error, "detail_zh", None)
     if not chinese:
         label = RESOURCE_FIELD_LABELS.get(field, field)
-        where = f"《实施意见》第{error.article}条" if error.article else "账本规则"
+        where = f"《实施意见》{article_label(error.article)}" if error.article else "账本规则"
         chinese = f"{label}不符合{where}的规定"
     return FormRefused({field: f"{chinese}（{error.detail}）"})
 

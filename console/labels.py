@@ -81,3 +81,59 @@ RESOURCE_FIELD_LABELS = {
 
 def event_label(class_name: str) -> str:
     return EVENT_LABELS.get(class_name.removesuffix("Event"), class_name)
+
+# The supervision rules that count a detection (projections/supervision.py), in 中文.
+RULE_LABELS = {
+    "aggregation_rejected": "汇聚数据被拒收（第二十一条）",
+    "basic_data_not_unconditional": "基础数据未无条件共享（第二十四条第（二）项）",
+    "consistency_differences": "一致性检测发现差异（第十三条）",
+    "differences_not_fixed": "一致性差异未申请更新目录（第十三条）",
+    "duplicate_collection": "已有唯一来源的数据项被重复采集（第十五条、第三十一条）",
+    "no_approved_catalog": "逾期未有经审核的目录（第十一条）",
+    "no_responsible_person": "未指定负责人（第三十八条）",
+    "not_connected": "存量系统逾期未接入厅共享系统（第十九条）",
+    "trial_without_connection": "新建系统未接入即试运行（第二十条）",
+    "recorded": "已记录",
+    "rectification_ordered": "已通知整改",
+    "rectified": "已整改",
+    "overdue": "逾期未整改",
+    "criticised": "已通报批评",
+    "withdrawn": "已撤销",
+}
+
+
+def rule_label(rule: str) -> str:
+    """A rule's 中文 name: an obligation breached (``<kind>_overdue``), data-use marks joined
+    by ``+``, or one of the rules above."""
+    from domain.deadlines import ObligationKind
+    from domain.vocabulary import DataUseMark
+
+    if rule in RULE_LABELS:
+        return RULE_LABELS[rule]
+    kind = rule.removesuffix("_overdue")
+    if kind != rule and kind in ObligationKind.labels():
+        return f"{ObligationKind.labels()[kind]}逾期"
+    marks = DataUseMark.labels()
+    if all(part in marks for part in rule.split("+")):
+        return "数据使用：" + "、".join(marks[part] for part in rule.split("+"))
+    return rule
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1–99 as 中文 numerals, as article numbers are written (第二十四条)."""
+    tens, ones = divmod(n, 10)
+    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
+    return text + (_DIGITS[ones] if ones or not tens else "")
+
+
+def article_label(article: str) -> str:
+    """"24(1)" → 第二十四条第（一）项; "39" → 第三十九条."""
+    number, _, item = article.partition("(")
+    if not number.isdigit():
+        return f"第{article}条"
+    text = f"第{chinese_number(int(number))}条"
+    item = item.rstrip(")")
+    return text + (f"第（{chinese_number(int(item))}）项" if item.isdigit() else "")

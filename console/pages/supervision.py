@@ -11,15 +11,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from api.auth import ledger_of
+from api.pagination import MAX_LIMIT
+from api.routes import deadlines as deadlines_api
 from api.routes import supervision as api
 from api.runtime import recorder_of, utc_now
 from console.bridge import call
 from console.chart import trend_svg
 from console.evidence import events_of, latest_checkpoint
 from console.instants import PageInstant, month_ends, page_instant
-from console.labels import event_label
+from console.labels import event_label, rule_label
 from console.rendering import render
 from console.session import signed_in
+from domain.deadlines import Status
 from domain.errors import NotFound
 from domain.findings import SHORT_LABELS, Category
 from domain.principals import Principal
@@ -35,6 +38,17 @@ def violations(request: Request, principal: Principal, inst: Instant) -> dict[st
         api.read_violations, request, principal, inst=inst, department=None
     )
     return report
+
+
+def breached_obligations(
+    request: Request, principal: Principal, inst: Instant, department: str
+) -> dict[str, dict[str, Any]]:
+    """The department's breached obligations by id, from the API's deadline register."""
+    report = call(
+        deadlines_api.read_deadlines, request, principal, inst=inst, status=Status.BREACHED,
+        kind=None, department=department, limit=MAX_LIMIT, cursor=None,
+    )
+    return {row["obligation_id"]: row for row in report["items"]}
 
 
 def ledger_span(request: Request) -> tuple[datetime, datetime]:
@@ -64,7 +78,6 @@ def overview(request: Request, principal: SignedIn, shown: Shown) -> HTMLRespons
             "shown": shown,
             "span_start": start,
             "span_end": end,
-            "trends": trends(request, principal, shown),
         },
         principal=principal,
     )
@@ -104,6 +117,18 @@ def trends(request: Request, principal: Principal, shown: PageInstant) -> list[d
     ]
 
 
+@router.get("/supervision/trend", response_class=HTMLResponse)
+def trend(request: Request, principal: SignedIn, shown: Shown) -> HTMLResponse:
+    """The 12-month trend: twelve reports, so the overview fetches it after it has shown the
+    grid (and links to it where no script runs)."""
+    return render(
+        request,
+        "_trend.html" if request.query_params.get("fragment") else "trend.html",
+        {"trends": trends(request, principal, shown), "shown": shown},
+        principal=principal,
+    )
+
+
 @router.get("/supervision/evidence", response_class=HTMLResponse)
 def evidence(
     request: Request, principal: SignedIn, shown: Shown, department: str, category: Category
@@ -117,25 +142,27 @@ def evidence(
     ledger = ledger_of(request)
     recorder = recorder_of(ledger)
     checkpoint = latest_checkpoint(recorder)
-    objects = [
-        {
-            "kind": "检出",
-            "id": item["id"],
-            "rule": item["rule"],
-            "since": item["since"],
-            "events": events_of(recorder, ledger.mapper, item["id"], checkpoint),
-        }
-        for item in cell["detected_items"]
-    ] + [
-        {
-            "kind": "认定",
-            "id": item["id"],
-            "rule": item["status"],
-            "since": None,
-            "events": events_of(recorder, ledger.mapper, item["id"], checkpoint),
-        }
-        for item in cell["found_items"]
-    ]
+    breached = breached_obligations(request, principal, shown.instant, department)
+    objects = []
+    for kind, items, rule_key in (
+        ("检出", cell["detected_items"], "rule"),
+        ("认定", cell["found_items"], "status"),
+    ):
+        for item in items:
+            # A breach is counted by its obligation; what stands behind it is the subject's
+            # own events (the request unanswered, the verification unanswered...).
+            obligation = breached.get(item["id"])
+            subject = obligation["subject_id"] if obligation else item["id"]
+            objects.append(
+                {
+                    "kind": kind,
+                    "id": subject,
+                    "rule": rule_label(item[rule_key]),
+                    "since": item.get("since"),
+                    "obligation": obligation,
+                    "events": events_of(recorder, ledger.mapper, subject, checkpoint),
+                }
+            )
     return render(
         request,
         "evidence.html",

@@ -38,7 +38,21 @@
     show();
   }
 
+  // Sections that take longer to compute than the page around them arrive after it.
+  function later(section) {
+    fetch(section.dataset.src, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) {
+        section.querySelector(".loading").outerHTML = html;
+        section.setAttribute("aria-busy", "false");
+      })
+      .catch(function () {
+        section.querySelector(".loading").textContent = "趋势暂时无法计算，请稍后刷新。";
+      });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-src]").forEach(later);
     document.querySelectorAll("input[type=range][data-for]").forEach(timebar);
     var share = document.getElementById("r-share_type");
     if (share) { shareRules(share); }
