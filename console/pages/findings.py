@@ -18,7 +18,8 @@ from api.routes import supervision as api
 from console.bridge import admits, call
 from console.forms import FormRefused, attempt, validated
 from console.instants import PageInstant, page_instant
-from console.pages.supervision import violations
+from console.labels import rule_label
+from console.pages.supervision import breached_obligations, violations
 from console.rendering import render
 from console.session import check_csrf, signed_in
 from domain.findings import SHORT_LABELS, Category, Finding
@@ -42,6 +43,13 @@ ACTIONS: dict[str, tuple[Callable[..., Any], type[BaseModel], tuple[str, ...]]] 
     "rectification": (api.rectify, api.RectificationIn, ("evidence",)),
     "criticism": (api.circulate_criticism, api.NoteIn, ("note",)),
     "withdrawal": (api.withdraw_finding, api.WithdrawalIn, ("reason",)),
+}
+# Which actions a finding's standing invites; the ledger still decides each (Art. 39).
+OFFERED = {
+    "recorded": ("rectification-order", "withdrawal"),
+    "rectification_ordered": ("rectification", "withdrawal"),
+    "overdue": ("rectification", "criticism", "withdrawal"),
+    "criticised": ("rectification", "withdrawal"),
 }
 ACTION_ZH = {
     "rectification-order": "通知整改",
@@ -92,8 +100,15 @@ def page(
     status_code: int = 200,
 ) -> HTMLResponse:
     found, report = findings_seen(request, principal, shown)
+    # Evidence is what is on the record: a breach's obligation stands for its subject.
+    breached = breached_obligations(request, principal, shown.instant, None)
     detected = [
-        {"department": entry["department"], "category": code, **item}
+        {
+            "department": entry["department"],
+            "category": code,
+            "rule": rule_label(item["rule"]),
+            "id": breached[item["id"]]["subject_id"] if item["id"] in breached else item["id"],
+        }
         for entry in report["departments"]
         for code, cell in entry["counts"].items()
         for item in cell["detected_items"]
@@ -109,6 +124,7 @@ def page(
             "may_record": admits(api.record_finding, principal),
             "may": {name: admits(route, principal) for name, (route, _, _) in ACTIONS.items()},
             "action_zh": ACTION_ZH,
+            "offered": OFFERED,
             "errors": errors or {},
             "values": values or {},
             "notice": notice_route(request),

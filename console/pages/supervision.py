@@ -41,7 +41,7 @@ def violations(request: Request, principal: Principal, inst: Instant) -> dict[st
 
 
 def breached_obligations(
-    request: Request, principal: Principal, inst: Instant, department: str
+    request: Request, principal: Principal, inst: Instant, department: str | None
 ) -> dict[str, dict[str, Any]]:
     """The department's breached obligations by id, from the API's deadline register."""
     report = call(

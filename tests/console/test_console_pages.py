@@ -40,7 +40,9 @@ def head_position(page: Page) -> int:
     return int(page.locator("#head-position").inner_text())
 
 
-def test_each_role_sees_exactly_the_pages_the_api_admits_it_to(page: Page, console: Console) -> None:
+def test_each_role_sees_exactly_the_pages_the_api_admits_it_to(
+    page: Page, console: Console
+) -> None:
     for role, expected in MENUS.items():
         page.context.clear_cookies()
         sign_in(page, console.token(role))
