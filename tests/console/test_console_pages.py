@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.console.conftest import Console, screenshot, sign_in
 
@@ -201,3 +201,28 @@ def test_deadlines_and_audit_pages_answer_as_the_api(page: Page, console: Consol
     page.get_by_role("button", name="查询").click()
     expect(page.locator("tbody tr").first).to_contain_text("孙悦")
     screenshot(page, "audit", console)
+
+
+def test_pages_work_from_the_keyboard_on_a_phone_and_in_print(
+    browser: Browser, console: Console
+) -> None:
+    context = browser.new_context(
+        base_url=console.base_url, viewport={"width": 390, "height": 844}, locale="zh-CN"
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, console.token("leading_group"))
+        # The first Tab reaches the skip link, which jumps over the menu to the content.
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="跳到正文")).to_be_focused()
+        # On a phone the page itself never scrolls sideways; the wide grid scrolls in its box.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        screenshot(page, "supervision-phone", console, full_page=False)
+        # Printed, the grid stays and the controls go.
+        page.emulate_media(media="print")
+        expect(page.locator("table.grid")).to_be_visible()
+        expect(page.get_by_role("navigation", name="主菜单")).to_be_hidden()
+        expect(page.get_by_role("form", name="时间轴")).to_be_hidden()
+    finally:
+        context.close()
