@@ -13,13 +13,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.runtime import open_ledger, recorder_of
 from bench.generate import OFFICE, token_for
-from bench.measure_reads import percentile, random_instants
+from bench.measure_reads import percentile, random_instants, warm_saved_folds
 from bench.results import Bar, Row
 from bench.stores import CachedLedger
 from console.session import SESSION_COOKIE
@@ -28,17 +29,20 @@ from domain.ledger import Ledger
 from domain.vocabulary import Role
 from projections.supervision import SupervisionProjection
 from replays.asof import Instant, replay
+from replays.reports import catalog_state, deadlines_report, supervision_report
 
 Tick = Callable[[str], None]
 BAR_MS = 300
-# (page, who asks it): the overseers' pages as the leading group, the workbench as a department.
-PAGES = (
-    ("/supervision", "leading_group"),
-    ("/supervision/trend", "leading_group"),
-    ("/deadlines", "leading_group"),
-    ("/findings", "leading_group"),
-    ("/workbench", "department"),
-    ("/ledger", "leading_group"),
+# (page, who asks it, the report it stands on): the overseers' pages as the leading group, the
+# workbench as a department. The report alone, at the same instant, is the row's baseline.
+Report = Callable[[Any, Any, Instant], Any] | None
+PAGES: tuple[tuple[str, str, Report], ...] = (
+    ("/supervision", "leading_group", supervision_report),
+    ("/supervision/trend", "leading_group", None),
+    ("/deadlines", "leading_group", deadlines_report),
+    ("/findings", "leading_group", supervision_report),
+    ("/workbench", "department", catalog_state),
+    ("/ledger", "leading_group", None),
 )
 
 
@@ -73,35 +77,48 @@ def measure_pages(
     }
     instants = random_instants(seed + 11, per_page)
     rows: dict[str, Row] = {}
+    recorder = recorder_of(ledger)
     try:
+        tick("warming saved folds")
+        warm_saved_folds(ledger)
         with TestClient(app) as client:
             for run in range(runs):
                 order = PAGES if run % 2 == 0 else tuple(reversed(PAGES))
-                for path, who in order:
+                for path, who, report in order:
                     client.cookies.set(SESSION_COOKIE, tokens[who])
-                    latencies = []
+                    pages, reports = [], []
                     for n, at in enumerate(instants):
                         tick(f"console {path} (run {run + 1}/{runs}): {n}/{len(instants)}")
                         known = "then" if n % 2 else "now"
-                        local = at.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+                        local = at.astimezone(SHANGHAI).replace(second=0, microsecond=0)
                         begun = time.perf_counter()
-                        response = client.get(path, params={"at": local, "known": known})
-                        latencies.append((time.perf_counter() - begun) * 1000)
+                        response = client.get(
+                            path, params={"at": local.strftime("%Y-%m-%dT%H:%M"), "known": known}
+                        )
+                        pages.append((time.perf_counter() - begun) * 1000)
                         assert response.status_code == 200, (path, response.status_code)
+                        if report is not None:
+                            known_at = local if known == "then" else datetime.now(UTC)
+                            begun = time.perf_counter()
+                            report(recorder, ledger.mapper, Instant(local, known_at))
+                            reports.append((time.perf_counter() - begun) * 1000)
                     for stat, q in (("p50", 50), ("p95", 95)):
-                        key = f"{path}.{stat}"
-                        if key not in rows:
-                            rows[key] = Row(
-                                key=f"h{path.replace('/', '.')}.{stat}",
-                                measurement=f"(h) console page {path}: {stat}",
-                                backend=cached.backend,
-                                unit="ms",
-                                higher_is_better=False,
-                                bar=Bar("max", BAR_MS)
-                                if stat == "p95" and cached.size == "1m"
-                                else None,
-                            )
-                        rows[key].ours.append(percentile(latencies, q))
+                        row = rows.setdefault(f"{path}.{stat}", _row(cached, path, stat, report))
+                        row.ours.append(percentile(pages, q))
+                        if reports:
+                            row.baseline.append(percentile(reports, q))
     finally:
         ledger.close()
-    return [rows[f"{path}.{stat}"] for path, _ in PAGES for stat in ("p50", "p95")]
+    return [rows[f"{path}.{stat}"] for path, _, _ in PAGES for stat in ("p50", "p95")]
+
+
+def _row(cached: CachedLedger, path: str, stat: str, report: Report) -> Row:
+    return Row(
+        key=f"h{path.replace('/', '.')}.{stat}",
+        measurement=f"(h) console page {path}: {stat}",
+        backend=cached.backend,
+        unit="ms",
+        baseline_name=f"*the {report.__name__} alone, same instants*" if report else "",
+        higher_is_better=False,
+        bar=Bar("max", BAR_MS) if stat == "p95" and cached.size == "1m" else None,
+    )

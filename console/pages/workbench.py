@@ -17,6 +17,7 @@ from api.routes import catalog as catalog_api
 from api.routes import data_uses as data_use_api
 from api.routes import deadlines as deadline_api
 from api.routes import resources as resource_api
+from api.views import catalog_entry
 from console.bridge import admits, call, enforce
 from console.forms import FormRefused, attempt, validated
 from console.instants import PageInstant, page_instant
@@ -28,6 +29,7 @@ from domain.deadlines import ObligationKind, Status
 from domain.departments import Department, department_id
 from domain.errors import NotFound
 from domain.principals import Principal
+from domain.resources import Resource
 from domain.vocabulary import (
     AcquisitionMethod,
     BasicDataKind,
@@ -42,6 +44,7 @@ from domain.vocabulary import (
     ShareType,
     UpdateCycle,
 )
+from projections.catalog import CatalogState
 from replays.asof import Instant
 
 router = APIRouter()
@@ -68,19 +71,17 @@ ITEM_ROWS = 3
 def inbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
     """What the department must answer, soonest first: its open reply and verification
     obligations in the deadline register (Art. 26, 31)."""
-    items: list[dict[str, Any]] = []
-    for kind in INBOX_KINDS:
-        report = call(
-            deadline_api.read_deadlines, request, principal, inst=inst, status=Status.OPEN,
-            kind=kind, department=principal.department, limit=MAX_LIMIT, cursor=None,
-        )
-        items.extend(report["items"])
+    report = call(
+        deadline_api.read_deadlines, request, principal, inst=inst, status=Status.OPEN,
+        kind=None, department=principal.department, limit=MAX_LIMIT, cursor=None,
+    )
+    kinds = {kind.value for kind in INBOX_KINDS}
+    items = [item for item in report["items"] if item["kind"] in kinds]
     return sorted(items, key=lambda item: item["due_date"])
 
 
-def own_resources(request: Request, principal: Principal, inst: Instant) -> list[Any]:
+def own_resources(principal: Principal, state: CatalogState) -> list[Resource]:
     """The department's entries, drafts included, as ``GET /v1/resources/{id}`` shows them."""
-    state, _ = resource_api.catalog_at(request, inst)
     return sorted(
         (
             r
@@ -114,17 +115,17 @@ def page(
 ) -> HTMLResponse:
     enforce(resource_api.catalog_resource, principal)
     inst = shown.instant
-    catalog = call(
-        resource_api.read_catalog, request, principal, inst=inst, department=None,
-        share_type=None, limit=MAX_LIMIT, cursor=None,
-    )
+    # One replay of the catalog serves both lists: the department's own entries (drafts
+    # too) and the unified catalog's, each as the API's resource routes choose them.
+    state, _ = resource_api.catalog_at(request, inst)
+    catalog = [catalog_entry(r) for r in state.in_catalog()]
     return render(
         request,
         "workbench.html",
         {
             "inbox": inbox(request, principal, inst),
-            "resources": own_resources(request, principal, inst),
-            "catalog": catalog["items"],
+            "resources": own_resources(principal, state),
+            "catalog": catalog,
             "people": people(request, principal),
             "vocab": VOCABULARIES,
             "labels": RESOURCE_FIELD_LABELS,
