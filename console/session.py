@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
@@ -74,7 +75,7 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     if not expected or not submitted or not hmac.compare_digest(expected, submitted):
         raise CsrfRefused("the form lacks a valid CSRF token; reload the page and try again")
     origin = request.headers.get("origin")
-    if origin and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+    if origin and urlsplit(origin).netloc != request.headers.get("host", ""):
         raise CsrfRefused("the form was sent from another site")
 
 
