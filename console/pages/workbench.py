@@ -66,6 +66,8 @@ VOCABULARIES = {
     "medium": MediumType,
 }
 ITEM_ROWS = 3
+# Up to this many catalog entries are offered as a list; beyond, the form asks for the id.
+PICK_LIMIT = 300
 
 
 def inbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
@@ -126,6 +128,7 @@ def page(
             "inbox": inbox(request, principal, inst),
             "resources": own_resources(principal, state),
             "catalog": catalog,
+            "pick_limit": PICK_LIMIT,
             "people": people(request, principal),
             "vocab": VOCABULARIES,
             "labels": RESOURCE_FIELD_LABELS,
