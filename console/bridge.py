@@ -16,6 +16,7 @@ from typing import Any, get_args
 import orjson
 from fastapi import Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from api.auth import current_principal
 from domain.errors import Forbidden
@@ -77,6 +78,12 @@ def call(
     if guard is not None:
         guard(principal)
     answer = endpoint(request=request, **{name: principal}, **arguments)
-    if isinstance(answer, Response) and not raw:
+    if raw:
+        return answer
+    # Whether a route answers a model, a dict or a response, a page reads plain JSON data,
+    # as a client of /v1 would.
+    if isinstance(answer, Response):
         return orjson.loads(bytes(answer.body))
+    if isinstance(answer, BaseModel):
+        return answer.model_dump(mode="json")
     return answer

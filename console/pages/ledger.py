@@ -30,7 +30,7 @@ def ledger_page(request: Request, principal: SignedIn, verify: bool = False) -> 
         "ledger.html",
         {
             "head": head,
-            "checkpoints": list(reversed(checkpoints.items)),
+            "checkpoints": list(reversed(checkpoints["items"])),
             "verification": verification,
             "may_sign": admits(api.create_checkpoint, principal),
             "may_export": admits(forensics.event_feed, principal),
@@ -52,10 +52,10 @@ def sign(
 def download_note(request: Request, principal: SignedIn, size: int) -> PlainTextResponse:
     """The signed note as a file an auditor keeps outside the ledger."""
     checkpoints = call(api.checkpoints, request, principal, limit=1000, cursor=None)
-    for checkpoint in checkpoints.items:
-        if checkpoint.tree_size == size:
+    for checkpoint in checkpoints["items"]:
+        if checkpoint["tree_size"] == size:
             return PlainTextResponse(
-                checkpoint.note,
+                checkpoint["note"],
                 headers={"Content-Disposition": f'attachment; filename="checkpoint-{size}.note"'},
             )
     raise NotFound(f"no checkpoint of size {size}")
