@@ -126,6 +126,9 @@ def test_a_cells_evidence_is_verified_against_the_latest_signed_checkpoint(
     page.get_by_role("button", name="签署检查点").click()
     page.wait_for_url("**/ledger")
     expect(page.locator("table")).to_contain_text("下载")
+    # V08: the whole chain recomputed on demand, and found intact.
+    page.get_by_role("link", name="完整核验账本").click()
+    expect(page.get_by_role("status")).to_contain_text("核验通过 ✓")
     screenshot(page, "ledger", console)
     page.goto("/supervision")
     # The trend arrives after the grid: one small chart per category (V01-V11).
