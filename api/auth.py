@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from domain.departments import Department, department_id
 from domain.errors import Forbidden, LedgerError
 from domain.events import Actor
 from domain.ledger import Ledger
@@ -30,7 +31,7 @@ class Unauthenticated(LedgerError):
 
 
 # Who reads every department's objects and reports, besides the departments they concern
-# (DOMAIN.md, roles): the office reviews catalogs and mediates requests (Art. 10-13, 30); the
+# (docs/DOMAIN.md, roles): the office reviews catalogs and mediates requests (Art. 10-13, 30); the
 # information center runs the sharing system every request, receipt and use passes through
 # (Art. 18); the leading group supervises (Art. 39); the auditor reads everything; the admin
 # administers the ledger. A department reads its own objects and those it is a party to.
@@ -53,9 +54,16 @@ def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send Authorization: Bearer <token>")
-    principal = ledger_of(request).principal_for_token(credentials.credentials)
+    ledger = ledger_of(request)
+    principal = ledger.principal_for_token(credentials.credentials)
     if principal is None or not principal.active:
         raise Unauthenticated("the token is not valid")
+    department = ledger.find(department_id(principal.department))
+    if isinstance(department, Department) and department.dissolved:
+        # Once a department is dissolved its people may no longer act for it, though who
+        # they were and what they did stays on the record.
+        msg = f"department {principal.department} is dissolved; its principals may not act"
+        raise Forbidden(msg)
     return principal
 
 

@@ -15,7 +15,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from api import cli_integrity, cli_reports
+from api import cli_integrity, cli_reports, cli_rules
 from api.demo import is_loaded, load_demo
 from api.read_models import start_runner
 from api.runtime import admin_command, open_ledger
@@ -32,6 +32,7 @@ principals = typer.Typer(help="Who may act on the ledger.")
 app.add_typer(principals, name="principals")
 app.add_typer(cli_reports.calendar, name="calendar")
 app.command("replay")(cli_reports.replay_command)
+app.command("rules")(cli_rules.rules_command)
 cli_integrity.register(app)
 console = Console()
 

@@ -74,7 +74,7 @@ class Command:
         return self.event(cls, state.id, state.version + 1, **fields)
 
     def require_department(self, department: str, what: str) -> None:
-        """Only the owning department acts on its objects (DOMAIN.md, roles)."""
+        """Only the owning department acts on its objects (docs/DOMAIN.md, roles)."""
         if self.actor.department != department:
             msg = f"{what} belongs to department {department}, not {self.actor.department}"
             raise NotYourObject(msg)

@@ -2,13 +2,13 @@
 
 Why this module exists
 ----------------------
-Art. 12, 26, 29 and 31 of the measures set deadlines in *working days*: 7 working days to apply for
-a catalog update (Art. 12), 10 working days to answer a conditional sharing request (Art. 26, 29) or
-to verify disputed data (Art. 31). Chinese law counts a period the way 民法典 第201条 does:
-the day on which the period starts is not counted; and 行政许可法 第82条 counts working days
-excluding statutory holidays. Which days are holidays, and which weekend days are turned into
-working days (调休上班日), is not a rule but a decision the State Council General Office
-publishes each year (usually in November/December for the following year). So:
+Several articles of the measures set deadlines in *working days* (each period is declared
+once in ``domain/rules``; docs/RULES.md lists them). Chinese law counts a period the way
+民法典 第201条 does: the day on which the period starts is not counted; and 行政许可法 第82条
+counts working days excluding statutory holidays. Which days are holidays, and which weekend
+days are turned into working days (调休上班日), is not a rule but a decision the State
+Council General Office publishes each year (usually in November/December for the following
+year). So:
 
 * a working day is Monday–Friday that is not a listed holiday, or a weekend day the schedule
   declares a working day;

@@ -22,10 +22,6 @@ class ConsistencyCheck(AggregateState):
     year: int
     differences: tuple[Difference, ...]
 
-    @property
-    def consistent(self) -> bool:
-        return not self.differences
-
 
 class ConsistencyCheckRecorded(LedgerEvent):
     department: str

@@ -3,7 +3,7 @@
 A due date is never stored: it is computed from when the clock started and the
 working-day calendar known at the instant asked about, so a deadline that ran into
 an unpublished year is ``provisional`` until that year is published, and then
-final without anyone recomputing it by hand (DOMAIN.md, "Deadlines").
+final without anyone recomputing it by hand (docs/DOMAIN.md, "Deadlines").
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class DueRule(Protocol):
 
 @dataclass(frozen=True)
 class WorkingDays:
-    """N working days after the day the clock starts (Art. 12: 7; Art. 26, 29, 31: 10)."""
+    """N working days after the day the clock starts (each rule's period: domain/rules)."""
 
     days: int
 

@@ -50,8 +50,12 @@ class Department(AggregateState):
         )
 
     def dissolve(self, cmd: Command, reason: str) -> DepartmentDissolvedEvent:
+        """A department abolished or merged: its principals can no longer act, it owes no
+        more catalogs or reports; what it recorded stays on the record."""
         self.check_active()
-        return cmd.next_event(DepartmentDissolvedEvent, self, reason=reason)
+        if not reason.strip():
+            raise RuleViolation("a dissolution states its reason", field="reason")
+        return cmd.next_event(DepartmentDissolvedEvent, self, reason=reason.strip())
 
     def check_active(self) -> None:
         if self.dissolved:

@@ -65,10 +65,6 @@ class UnknownDepartment(RuleViolation):
     title = "Unknown department"
 
 
-class DuplicateDepartment(Conflict):
-    title = "Department already registered"
-
-
 class DepartmentDissolved(Conflict):
     title = "Department dissolved"
 

@@ -1,6 +1,6 @@
 """The shape every recorded fact shares.
 
-Every domain event carries two times and an actor (DOMAIN.md, "Time: two axes"):
+Every domain event carries two times and an actor (docs/DOMAIN.md, "Time: two axes"):
 ``occurred_at`` is business time stated by the portal; the ledger's own
 ``recorded_at`` is assigned by the store under its insert lock, so it never
 decreases along positions and is not part of the event's payload. ``timestamp``

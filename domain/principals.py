@@ -45,9 +45,12 @@ class Principal(AggregateState):
         return self.revoked_at is None
 
     def revoke(self, cmd: Command, reason: str) -> PrincipalRevoked:
+        """Its token stops working from the moment the revocation is recorded."""
         if not self.active:
             raise Conflict(f"principal {self.name} is already revoked")
-        return cmd.next_event(PrincipalRevoked, self, reason=reason)
+        if not reason.strip():
+            raise RuleViolation("a revocation states its reason", field="reason")
+        return cmd.next_event(PrincipalRevoked, self, reason=reason.strip())
 
     def apply(self, event: LedgerEvent) -> Self:
         if isinstance(event, PrincipalRevoked):

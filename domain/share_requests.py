@@ -1,7 +1,7 @@
 """Share requests 共享申请 (Art. 25-30): granted at once, replied to, negotiated, coordinated.
 
 Art. 25: unconditional data is obtained directly, so its request is granted when made.
-Art. 26, 29: conditional data waits for the provider's reply within 10 working days: an
+Art. 26, 29: conditional data waits for the provider's reply (``SHARE_REPLY``): an
 approval (the scope and uses granted, an optional expiry) or a refusal that states its
 reason; there is no other, offline, way to approve.
 Art. 27, 29: not-shared data, or a refusal, is negotiated between the two parties; failing
@@ -14,7 +14,7 @@ Where the measures are silent, the ledger decides:
 - the 厅's departments ask through the 厅共享系统 (channel ``department``, Art. 18);
   external departments through the 省级共享系统 (``provincial``, Art. 29-30), and only a
   principal of a department registered as external acts in the external role;
-- a reply after the 10 working days is still recorded: the deadline register shows the
+- a reply after the period is still recorded: the deadline register shows the
   breach; a request is replied to once; an approval without terms grants the scope
   requested for the purpose stated, without expiry;
 - negotiation and escalation are for refused or not-shared requests only; escalation

@@ -1,4 +1,4 @@
-"""What obliges a department to update its catalog within 7 working days (Art. 12):
+"""What obliges a department to apply to update its catalog (Art. 12, ``CATALOG_UPDATE``):
 a law or regulation amended, or the department's functions changed."""
 
 from __future__ import annotations

@@ -17,10 +17,11 @@ from domain.deadlines import period_containing
 from domain.departments import Department
 from domain.errors import ReportPeriodMismatch, RuleViolation
 from domain.events import LedgerEvent
+from domain.rules.reporting import USAGE_REPORT_PERIOD
 from domain.vocabulary import DepartmentKind, UpdateCycle
 
-USAGE_REPORT_PERIOD_SETTING = "LEDGER_USAGE_REPORT_PERIOD"
-DEFAULT_USAGE_REPORT_PERIOD = UpdateCycle.QUARTERLY
+USAGE_REPORT_PERIOD_SETTING = USAGE_REPORT_PERIOD.setting or "LEDGER_USAGE_REPORT_PERIOD"
+DEFAULT_USAGE_REPORT_PERIOD = UpdateCycle[str(USAGE_REPORT_PERIOD.default).upper()]
 REPORT_PERIODS = (
     UpdateCycle.MONTHLY,
     UpdateCycle.QUARTERLY,

@@ -1,7 +1,7 @@
 """Verification requests 校核申请 (Art. 17, 31).
 
 A department that doubts shared data, or thinks it wrong, asks the provider to verify it;
-the provider answers within 10 working days of receiving the request: the data is
+the provider answers in the period ``VERIFICATION`` declares (domain/rules): the data is
 confirmed, or corrected, saying what changed. Unanswered requests feed V07.
 """
 
@@ -22,9 +22,6 @@ from domain.errors import (
 from domain.events import LedgerEvent
 from domain.resources import Resource
 from domain.vocabulary import VerificationOutcome
-
-# Art. 31: 提供部门应当在收到申请之日起10个工作日内予以校核.
-VERIFICATION_WORKING_DAYS = 10
 
 
 class VerificationRequest(AggregateState):

@@ -182,6 +182,16 @@ class MediumType(Labeled):
     OTHER = ("other", "其他")
 
 
+class Anomaly(Labeled):
+    """What investigators search for among the ledger's entries (rules in domain/rules)."""
+
+    USE_WITHOUT_GRANT = ("use_without_grant", "无授权使用")
+    USE_AFTER_EXPIRY = ("use_after_expiry", "授权过期后使用")
+    USE_OUTSIDE_PURPOSE = ("use_outside_purpose", "超出授权用途或范围使用")
+    LATE_ENTRY = ("late_entry", "迟报（补录）")
+    REFUSAL_WITHOUT_REASON = ("refusal_without_reason", "拒绝共享未说明实质理由")
+
+
 class DataUseMark(Labeled):
     """Why a recorded use of shared data breaks the rules (Art. 26, 28, 32; V09)."""
 

@@ -119,16 +119,3 @@ def _named_resources(data: Any) -> Iterator[UUID]:
     elif isinstance(data, list | tuple):
         for item in data:
             yield from _named_resources(item)
-
-
-# Art. 26: a refusal states its reason. An empty one is refused outright; these stand
-# for a reason without saying one, and investigators want to see them.
-EMPTY_REASONS = frozenset(
-    {"无", "没有", "不同意", "不予共享", "拒绝", "不予提供", "其他", "略", "na", "none", "no"}
-)
-
-
-def says_no_reason(reason: str) -> bool:
-    """True when a refusal's reason gives no reason: blank, punctuation, or boilerplate."""
-    words = "".join(ch for ch in reason if ch.isalnum()).lower()
-    return len(words) < 2 or words in EMPTY_REASONS

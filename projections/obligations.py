@@ -1,4 +1,8 @@
-"""Every legal deadline the register tracks, in a few declarative lines each (DOMAIN.md)."""
+"""Every legal deadline the register tracks: which events open, discharge and close each.
+
+What each obligation is (its article, period, who owes it) is declared once in
+``domain/rules``; this module says only which events move it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,11 @@ from domain.departments import DepartmentRegistered, department_id
 from domain.findings import FindingRectified, FindingWithdrawn, RectificationOrdered
 from domain.principals import PrincipalRegistered
 from domain.resources import JoinedCatalog, ResourceAmended, ResourceRetiredEvent
+from domain.rules import aggregation as aggregation_rules
+from domain.rules import catalog as catalog_rules
+from domain.rules import reporting as reporting_rules
+from domain.rules import sharing as sharing_rules
+from domain.rules import verification as verification_rules
 from domain.share_requests import ShareReplied, ShareRequested
 from domain.triggers import FunctionsChanged, LawChangeRecorded
 from domain.usage_reports import (
@@ -23,11 +32,7 @@ from domain.usage_reports import (
     owes_usage_reports,
     usage_report_period,
 )
-from domain.verification import (
-    VERIFICATION_WORKING_DAYS,
-    VerificationAnswered,
-    VerificationRequested,
-)
+from domain.verification import VerificationAnswered, VerificationRequested
 from domain.vocabulary import Role, ShareType, UpdateCycle
 from projections.deadlines import (
     Closing,
@@ -41,21 +46,25 @@ from projections.deadlines import (
     Withdrawal,
 )
 
-# Art. 12: within 7 working days of a law change or a change of functions, the
-# department applies to update its catalog.
+# Art. 12: a law change opens one for each department it affects, a change of functions
+# one for that department.
+_CATALOG_UPDATE_PERIOD = WorkingDays(catalog_rules.CATALOG_UPDATE.working_days)
 CATALOG_UPDATE = EventRule(
     kind=ObligationKind.CATALOG_UPDATE,
     opens={
         LawChangeRecorded: lambda e: [
-            Opening(code, e.originator_id, WorkingDays(7)) for code in e.affected_departments
+            Opening(code, e.originator_id, _CATALOG_UPDATE_PERIOD)
+            for code in e.affected_departments
         ],
-        FunctionsChanged: lambda e: [Opening(e.department, e.originator_id, WorkingDays(7))],
+        FunctionsChanged: lambda e: [
+            Opening(e.department, e.originator_id, _CATALOG_UPDATE_PERIOD)
+        ],
     },
     discharges={CatalogUpdateApplied: lambda e: [Closing(e.department, e.trigger_id)]},
 )
 
-# Art. 13: the office checks systems against the catalog once a year, from 1 January
-# to 31 December. The office is whoever acts in the office role.
+# Art. 13: the office is whoever acts in the office role; a check of any year's systems
+# covers that year.
 CONSISTENCY_CHECK = PeriodicRule(
     kind=ObligationKind.CONSISTENCY_CHECK,
     starts={
@@ -87,13 +96,13 @@ CONSISTENCY_CHECK = PeriodicRule(
     due=lambda period: OnDate(period.end),
 )
 
-# Art. 26, 29: the provider replies to a conditional request within 10 working days of
-# receiving it; an approval or a reasoned refusal (the only refusal recorded) discharges it.
+# Art. 26, 29: only a conditional request opens one; any recorded reply discharges it.
+_SHARE_REPLY_PERIOD = WorkingDays(sharing_rules.SHARE_REPLY.working_days)
 SHARE_REPLY = EventRule(
     kind=ObligationKind.SHARE_REPLY,
     opens={
         ShareRequested: lambda e: (
-            [Opening(e.provider, e.originator_id, WorkingDays(10))]
+            [Opening(e.provider, e.originator_id, _SHARE_REPLY_PERIOD)]
             if e.share_type is ShareType.CONDITIONAL
             else []
         )
@@ -101,14 +110,11 @@ SHARE_REPLY = EventRule(
     discharges={ShareReplied: lambda e: [Closing(e.actor.department, e.originator_id)]},
 )
 
-# Art. 19, 20, 24(2): every non-classified resource of the unified catalog is aggregated
-# 及时, period by period of its update cycle (real-time data day by day), from the day it
-# joins the catalog until it is retired or classified; irregular data has no schedule.
-# A period's clock starts when it ends; the receipt is due within AGGREGATION_GRACE
-# working days of the next period's start: three covers exporting, transfer and loading
-# and, counted in working days, a weekend or holiday never eats it. A receipt covering the
-# whole period discharges it; a rejected one (Art. 39(4)) no longer does.
-AGGREGATION_GRACE = WorkingDays(3)
+# Art. 19, 20, 24(2): a resource's schedule runs from the day it joins the catalog until
+# it is retired or classified; irregular data has none. A period's clock starts when it
+# ends; a receipt covering the whole period discharges it, a rejected one (Art. 39(4)) no
+# longer does.
+AGGREGATION_GRACE = WorkingDays(aggregation_rules.AGGREGATION.working_days)
 
 
 def _aggregation_schedule(
@@ -175,23 +181,21 @@ AGGREGATION = PeriodicRule(
     due=lambda period: AGGREGATION_GRACE,
 )
 
-# Art. 31: the provider verifies disputed data within 10 working days of receiving the
-# request; confirming or correcting it discharges the obligation.
+# Art. 31: each request opens one for its provider; its answer discharges it.
+_VERIFICATION_PERIOD = WorkingDays(verification_rules.VERIFICATION.working_days)
 VERIFICATION = EventRule(
     kind=ObligationKind.VERIFICATION,
     opens={
         VerificationRequested: lambda e: [
-            Opening(e.provider, e.originator_id, WorkingDays(VERIFICATION_WORKING_DAYS))
+            Opening(e.provider, e.originator_id, _VERIFICATION_PERIOD)
         ]
     },
     discharges={VerificationAnswered: lambda e: [Closing(e.provider, e.originator_id)]},
 )
 
-# Art. 33: each division and affiliated unit reports periodically to the leading group,
-# from its registration. A report is owed from its period's start and due within
-# USAGE_REPORT_GRACE_DAYS working days of the period's end: two working weeks to gather
-# the period's figures, as quarterly government reporting usually allows.
-USAGE_REPORT_GRACE_DAYS = 10
+# Art. 33: a department's schedule runs from its registration; a report is owed from its
+# period's start and due some working days after the period's end.
+USAGE_REPORT_GRACE_DAYS = reporting_rules.USAGE_REPORT.working_days
 
 
 def usage_report_rule(period: UpdateCycle) -> PeriodicRule:
@@ -215,8 +219,7 @@ def usage_report_rule(period: UpdateCycle) -> PeriodicRule:
     )
 
 
-# Art. 39: a department told to rectify a finding does so by the date in the order;
-# a withdrawn finding owes nothing.
+# Art. 39: the order names the date; a withdrawn finding owes nothing.
 RECTIFICATION = EventRule(
     kind=ObligationKind.RECTIFICATION,
     opens={

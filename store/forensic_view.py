@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
@@ -18,10 +18,14 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Composed
 
-from projections.forensics import DataUseRow, EventRow
 from store.entries import format_instant, parse_instant
 
-EventRows: TypeAlias = tuple[EventRow, Sequence[UUID], DataUseRow | None]
+if TYPE_CHECKING:
+    # Only the shapes of the rows, which projections extract from events: the store never
+    # loads the layer above it.
+    from projections.forensics import DataUseRow, EventRow
+
+EventRows: TypeAlias = "tuple[EventRow, Sequence[UUID], DataUseRow | None]"
 """What one event adds to the tables: its row, the resources it names, its use if any."""
 
 PROJECTION_NAME = "forensics"  # the runner's name: its settings' prefix, its tracking table's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -13,6 +14,7 @@ from api.models import (
     FunctionChangeIn,
     LawChangeIn,
     PrincipalIn,
+    ReasonIn,
     ResponsiblePersonsIn,
 )
 from api.routes.common import COMMAND, run_verb
@@ -94,3 +96,22 @@ def register_principal(
         body.department,
         body.role,
     )
+
+
+@router.post("/principals/{principal_id}/revocation", **COMMAND, tags=["principals"])
+def revoke_principal(
+    principal_id: UUID,
+    body: ReasonIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(Role.ADMIN))],
+) -> JSONResponse:
+    """The principal's token stops working at once (401); its past acts stay on the record."""
+    return run_verb(request, principal, body, Ledger.revoke_principal, principal_id, body.reason)
+
+
+@router.post("/departments/{code}/dissolution", **COMMAND)
+def dissolve_department(
+    code: str, body: ReasonIn, request: Request, principal: Office
+) -> JSONResponse:
+    """The department's principals can no longer act (403); its records stay."""
+    return run_verb(request, principal, body, Ledger.dissolve_department, code, body.reason)

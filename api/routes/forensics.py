@@ -24,8 +24,10 @@ from api.runtime import recorder_of, utc_now
 from domain.aggregate import Command
 from domain.calendar import WorkingDayCalendar, shanghai_date
 from domain.principals import Principal
-from domain.vocabulary import Labeled, Role
-from projections.forensics import says_no_reason
+from domain.rules import ANOMALIES
+from domain.rules.forensics import LATE_ENTRY_THRESHOLD
+from domain.rules.sharing import says_no_reason
+from domain.vocabulary import Anomaly, Role
 from replays.asof import Instant
 from store.forensic_view import Page, UseFilters
 from store.records import LedgerRecorder, Record
@@ -245,25 +247,18 @@ def data_use_trail(
     )
 
 
-class Anomaly(Labeled):
-    USE_WITHOUT_GRANT = ("use_without_grant", "无授权使用")
-    USE_AFTER_EXPIRY = ("use_after_expiry", "授权过期后使用")
-    USE_OUTSIDE_PURPOSE = ("use_outside_purpose", "超出授权用途或范围使用")
-    LATE_ENTRY = ("late_entry", "迟报（补录）")
-    REFUSAL_WITHOUT_REASON = ("refusal_without_reason", "拒绝共享未说明实质理由")
-
-
+# The anomalies found among data uses, by the marks each rule names.
 USE_MARKS = {
-    Anomaly.USE_WITHOUT_GRANT: ("no_grant", "resource_mismatch"),
-    Anomaly.USE_AFTER_EXPIRY: ("after_expiry",),
-    Anomaly.USE_OUTSIDE_PURPOSE: ("purpose_not_granted", "scope_not_granted"),
+    rule.anomaly: tuple(mark.value for mark in rule.marks) for rule in ANOMALIES if rule.marks
 }
 
 
 def late_entry_working_days() -> int:
-    """``LEDGER_LATE_ENTRY_WORKING_DAYS``: recorded more than this many working days after
-    it occurred, an entry is late (default 1)."""
-    return int(os.environ.get("LEDGER_LATE_ENTRY_WORKING_DAYS", "1"))
+    """Recorded more than this many working days after it occurred, an entry is late: the
+    policy's value, unless its setting overrides it."""
+    setting = LATE_ENTRY_THRESHOLD.setting
+    configured = os.environ.get(setting) if setting else None
+    return int(configured or LATE_ENTRY_THRESHOLD.default)
 
 
 @router.get("/forensics/anomalies")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.aggregate import Command
-from domain.departments import register_department
+from domain.departments import Department, department_id, register_department
 from domain.errors import Conflict
-from domain.principals import initialisation_id, initialise, register_principal
+from domain.principals import Principal, initialisation_id, initialise, register_principal
+from domain.rules.catalog import CATALOG_UPDATE
 from domain.triggers import record_function_change, record_law_change
 from domain.verbs.base import Decision
 from domain.verbs.calendar import CalendarVerbs, due_fields
@@ -33,6 +34,17 @@ class OrganisationVerbs(CalendarVerbs):
         event = register_principal(cmd, token, name, department, role)
         return Decision(event.originator_id, [event], {"token": token})
 
+    def revoke_principal(self, cmd: Command, principal_id: UUID, reason: str) -> Decision:
+        principal = self.get(principal_id, Principal)
+        event = principal.revoke(cmd, reason)
+        return Decision(principal_id, [event], {"revoked": True})
+
+    def dissolve_department(self, cmd: Command, code: str, reason: str) -> Decision:
+        # The code is the path's: an unknown one is not found (404), not invalid input.
+        department = self.get(department_id(code), Department)
+        event = department.dissolve(cmd, reason)
+        return Decision(department.id, [event], {"code": code, "dissolved": True})
+
     def register_department(
         self, cmd: Command, code: str, name: str, kind: DepartmentKind
     ) -> Decision:
@@ -52,8 +64,8 @@ class OrganisationVerbs(CalendarVerbs):
     def record_function_change(self, cmd: Command, code: str, description: str) -> Decision:
         self.department(code).check_active()
         event = record_function_change(cmd, uuid4(), code, description)
-        # Art. 12: the department applies to update its catalog within 7 working days.
-        return Decision(event.originator_id, [event], due_fields(self.due_in_working_days(cmd, 7)))
+        due = self.due_in_working_days(cmd, CATALOG_UPDATE.working_days)
+        return Decision(event.originator_id, [event], due_fields(due))
 
     def record_law_change(
         self, cmd: Command, title: str, affected_departments: list[str]
@@ -61,7 +73,6 @@ class OrganisationVerbs(CalendarVerbs):
         for index, code in enumerate(affected_departments):
             self.department(code, field=f"affected_departments.{index}")
         event = record_law_change(cmd, uuid4(), title, affected_departments)
-        # Art. 12: each affected department applies to update its catalog within 7 working days.
-        due = due_fields(self.due_in_working_days(cmd, 7))
+        due = due_fields(self.due_in_working_days(cmd, CATALOG_UPDATE.working_days))
         per_department = {code: due for code in event.affected_departments}
         return Decision(event.originator_id, [event], {**due, "due_dates": per_department})

@@ -11,6 +11,7 @@ from domain.arrangements import TimeSensitiveArrangement, agree_arrangement
 from domain.data_uses import DataUseFields, record_data_use
 from domain.errors import UnknownArrangement, UnknownShareRequest
 from domain.events import LedgerEvent
+from domain.rules.sharing import SHARE_REPLY
 from domain.share_requests import Reply, ShareRequest, request_share
 from domain.verbs.base import Decision
 from domain.verbs.calendar import CalendarVerbs, due_fields
@@ -24,9 +25,6 @@ from domain.vocabulary import (
 
 S = TypeVar("S", bound=AggregateState)
 
-# Art. 26, 29: the provider replies to a conditional request within 10 working days.
-REPLY_WORKING_DAYS = 10
-
 
 class SharingVerbs(ReferenceVerbs, CalendarVerbs):
     def request_share(
@@ -39,7 +37,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         state = event.create()
         extra: dict[str, Any] = {**status_fields(state), "due_date": None, "provisional": None}
         if event.share_type is ShareType.CONDITIONAL:
-            extra.update(due_fields(self.due_in_working_days(cmd, REPLY_WORKING_DAYS)))
+            extra.update(due_fields(self.due_in_working_days(cmd, SHARE_REPLY.working_days)))
         return Decision(event.originator_id, [event], extra)
 
     def reply_to_request(
@@ -54,7 +52,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         event = request.reply(cmd, reply)
         extra = {
             **status_fields(request.apply(event)),
-            **self.answer_due(cmd, request.created_at, REPLY_WORKING_DAYS),
+            **self.answer_due(cmd, request.created_at, SHARE_REPLY.working_days),
         }
         return Decision(request_id, [event], extra)
 

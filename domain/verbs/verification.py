@@ -6,6 +6,7 @@ from uuid import UUID, uuid4
 
 from domain.aggregate import Command
 from domain.resources import Resource
+from domain.rules.verification import VERIFICATION
 from domain.source_conflicts import (
     SourceConflict,
     UniqueSource,
@@ -16,7 +17,6 @@ from domain.verbs.base import Decision
 from domain.verbs.calendar import CalendarVerbs, due_fields
 from domain.verbs.references import ReferenceVerbs
 from domain.verification import (
-    VERIFICATION_WORKING_DAYS,
     VerificationRequest,
     request_verification,
 )
@@ -28,8 +28,7 @@ class VerificationVerbs(ReferenceVerbs, CalendarVerbs):
         self.department(cmd.actor.department).check_active()
         resource = self.named_resource(resource_id)
         event = request_verification(cmd, uuid4(), resource, description)
-        # Art. 31: the provider verifies within 10 working days of receiving the request.
-        due = self.due_in_working_days(cmd, VERIFICATION_WORKING_DAYS)
+        due = self.due_in_working_days(cmd, VERIFICATION.working_days)
         return Decision(
             event.originator_id, [event], {"provider": event.provider, **due_fields(due)}
         )
@@ -46,7 +45,7 @@ class VerificationVerbs(ReferenceVerbs, CalendarVerbs):
         event = request.answer(cmd, outcome, details)
         extra = {
             "outcome": outcome.value,
-            **self.answer_due(cmd, request.created_at, VERIFICATION_WORKING_DAYS),
+            **self.answer_due(cmd, request.created_at, VERIFICATION.working_days),
         }
         return Decision(request_id, [event], extra)
 

@@ -17,7 +17,7 @@ from domain.ledger import Ledger
 from tests.support.portal import Portal, created, resource_body
 
 CATALOGED = "2025-09-01T09:00:00+08:00"
-FRIDAY = "2025-09-26T10:00:00+08:00"  # due 2025-10-16 (DOMAIN.md's worked example)
+FRIDAY = "2025-09-26T10:00:00+08:00"  # due 2025-10-16 (docs/DOMAIN.md's worked example)
 LAW = {"kind": "law", "title": "《中华人民共和国个人信息保护法》", "article": "第十三条"}
 SHARE_TYPES: dict[str, dict[str, Any]] = {
     "conditional": {},

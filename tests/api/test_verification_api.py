@@ -17,7 +17,7 @@ from domain.ledger import Ledger
 from tests.support.portal import Portal, created, resource_body
 
 CATALOGED = "2025-09-01T09:00:00+08:00"
-FRIDAY = "2025-09-26T10:00:00+08:00"  # + 10 working days = 2025-10-16 (DOMAIN.md)
+FRIDAY = "2025-09-26T10:00:00+08:00"  # + 10 working days = 2025-10-16 (docs/DOMAIN.md)
 SCENIC = [{"name": "景区名称", "type": "C"}, {"name": "景区等级", "type": "C"}]
 
 

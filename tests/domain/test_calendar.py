@@ -1,4 +1,4 @@
-"""Working-day deadlines (DOMAIN.md "Deadlines"; Art. 12, 26, 29, 31; 民法典 第201条, 第203条).
+"""Working-day deadlines (docs/DOMAIN.md "Deadlines"; Art. 12, 26, 29, 31; 民法典 第201条, 第203条).
 
 The 2025 and 2026 expectations below follow the State Council General Office notices on the 2025
 and 2026 holiday arrangements, as shipped by the installed ``chinesecalendar`` package.
@@ -67,7 +67,7 @@ CASES = [
         bj("2025-09-26 10:00"),
         10,
         "2025-10-16",
-        # Art. 26/29 example in DOMAIN.md. Fri start not counted; 09-28 Sun 调休 (1), 29 (2),
+        # Art. 26/29 example in docs/DOMAIN.md. Fri start not counted; 09-28 Sun 调休 (1), 29 (2),
         # 30 (3); 10-01..08 National Day + Mid-autumn off; 10-09 (4), 10 (5), 10-11 Sat 调休 (6),
         # 13 (7), 14 (8), 15 (9), 16 (10).
         id="2025-national-day-domain-example-10wd",
@@ -203,7 +203,7 @@ CASES = [
         10,
         "2025-10-16",
         # 17:30Z on 09-25 is 01:30 on Fri 09-26 in Beijing: the clock starts on the 26th, which
-        # gives the DOMAIN.md example's due date (counting from the UTC date would give 10-15).
+        # gives the docs/DOMAIN.md example's due date (counting from the UTC date would give 10-15).
         id="utc-evening-is-next-day-in-beijing",
     ),
     pytest.param(
@@ -226,7 +226,7 @@ CASES = [
         datetime(2025, 9, 26, 9, 0, tzinfo=ZoneInfo("America/New_York")),
         10,
         "2025-10-16",
-        # 09:00 EDT Fri = 21:00 Fri Beijing: same Beijing date as the DOMAIN.md example.
+        # 09:00 EDT Fri = 21:00 Fri Beijing: same Beijing date as the docs/DOMAIN.md example.
         id="non-utc-foreign-zone",
     ),
 ]
@@ -312,12 +312,12 @@ def test_count_must_be_an_int() -> None:
 def test_working_day_is_weekday_not_holiday_or_adjusted_weekend_day(
     day: str, working: bool
 ) -> None:
-    # DOMAIN.md: Mon–Fri not statutory holidays, plus the weekend days declared working days.
+    # docs/DOMAIN.md: Mon–Fri not statutory holidays, plus the weekend days declared working days.
     assert CAL.is_working_day(d(day)) is working
 
 
 def test_working_days_between_counts_the_half_open_interval() -> None:
-    # (09-26, 10-16] holds exactly the 10 working days of the DOMAIN.md example.
+    # (09-26, 10-16] holds exactly the 10 working days of the docs/DOMAIN.md example.
     assert CAL.working_days_between(d("2025-09-26"), d("2025-10-16")) == 10
     assert CAL.working_days_between(d("2025-09-30"), d("2025-10-08")) == 0
 
@@ -328,7 +328,7 @@ def test_working_days_between_counts_the_half_open_interval() -> None:
 
 
 def test_count_into_unpublished_year_is_provisional_weekends_only() -> None:
-    # DOMAIN.md: a count running into a year with no published schedule is not guessed.
+    # docs/DOMAIN.md: a count running into a year with no published schedule is not guessed.
     # Thu 2026-12-24: 12-25 (1), 28..31 (2-5); 2027 unpublished, weekends only: 01-01 Fri (6),
     # 01-04..07 (7-10).
     due = CAL.add_working_days(bj("2026-12-24 10:00"), 10)

@@ -104,7 +104,7 @@ def test_known_at_answers_never_change_when_more_is_recorded(
     after: list[tuple[str, int, str]],
     at: datetime,
 ) -> None:
-    # DOMAIN.md: "at T as known at K" shows only what was recorded by K: no hindsight.
+    # docs/DOMAIN.md: "at T as known at K" shows only what was recorded by K: no hindsight.
     for fact in before:
         record(ledger, *fact)
     known_at = datetime.now(UTC)
@@ -140,7 +140,7 @@ def test_late_entries_found_through_the_forensic_index_give_the_same_answer(
     beyond: list[tuple[str, int, str]],
     at: datetime,
 ) -> None:
-    """DOMAIN.md: at T as known at K folds every event recorded by K that occurred by T. A
+    """docs/DOMAIN.md: at T as known at K folds every event recorded by K that occurred by T. A
     replay past its first event after T reads the rest through the forensic tables' index
     of occurred_at, as far as the projector reached, and event by event beyond that."""
     monkeypatch.setattr(asof, "PAGE", 1)  # these histories are short: use the index at once

@@ -1,0 +1,138 @@
+"""Detecting at an instant: what the ledger counts by itself, each under its rule.
+
+The periods, grace periods and categories are those declared in ``domain/rules``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.deadlines import Status, WorkingDays
+from domain.departments import department_id
+from domain.holidays import calendar_with
+from domain.rules import RULES, breach_categories
+from domain.rules.aggregation import BASIC_DATA_NOT_UNCONDITIONAL
+from domain.rules.catalog import DIFFERENCES_NOT_FIXED, FIRST_CATALOG
+from domain.rules.reporting import NO_RESPONSIBLE_PERSON
+from domain.rules.systems import SYSTEM_CONNECTION, TRIAL_WITHOUT_CONNECTION
+from domain.vocabulary import DepartmentKind, ShareType
+from projections.deadlines import obligations_at
+from projections.supervision.facts import Detection, SupervisionState
+from projections.supervision.folds import category_of
+from projections.supervision.projection import SupervisionProjection
+
+BREACH_CATEGORY = breach_categories()
+BREACH_CODE = {r.obligation: r.breach_code for r in RULES if r.obligation is not None}
+FIRST_CATALOG_GRACE = WorkingDays(FIRST_CATALOG.working_days)
+CONNECTION_GRACE = WorkingDays(SYSTEM_CONNECTION.working_days)
+FIX_WINDOW = WorkingDays(DIFFERENCES_NOT_FIXED.working_days)
+
+
+def detections_at(
+    projection: SupervisionProjection, state: SupervisionState, at: datetime
+) -> list[Detection]:
+    """Everything the ledger detects by itself at ``at``, each with the rule that found it."""
+    calendar = calendar_with(state.register.published.values())
+    found = [d for d in state.events if d.since <= at]
+    breaches = []
+    # Unordered: only the breaches are sorted (by deadline, then id), not every obligation.
+    for obligation in obligations_at(projection.register, state.register, at, ordered=False):
+        category = BREACH_CATEGORY.get(obligation.kind)
+        if category is not None and obligation.status is Status.BREACHED:
+            breaches.append(
+                Detection(
+                    obligation.department,
+                    category,
+                    str(obligation.obligation_id),
+                    BREACH_CODE[obligation.kind],
+                    obligation.due_end,
+                )
+            )
+    found += sorted(breaches, key=lambda d: (d.since, d.subject_id))
+    for facts in state.departments.values():
+        if facts.kind is DepartmentKind.EXTERNAL or facts.dissolved_at is not None:
+            continue
+        code = facts.code
+        subject = str(department_id(code))
+        if facts.responsible_since is None:
+            found.append(
+                Detection(
+                    code,
+                    category_of(NO_RESPONSIBLE_PERSON),
+                    subject,
+                    NO_RESPONSIBLE_PERSON.code,
+                    facts.registered_at,
+                )
+            )
+        grace_end = FIRST_CATALOG_GRACE.due(facts.registered_at, calendar).due_end
+        if facts.catalog_approved_at is None and grace_end <= at:
+            found.append(
+                Detection(code, category_of(FIRST_CATALOG), subject, FIRST_CATALOG.code, grace_end)
+            )
+    found.extend(_system_detections(state, at, calendar))
+    found.extend(_resource_detections(state))
+    return found
+
+
+def _system_detections(state: SupervisionState, at: datetime, calendar: Any) -> list[Detection]:
+    found = []
+    for system_id, system in state.systems.items():
+        if system.retired_at is not None:
+            continue
+        if system.connected_at is None:
+            grace_end = CONNECTION_GRACE.due(system.registered_at, calendar).due_end
+            if system.existing and grace_end <= at:
+                found.append(
+                    Detection(
+                        system.department,
+                        category_of(SYSTEM_CONNECTION),
+                        system_id,
+                        SYSTEM_CONNECTION.code,
+                        grace_end,
+                    )
+                )
+            if not system.existing and system.trial_at is not None:
+                found.append(
+                    Detection(
+                        system.department,
+                        category_of(TRIAL_WITHOUT_CONNECTION),
+                        system_id,
+                        TRIAL_WITHOUT_CONNECTION.code,
+                        system.trial_at,
+                    )
+                )
+        check = state.latest_checks.get(system_id)
+        owner = state.departments.get(system.department)
+        if check is not None and check.differences and owner is not None:
+            fix_by = FIX_WINDOW.due(check.occurred_at, calendar).due_end
+            applied = any(t >= check.occurred_at for t in owner.update_applications)
+            if not applied and fix_by <= at:
+                found.append(
+                    Detection(
+                        system.department,
+                        category_of(DIFFERENCES_NOT_FIXED),
+                        str(check.check_id),
+                        DIFFERENCES_NOT_FIXED.code,
+                        fix_by,
+                    )
+                )
+    return found
+
+
+def _resource_detections(state: SupervisionState) -> list[Detection]:
+    return [
+        Detection(
+            facts.department,
+            category_of(BASIC_DATA_NOT_UNCONDITIONAL),
+            resource_id,
+            BASIC_DATA_NOT_UNCONDITIONAL.code,
+            facts.in_catalog_since,
+        )
+        for resource_id, facts in state.resources.items()
+        if facts.in_catalog_since is not None
+        and not facts.retired
+        and not facts.classified
+        and facts.basic_data_kind is not None
+        and facts.share_type != ShareType.UNCONDITIONAL.value
+    ]

@@ -1,0 +1,242 @@
+"""Folding events into supervision's facts: one small function per kind of event.
+
+The detections tied to a single event (V04, V05, V09) are noted as that event is
+folded, under the rule that declares them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from domain.aggregation import AggregationRejected
+from domain.catalog import CatalogApproved, CatalogSubmitted, CatalogUpdateApplied
+from domain.consistency import ConsistencyCheckRecorded
+from domain.data_uses import DataUseRecorded
+from domain.departments import (
+    DepartmentDissolvedEvent,
+    DepartmentRegistered,
+    ResponsiblePersonsDesignated,
+    department_id,
+)
+from domain.findings import (
+    Category,
+    CriticismCirculated,
+    FindingEvent,
+    FindingRecorded,
+    FindingRectified,
+    FindingWithdrawn,
+    RectificationOrdered,
+)
+from domain.resources import (
+    JoinedCatalog,
+    ResourceAmended,
+    ResourceCataloged,
+    ResourceRetiredEvent,
+)
+from domain.rules.aggregation import AGGREGATION_REJECTED
+from domain.rules.base import Rule
+from domain.rules.catalog import CONSISTENCY_DIFFERENCES, DUPLICATE_COLLECTION
+from domain.rules.sharing import DATA_USE_MARKED
+from domain.systems import (
+    SystemConnected,
+    SystemEvent,
+    SystemRegistered,
+    SystemRetiredEvent,
+    TrialOperationStarted,
+)
+from projections.base import ByClass
+from projections.supervision.facts import (
+    CheckFacts,
+    DepartmentFacts,
+    Detection,
+    FindingFacts,
+    ResourceFacts,
+    SupervisionState,
+    SystemFacts,
+)
+
+
+def category_of(rule: Rule) -> Category:
+    """The category a rule's detections count under: every counted rule declares one."""
+    if rule.category is None:
+        msg = f"{rule.code} counts under no category"
+        raise ValueError(msg)
+    return rule.category
+
+
+def _department_registered(state: SupervisionState, e: DepartmentRegistered) -> None:
+    state.departments[e.code] = DepartmentFacts(e.code, e.kind, e.occurred_at)
+
+
+def _department(state: SupervisionState, originator_id: UUID) -> DepartmentFacts | None:
+    for facts in state.departments.values():
+        if department_id(facts.code) == originator_id:
+            return facts
+    return None
+
+
+def _responsible(state: SupervisionState, e: ResponsiblePersonsDesignated) -> None:
+    facts = _department(state, e.originator_id)
+    if facts is not None and facts.responsible_since is None:
+        facts.responsible_since = e.occurred_at
+
+
+def _dissolved(state: SupervisionState, e: DepartmentDissolvedEvent) -> None:
+    facts = _department(state, e.originator_id)
+    if facts is not None:
+        facts.dissolved_at = e.occurred_at
+
+
+def _submitted(state: SupervisionState, e: CatalogSubmitted) -> None:
+    state.submissions[str(e.originator_id)] = e.department
+
+
+def _approved(state: SupervisionState, e: CatalogApproved) -> None:
+    facts = state.departments.get(state.submissions.get(str(e.originator_id), ""))
+    if facts is not None and facts.catalog_approved_at is None:
+        facts.catalog_approved_at = e.occurred_at
+
+
+def _update_applied(state: SupervisionState, e: CatalogUpdateApplied) -> None:
+    facts = state.departments.get(e.department)
+    if facts is not None:
+        facts.update_applications.append(e.occurred_at)
+
+
+def _checked(state: SupervisionState, e: ConsistencyCheckRecorded) -> None:
+    if e.system_id is None:
+        return
+    check = CheckFacts(e.originator_id, e.occurred_at, len(e.differences))
+    state.latest_checks[str(e.system_id)] = check
+    system = state.systems.get(str(e.system_id))
+    if e.differences and system is not None:
+        state.events.append(
+            Detection(
+                system.department,
+                category_of(CONSISTENCY_DIFFERENCES),
+                str(e.originator_id),
+                CONSISTENCY_DIFFERENCES.code,
+                e.occurred_at,
+            )
+        )
+
+
+def _system(state: SupervisionState, e: SystemEvent) -> None:
+    key = str(e.originator_id)
+    if isinstance(e, SystemRegistered):
+        existing = e.status.value == "existing"
+        state.systems[key] = SystemFacts(e.department, existing, e.occurred_at)
+        return
+    system = state.systems.get(key)
+    if system is None:
+        return
+    if isinstance(e, SystemConnected):
+        system.connected_at = system.connected_at or e.occurred_at
+    elif isinstance(e, TrialOperationStarted):
+        system.trial_at = system.trial_at or e.occurred_at
+    elif isinstance(e, SystemRetiredEvent):
+        system.retired_at = e.occurred_at
+
+
+def _cataloged(state: SupervisionState, e: ResourceCataloged) -> None:
+    f = e.fields
+    state.resources[str(e.originator_id)] = ResourceFacts(
+        f.department,
+        f.share_type.value,
+        f.basic_data_kind.value if f.basic_data_kind else None,
+        f.classified,
+    )
+    if e.duplicates:
+        state.events.append(
+            Detection(
+                f.department,
+                category_of(DUPLICATE_COLLECTION),
+                str(e.originator_id),
+                DUPLICATE_COLLECTION.code,
+                e.occurred_at,
+            )
+        )
+
+
+def _amended(state: SupervisionState, e: ResourceAmended) -> None:
+    facts = state.resources.get(str(e.originator_id))
+    if facts is None:
+        return
+    changes = e.changes
+    facts.share_type = str(changes.get("share_type", facts.share_type))
+    if "basic_data_kind" in changes:
+        facts.basic_data_kind = changes["basic_data_kind"]
+    facts.classified = bool(changes.get("classified", facts.classified))
+
+
+def _joined(state: SupervisionState, e: JoinedCatalog) -> None:
+    facts = state.resources.get(str(e.originator_id))
+    if facts is not None and facts.in_catalog_since is None:
+        facts.in_catalog_since = e.occurred_at
+
+
+def _retired(state: SupervisionState, e: ResourceRetiredEvent) -> None:
+    facts = state.resources.get(str(e.originator_id))
+    if facts is not None:
+        facts.retired = True
+
+
+def _rejected(state: SupervisionState, e: AggregationRejected) -> None:
+    state.events.append(
+        Detection(
+            e.department,
+            category_of(AGGREGATION_REJECTED),
+            str(e.originator_id),
+            AGGREGATION_REJECTED.code,
+            e.occurred_at,
+        )
+    )
+
+
+def _used(state: SupervisionState, e: DataUseRecorded) -> None:
+    if e.marks:
+        # Counted under its rule; named by the marks it carries, as investigators search.
+        rule = "+".join(mark.value for mark in e.marks)
+        category = category_of(DATA_USE_MARKED)
+        state.events.append(
+            Detection(e.department, category, str(e.originator_id), rule, e.occurred_at)
+        )
+
+
+def _finding(state: SupervisionState, e: FindingEvent) -> None:
+    key = str(e.originator_id)
+    if isinstance(e, FindingRecorded):
+        state.findings[key] = FindingFacts(e.department, e.category)
+        return
+    facts = state.findings.get(key)
+    if facts is None:
+        return
+    if isinstance(e, RectificationOrdered):
+        facts.ordered_due = e.due_date
+    elif isinstance(e, FindingRectified):
+        facts.rectified_at = e.occurred_at
+    elif isinstance(e, CriticismCirculated):
+        facts.criticised_at = e.occurred_at
+    elif isinstance(e, FindingWithdrawn):
+        facts.withdrawn_at = e.occurred_at
+
+
+FOLDS: list[tuple[type[Any], Any]] = [
+    (DepartmentRegistered, _department_registered),
+    (ResponsiblePersonsDesignated, _responsible),
+    (DepartmentDissolvedEvent, _dissolved),
+    (CatalogSubmitted, _submitted),
+    (CatalogApproved, _approved),
+    (CatalogUpdateApplied, _update_applied),
+    (ConsistencyCheckRecorded, _checked),
+    (SystemEvent, _system),
+    (ResourceCataloged, _cataloged),
+    (ResourceAmended, _amended),
+    (JoinedCatalog, _joined),
+    (ResourceRetiredEvent, _retired),
+    (AggregationRejected, _rejected),
+    (DataUseRecorded, _used),
+    (FindingEvent, _finding),
+]
+FOLDS_FOR: ByClass[Any] = ByClass(FOLDS)
