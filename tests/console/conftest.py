@@ -140,8 +140,10 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the console did not start within 60 s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Per module: Playwright's sync API runs an event loop until it stops, which a later
+    test calling ``asyncio.run`` (the benchmark harness's smoke test) must not meet."""
     if not CHROMIUM.exists():
         if IN_CI:
             pytest.fail("CI needs /usr/bin/chromium (apt-get install -y chromium)")
