@@ -174,8 +174,13 @@ def test_a_not_shared_resource_needs_a_legal_basis_shown_at_the_field__art24_1(
     page.get_by_label("依据条款").fill("第九条")
     page.get_by_role("button", name="编目").click()
     page.wait_for_url("**/workbench?done=resource**")
-    expect(page.locator(f'tr[data-code="{code}"]')).to_contain_text("待报送")
+    row = page.locator(f'tr[data-code="{code}"]')
+    expect(row).to_contain_text("待报送")
     screenshot(page, "workbench", console)
+    # Art. 11: the department submits it to the office for review.
+    row.get_by_role("checkbox").check()
+    page.get_by_role("button", name="报送所选资源（第十一条）").click()
+    expect(page.get_by_role("status")).to_contain_text("目录已报送厅办公室审核")
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_records_nothing(
