@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api import problems
 from api.commands import CommandRunner
+from api.edge import EdgeGuard
 from api.read_models import open_view, start_runner
 from api.routes import (
     aggregations,
@@ -16,16 +17,21 @@ from api.routes import (
     data_uses,
     deadlines,
     departments,
+    evidence,
     forensics,
     health,
+    lists,
+    obligations,
     resources,
     share_requests,
     supervision,
     systems,
     usage_reports,
     verification,
+    vocabularies,
 )
 from api.routes import ledger as ledger_routes
+from api.supervisor import Supervisor
 from console.app import install as install_console
 from domain.ledger import Ledger
 
@@ -51,7 +57,8 @@ def create_app(
         if not in_process:
             yield
             return
-        with start_runner(env):
+        with Supervisor("forensics", lambda: start_runner(env)) as projector:
+            app.state.projector = projector
             yield
 
     app = FastAPI(
@@ -64,7 +71,9 @@ def create_app(
     app.state.forensic_view = open_view(env)
     app.state.commands = CommandRunner(ledger)
     app.state.database_backend = backend
+    app.state.projector = None  # the in-process projector's supervisor, once started
     problems.install(app)
+    app.add_middleware(EdgeGuard)
     for module in (
         health,
         departments,
@@ -80,7 +89,11 @@ def create_app(
         verification,
         usage_reports,
         supervision,
+        lists,
+        obligations,
+        vocabularies,
+        evidence,
     ):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=problems.ERROR_RESPONSES)
     install_console(app)  # the console's pages at /, beside the API at /v1
     return app

@@ -8,17 +8,21 @@ domain rules; on reads, ``may_see`` decides.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, ClassVar, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from domain.aggregate import AggregateState
 from domain.departments import Department, department_id
 from domain.errors import Forbidden, LedgerError
 from domain.events import Actor
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
+from projections.listings import Kind
+
+T = TypeVar("T", bound=AggregateState)
 
 bearer = HTTPBearer(
     auto_error=False, description="A token from `ledger init` or `ledger principals add`"
@@ -28,6 +32,8 @@ bearer = HTTPBearer(
 class Unauthenticated(LedgerError):
     status = 401
     title = "Unauthenticated"
+    # RFC 9110 §11.6.1: a 401 says how to authenticate.
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="ledger"'}
 
 
 # Who reads every department's objects and reports, besides the departments they concern
@@ -41,6 +47,15 @@ OVERSIGHT = frozenset({Role.ADMIN, Role.OFFICE, Role.INFO_CENTER, Role.LEADING_G
 def may_see(principal: Principal, *departments: str) -> bool:
     """An object concerning ``departments`` is shown to them and to the oversight roles."""
     return principal.role in OVERSIGHT or principal.department in departments
+
+
+def readable(principal: Principal, kind: Kind[T]) -> Callable[[T], bool]:
+    """Whether the principal may read an object of ``kind``: the one rule for reading one
+    object and for listing many."""
+    parties = kind.parties
+    if parties is None:
+        return lambda _: True
+    return lambda state: may_see(principal, *parties(state))
 
 
 def ledger_of(request: Request) -> Ledger:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -17,13 +17,16 @@ from rich.console import Console
 
 from api import cli_integrity, cli_reports, cli_rules
 from api.demo import is_loaded, load_demo
-from api.read_models import start_runner
-from api.runtime import admin_command, open_ledger
+from api.read_models import open_view, start_runner
+from api.runtime import StoreUnreachable, admin_command, open_ledger
+from api.supervisor import ProjectorProcess, Supervisor
 from domain.errors import LedgerError
 from domain.ledger import Ledger
 from domain.principals import new_token
 from domain.vocabulary import Role
-from store.settings import database_url
+from store import pg_roles
+from store.fold_snapshots import FoldSnapshots
+from store.settings import app_database_url, database_url, psycopg_conninfo
 
 app = typer.Typer(
     help="吉林省文化和旅游厅政务数据共享合规账本 — the data-sharing compliance ledger."
@@ -48,11 +51,25 @@ def _initialise(ledger: Ledger) -> str | None:
 
 
 @app.command()
-def init() -> None:
+def init(
+    roles: Annotated[
+        bool,
+        typer.Option(
+            help="PostgreSQL: hand the tables to an owner role and create the application's "
+            "least-privilege login (run as a role that may create roles)"
+        ),
+    ] = True,
+    owner_role: Annotated[str, typer.Option(help="PostgreSQL: the tables' owner")] = "ledger_owner",
+    app_role: Annotated[
+        str, typer.Option(help="PostgreSQL: the application's login")
+    ] = "ledger_app",
+) -> None:
     """Create the store (idempotent) and the admin principal; print its token once."""
     ledger = open_ledger()
     token = _initialise(ledger)
     console.print(f"ledger store ready at {database_url()}")
+    if roles and ledger.env.get("PERSISTENCE_MODULE", "").startswith("store.postgres"):
+        _provision_roles(ledger, owner_role, app_role)
     if token is None:
         console.print("already initialised: the admin token was printed when it was created")
     elif os.environ.get("LEDGER_ADMIN_TOKEN"):
@@ -60,6 +77,37 @@ def init() -> None:
     else:
         console.print("admin token (shown once, keep it safe):")
         print(token)
+
+
+def _provision_roles(ledger: Ledger, owner: str, app_role: str) -> None:
+    """The owner and application roles (store/pg_roles.py); the application's URL, once."""
+    env = dict(ledger.env)
+    recorder = ledger.recorder
+    FoldSnapshots(recorder).ensure_table()
+    open_view(env).datastore.close()  # the read model's tables exist before they are handed over
+    ledger.close()
+    password = os.environ.get("LEDGER_APP_PASSWORD")
+    generated = password is None
+    password = password or secrets.token_urlsafe(24)
+    provisioned = pg_roles.provision(
+        psycopg_conninfo(env),
+        schema=env.get("POSTGRES_SCHEMA") or "public",
+        events_table=recorder.events_table_name,  # type: ignore[attr-defined]
+        owner=owner,
+        app=app_role,
+        app_password=password,
+    )
+    console.print(
+        f"tables owned by {provisioned.owner} (no login); {provisioned.app} may SELECT and "
+        f"INSERT on {', '.join(provisioned.append_only)} and use the read models"
+    )
+    url = app_database_url(database_url(), app_role, password)
+    if generated:
+        console.print("the application's LEDGER_DATABASE_URL (shown once, keep it safe):")
+        print(url)
+    else:
+        console.print("the application's LEDGER_DATABASE_URL uses LEDGER_APP_PASSWORD:")
+        print(app_database_url(database_url(), app_role, "<LEDGER_APP_PASSWORD>"))
 
 
 @app.command()
@@ -120,12 +168,12 @@ def _one_projector(workers: int) -> Iterator[None]:
         yield
         return
     os.environ["LEDGER_PROJECTIONS"] = "external"
-    projector = subprocess.Popen([sys.executable, "-m", "api", "project"])
+    keeper = ProjectorProcess([sys.executable, "-m", "api", "project"])
+    keeper.start()
     try:
         yield
     finally:
-        projector.terminate()
-        projector.wait(timeout=30)
+        keeper.stop()
 
 
 @principals.command("add")
@@ -148,7 +196,11 @@ def add_principal(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except StoreUnreachable as error:
+        console.print(f"[red]{error}[/red]")
+        sys.exit(1)
 
 
 @app.command()
@@ -160,9 +212,8 @@ def project() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    with start_runner(env) as runner:
+    # A lost connection or a failed batch stops the runner; the supervisor starts another,
+    # with backoff, resuming from the tracking position written with the rows.
+    with Supervisor("forensics", lambda: start_runner(env)):
         console.print(f"projecting {database_url()} into the forensic read model")
-        while not stop.wait(0.5):
-            if runner.is_interrupted.is_set():
-                runner.run_forever(timeout=0)  # re-raises the runner's error
-                break
+        stop.wait()

@@ -25,6 +25,7 @@ from store.checkpoints import (
     sign_checkpoint,
     trusted_verifier_key,
 )
+from store.kept_notes import verify_with_notes
 from store.records import TreeRecorder
 from store.transfer import ImportRefused, export_ledger, import_ledger
 from store.verify import verify_ledger
@@ -78,14 +79,37 @@ def progress_bar(total: int, what: str) -> Iterator[Callable[[int], None]]:
         yield lambda done: bar.advance(task, done)
 
 
-def verify(vkey: VerifierKey = None) -> None:
-    """Recompute every leaf and the whole tree; check every signed checkpoint.
+KeptNotes = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--checkpoint",
+        help="A file holding a signed checkpoint note kept outside the ledger (repeatable): "
+        "the ledger must be consistent with each",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+
+
+def verify(vkey: VerifierKey = None, checkpoint: KeptNotes = None) -> None:
+    """Recompute every leaf and the whole tree; check every signed checkpoint, stored and
+    kept (--checkpoint).
 
     Exits 0 when the ledger is intact, 1 naming the first bad position and why.
     """
+    notes = [path.read_text(encoding="utf-8") for path in checkpoint or []]
     with opened() as recorder, progress_bar(recorder.head().tree_size, "verifying") as bar:
         trusted = trusted_verifier_key(recorder, vkey)
+        if notes and trusted is None:
+            console.print("[red]kept checkpoints need a trusted key: give --vkey[/red]")
+            raise typer.Exit(2)
         result = verify_ledger(recorder, trusted_key=trusted, progress=bar)
+        if notes:
+            assert trusted is not None
+            result, verdicts = verify_with_notes(recorder, result, notes, trusted)
+            for path, verdict in zip(checkpoint or [], verdicts, strict=True):
+                state = "consistent" if verdict.ok else f"NOT consistent: {verdict.reason}"
+                print(f"kept checkpoint {path} (size {verdict.tree_size}): {state}")
     if not result.ok:
         where = (
             "" if result.first_bad_position is None else f" at position {result.first_bad_position}"

@@ -93,7 +93,8 @@ def _deadlines(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
 
 
 def _supervision(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
-    """The department × V01–V11 grid ("detected/found"); json carries every id counted."""
+    """The department × V01–V11 grid ("detected/found"); json carries the counts (the ids
+    behind a cell are a page of their own: GET /v1/supervision/violations/{d}/{c}/evidence)."""
     report = supervision_report(recorder_of(ledger), ledger.mapper, instant, progress=progress)
     return SupervisionGrid(instant, report.position, report.grid(), report.as_json())
 

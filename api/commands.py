@@ -22,6 +22,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from api.auth import actor_of
+from api.limits import MAX_INTEGER
 from api.runtime import recorder_of, utc_now
 from domain.aggregate import Command
 from domain.errors import CommandInFlight, Conflict, IdempotencyKeyReused, NotFound, RuleViolation
@@ -63,7 +64,7 @@ def if_match_version(
     if value is None or value.strip() == "*":
         return None
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit() and int(text) <= MAX_INTEGER):
         raise RuleViolation('If-Match takes an object version, e.g. "3"', field="If-Match")
     return int(text)
 
@@ -126,7 +127,9 @@ class CommandRunner:
             kept = {k: v for k, v in body.items() if k not in SECRET_FIELDS}
             events.append(record_receipt(cmd, call.principal.id, key, call.fingerprint(), kept))
         recordings = self.ledger.record(events)
-        position = recordings[-1].notification.id
+        # The command's own last event, not the receipt recorded after it: with or without
+        # an Idempotency-Key, min_position=<it> reads everything the command did.
+        position = recordings[len(decision.events) - 1].notification.id
         return self._respond(201, body, position)
 
     def _replay(self, rid: UUID, call: CommandCall) -> JSONResponse | None:
@@ -137,9 +140,12 @@ class CommandRunner:
         if receipt.fingerprint != call.fingerprint():
             msg = "this Idempotency-Key was used for a different request; use a new key"
             raise IdempotencyKeyReused(msg, field="Idempotency-Key")
-        position = recorder_of(self.ledger).position_of(rid, 1)
-        assert position is not None  # the receipt was just read: it is recorded
-        return self._respond(200, dict(receipt.response), position)
+        receipt_position = recorder_of(self.ledger).position_of(rid, 1)
+        assert receipt_position is not None  # the receipt was just read: it is recorded
+        # The receipt is recorded right after the command's events, in the same append
+        # (under the store's insert lock, so positions are consecutive): the position the
+        # first answer gave is the one before it.
+        return self._respond(200, dict(receipt.response), receipt_position - 1)
 
     def _respond(self, status: int, body: dict[str, Any], position: int) -> JSONResponse:
         recorded_at = recorder_of(self.ledger).recorded_at_of(position)

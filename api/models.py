@@ -3,27 +3,49 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from api.limits import BoundedInstant, violations
 from domain.consistency import Difference
-from domain.resources import ResourceFields
+from domain.resources import DataItem, ResourceFields
 from domain.vocabulary import DepartmentKind, Role
 
 
 class CommandBody(BaseModel):
-    """Every command may state when its fact happened (default: now)."""
+    """Every command may state when its fact happened (default: now).
+
+    Every string, list and nesting level of every command body, however its own model
+    declares it, passes the edge's limits (api/limits.py) before anything else is read:
+    no control character, no text or list past the ceiling. A field's own bounds are
+    declared on it and are tighter."""
 
     model_config = ConfigDict(extra="forbid")
 
-    occurred_at: AwareDatetime | None = Field(
-        default=None, description="Business time; not in the future. Default: now."
+    occurred_at: BoundedInstant | None = Field(
+        default=None, description="业务发生时间，不得晚于当前 (business time; default: now)"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _within_limits(cls, data: Any) -> Any:
+        for violation in violations(data):
+            raise violation
+        return data
 
     def payload(self) -> dict[str, Any]:
         return self.model_dump(exclude={"occurred_at"}, exclude_unset=True)
+
+
+# Per-field bounds, tighter than the edge's ceilings (api/limits.py). They live here, on the
+# request models, not on the domain's: events carry the domain's models, and an event the
+# ledger accepted before a bound existed must still load.
+PersonName = Annotated[str, Field(min_length=1, max_length=100)]
+Code = Annotated[str, Field(min_length=1, max_length=64)]
+Reference = Annotated[str, Field(min_length=1, max_length=200)]
+Reason = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class CommandResponse(BaseModel):
@@ -43,7 +65,9 @@ class DepartmentIn(CommandBody):
 
 class ResponsiblePersonsIn(CommandBody):
     responsible_person: str = Field(min_length=1, max_length=100)
-    data_staff: list[str] = Field(default_factory=list)
+    data_staff: list[PersonName] = Field(
+        default_factory=list, max_length=200, description="数据工作人员 (Art. 38), at most 200"
+    )
 
 
 class FunctionChangeIn(CommandBody):
@@ -52,7 +76,7 @@ class FunctionChangeIn(CommandBody):
 
 class LawChangeIn(CommandBody):
     title: str = Field(min_length=1, max_length=500)
-    affected_departments: list[str] = Field(min_length=1)
+    affected_departments: list[Code] = Field(min_length=1, max_length=200)
 
 
 class PrincipalIn(CommandBody):
@@ -65,6 +89,13 @@ class ResourceIn(CommandBody, ResourceFields):
     """A catalog entry: every Art. 10 field plus the national guide's fields."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_items: tuple[DataItem, ...] = Field(
+        min_length=1, max_length=500, description="信息项, at most 500"
+    )
+    related_codes: tuple[Code, ...] = Field(
+        default=(), max_length=100, description="关联资源代码, at most 100"
+    )
 
     def fields(self) -> ResourceFields:
         return ResourceFields.model_validate(self.model_dump(exclude={"occurred_at"}))
@@ -83,7 +114,7 @@ ResourceAmendmentIn = create_model(
     "ResourceAmendmentIn",
     __base__=CommandBody,
     __doc__="Any subset of a resource's fields; send If-Match with the version you read.",
-    **optional_fields(ResourceFields),
+    **{k: v for k, v in optional_fields(ResourceIn).items() if k != "occurred_at"},
 )
 
 
@@ -92,11 +123,11 @@ class ReasonIn(CommandBody):
 
 
 class SubmissionIn(CommandBody):
-    resource_ids: list[UUID] = Field(min_length=1)
+    resource_ids: list[UUID] = Field(min_length=1, max_length=500)
 
 
 class ReturnIn(CommandBody):
-    reasons: list[str] = Field(min_length=1)
+    reasons: list[Reason] = Field(min_length=1, max_length=50)
 
 
 class EmptyCommand(CommandBody):
@@ -114,5 +145,7 @@ class ConsistencyCheckIn(CommandBody):
     system_id: UUID | None = Field(default=None, description="The information system checked")
     year: int = Field(ge=2000, le=2100)
     differences: list[Difference] = Field(
-        default_factory=list, description="What differs from the catalog; empty: consistent"
+        default_factory=list,
+        max_length=500,
+        description="What differs from the catalog; empty: consistent",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TypeVar
 
 import orjson
@@ -29,8 +29,11 @@ def decode_cursor(cursor: str) -> tuple[Instant, str]:
     try:
         raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         inst = Instant(datetime.fromisoformat(raw["at"]), datetime.fromisoformat(raw["known_at"]))
+        if inst.at.tzinfo is None or inst.known_at.tzinfo is None:
+            raise ValueError("a cursor's instants are aware")
+        inst.at.astimezone(UTC), inst.known_at.astimezone(UTC)  # OverflowError at the ends
         return inst, str(raw["after"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError):
         raise RuleViolation("the cursor is not one this ledger gave out", field="cursor") from None
 
 

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import psycopg
+import psycopg_pool
+from eventsourcing import persistence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import LedgerError
+
+log = logging.getLogger(__name__)
+
+# The store being unreachable for a moment (a dropped connection, a restarting server, a
+# pool with no free connection) is a 503 to retry, not a fault of the request.
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://ledger.example/problems/"
@@ -22,7 +39,9 @@ TITLES_ZH = {
     405: "方法不允许",
     409: "状态冲突",
     412: "版本已变更",
+    413: "请求体过大",
     422: "请求内容不符合规定",
+    500: "服务器内部错误",
     503: "暂不可用",
 }
 
@@ -79,9 +98,21 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _error_field(item: dict[str, Any]) -> str:
+    """Where an error is: its location, or deeper, the field a whole-body check names
+    (``ctx.field``, api/limits.py); malformed JSON names the body, not a byte offset."""
+    if item.get("type") == "json_invalid":
+        return "body"
+    inner = (item.get("ctx") or {}).get("field")
+    loc = tuple(item["loc"])
+    if inner and inner != "body":
+        loc = (*loc, *str(inner).split("."))
+    return _field_path(loc)
+
+
 def validation_problem(error: RequestValidationError) -> JSONResponse:
     errors = [
-        {"field": _field_path(tuple(item["loc"])), "message": item["msg"], "in": item["loc"][0]}
+        {"field": _error_field(item), "message": item["msg"], "in": item["loc"][0]}
         for item in error.errors()
     ]
     fields = ", ".join(sorted({e["field"] for e in errors}))
@@ -99,6 +130,20 @@ def install(app: FastAPI) -> None:
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
         return validation_problem(error)
 
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+        # Even a fault answers as a problem (the stack trace stays in the log).
+        if isinstance(error, UNAVAILABLE):
+            log.warning("the store is unavailable: %s", error)
+            return problem(
+                503,
+                "Store unavailable",
+                "数据库暂不可用，请稍后重试 (the store is unavailable; retry shortly)",
+                kind="store-unavailable",
+                headers={"Retry-After": "1"},
+            )
+        return problem(500, "Internal error", "服务器内部错误 (internal error)", kind="internal")
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
         return problem(
@@ -107,3 +152,45 @@ def install(app: FastAPI) -> None:
             str(error.detail),
             headers=getattr(error, "headers", None),
         )
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="出错的字段 (the field at fault), e.g. data_staff.0")
+    message: str = Field(description="原因 (why)")
+    in_: str | None = Field(default=None, alias="in", description="body、query、path 或 header")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every refusal answers."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="问题类型 URI")
+    title: str = Field(description="标题 (English)")
+    status: int = Field(description="HTTP 状态码")
+    detail: str = Field(description="说明")
+    title_zh: str = Field(description="中文标题")
+    errors: list[FieldError] | None = Field(default=None, description="各出错字段")
+
+
+_MEANING = {
+    400: "请求体无法解析 (the body is not JSON in UTF-8)",
+    401: "未认证：缺少或无效的令牌 (WWW-Authenticate: Bearer)",
+    403: "无权操作 (the role may not do this)",
+    404: "对象不存在，或调用者无权看到 (not found, or not yours to see)",
+    409: "状态冲突 (the object is not in a state that allows it)",
+    412: "If-Match 所指版本已过时 (stale version)",
+    413: "请求体过大 (body too large)",
+    422: "请求内容不符合规定，errors 列出各字段 (invalid: errors name each field)",
+    500: "服务器内部错误 (internal error; nothing recorded)",
+    503: "暂不可用：读模型尚未追上或数据库暂不可达，见 Retry-After (retry shortly)",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": meaning,
+        "model": Problem,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status, meaning in _MEANING.items()
+}
+"""What every route may answer besides its success, declared in the OpenAPI document."""

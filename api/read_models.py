@@ -63,6 +63,11 @@ class ForensicRunner(ProjectionRunner[Ledger, Any]):
 
     projection: ForensicProjection
 
+    def failure(self) -> BaseException | None:
+        """A batch that failed to write while no event came (a timer's flush): the runner
+        has stopped projecting although its threads still run (api/supervisor.py asks)."""
+        return self.projection.batches.error
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,

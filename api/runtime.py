@@ -6,22 +6,58 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import cast
 
+import psycopg
+from eventsourcing import persistence
+
 from domain.aggregate import Command
 from domain.events import Actor
 from domain.ledger import Ledger
 from domain.vocabulary import Role
 from store.records import TreeRecorder
-from store.settings import Database, application_env, database_url, parse_database_url
+from store.settings import (
+    Database,
+    application_env,
+    database_url,
+    parse_database_url,
+    psycopg_conninfo,
+)
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class StoreUnreachable(RuntimeError):
+    """The ledger's database does not answer: the message names where it was looked for."""
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _postgres_reason(env: dict[str, str]) -> str | None:
+    """Why the server does not answer, as libpq says it (refused, unknown host, password)."""
+    try:
+        with psycopg.connect(psycopg_conninfo(env)):
+            return None
+    except psycopg.Error as error:
+        return _first_line(error)
+
+
 def open_ledger(url: str | None = None) -> Ledger:
     """A new ledger application on the database (creating its tables if need be)."""
     database = parse_database_url(url or database_url())
-    return Ledger(env=application_env(database))
+    try:
+        return Ledger(env=application_env(database))
+    except (persistence.OperationalError, persistence.InterfaceError, psycopg.Error) as error:
+        where, reason = database.display, _first_line(error)
+        if database.backend == "postgresql":
+            env = database.env
+            where = f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}"
+            reason = _postgres_reason(env) or reason
+        msg = f"cannot open the ledger's database at {where}: {reason}"
+        raise StoreUnreachable(msg) from None
 
 
 def recorder_of(ledger: Ledger) -> TreeRecorder:

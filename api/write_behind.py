@@ -46,6 +46,11 @@ class WriteBehind(Generic[T]):
         self._error: BaseException | None = None
         self._closed = False
 
+    @property
+    def error(self) -> BaseException | None:
+        """What a failed write raised (then nothing more is written), or None."""
+        return self._error
+
     def add(self, tracking: Tracking, item: T) -> None:
         """Hold ``item``, processed up to ``tracking``; write the batch once it is full."""
         with self._lock:

@@ -87,6 +87,17 @@ def status_at(due_end: datetime, discharged_at: datetime | None, at: datetime) -
     return Status.BREACHED if due_end <= at else Status.OPEN
 
 
+def working_days_left(calendar: WorkingDayCalendar, at: datetime, due_date: date) -> int:
+    """Working days after the day of ``at`` (Beijing time) up to the due date: 0 when it is
+    due by the end of today, negative by as many working days as it is overdue. Counted as
+    the measures count (民法典 第201条: the day asked on does not count), so "due within N
+    working days" means at most N."""
+    today = shanghai_date(at)
+    if due_date < today:
+        return -calendar.working_days_between(due_date, today)
+    return calendar.working_days_between(today, due_date)
+
+
 # -- periods of update cycles and reports ------------------------------------------------
 
 CYCLE_MONTHS = {

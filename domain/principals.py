@@ -16,7 +16,7 @@ from uuid import UUID
 from domain.aggregate import AggregateState, Command, natural_id
 from domain.errors import Conflict, RuleViolation
 from domain.events import LedgerEvent
-from domain.vocabulary import Role
+from domain.vocabulary import DepartmentKind, Role
 
 TOKEN_PREFIX = "lgr_"
 
@@ -78,6 +78,27 @@ class PrincipalRegistered(LedgerEvent):
 
 class PrincipalRevoked(LedgerEvent):
     reason: str
+
+
+# Who may act for which kind of department: a department outside the bureau (厅外政务部门)
+# acts only through the external role, over the provincial channel (Art. 25); the bureau's
+# own roles act only for the bureau's divisions and affiliated units.
+ROLES_OF_KIND: dict[DepartmentKind, frozenset[Role]] = {
+    DepartmentKind.EXTERNAL: frozenset({Role.EXTERNAL}),
+    DepartmentKind.DIVISION: frozenset(Role) - {Role.EXTERNAL, Role.ADMIN},
+    DepartmentKind.AFFILIATED_UNIT: frozenset(Role) - {Role.EXTERNAL, Role.ADMIN},
+}
+
+
+def check_role_fits(role: Role, department: str, kind: DepartmentKind) -> None:
+    """A principal's role must be one its department's kind allows (ROLES_OF_KIND)."""
+    if role not in ROLES_OF_KIND[kind]:
+        allowed = ", ".join(sorted(r.value for r in ROLES_OF_KIND[kind]))
+        msg = (
+            f"{kind.label}{department}的人员不能担任{role.label} (a {kind.value} department's "
+            f"principal takes one of: {allowed})"
+        )
+        raise RuleViolation(msg, field="role")
 
 
 def register_principal(

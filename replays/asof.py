@@ -229,11 +229,18 @@ class ObjectFold(Projection[S], Protocol):
 
 
 def replay_object(
-    recorder: LedgerRecorder, mapper: Mapper[Any], projection: ObjectFold[S], instant: Instant
+    recorder: LedgerRecorder,
+    mapper: Mapper[Any],
+    projection: ObjectFold[S],
+    instant: Instant,
+    *,
+    upto: int | None = None,
 ) -> Replayed[S]:
     """One object at an instant from its own stream, not the whole log: the events of the
-    object recorded by ``known_at`` (a position prefix) that occurred by ``at``."""
-    upto = recorder.position_known_at(instant.known_at)
+    object recorded by ``known_at`` (a position prefix) that occurred by ``at``. A list
+    folding many objects at one instant passes that prefix's end as ``upto``."""
+    if upto is None:
+        upto = recorder.position_known_at(instant.known_at)
     state = projection.initial()
     for record in recorder.select_object_records(projection.object_id):
         if record.position > upto:

@@ -42,6 +42,10 @@ class FoldSnapshots:
         self._table = f'"{self.datastore.schema}".{TABLE}' if self.postgres else TABLE
         self._created = False
 
+    def ensure_table(self) -> None:
+        """Create the table now (`ledger init`, before handing tables to their owner)."""
+        self._create()
+
     def _create(self) -> None:
         if self._created:
             return

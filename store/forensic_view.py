@@ -96,6 +96,10 @@ class ForensicQueries:
     prefix: str
     recorded_at_statement: str  # an event's recorded_at, by position, in the recorder's tables
 
+    def _storable(self, value: Any) -> Any:
+        """A value as the backend's text column can hold it (as is, but on PostgreSQL)."""
+        return value
+
     def _sql(self, text: str) -> str:
         return text.replace("{t}", self.prefix).replace("?", self.placeholder)
 
@@ -128,7 +132,7 @@ class ForensicQueries:
             self._sql(
                 f"INSERT INTO {{t}}forensic_data_uses ({', '.join(columns)}) VALUES ({marks})"
             ),
-            [values[column] for column in columns],
+            [self._storable(values[column]) for column in columns],
         )
 
     def _insert_event(self, cursor: Any, row: EventRow, refs: Sequence[UUID]) -> dict[str, Any]:
@@ -148,7 +152,7 @@ class ForensicQueries:
             self._sql(
                 f"INSERT INTO {{t}}forensic_events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks})"
             ),
-            [values[column] for column in EVENT_COLUMNS],
+            [self._storable(values[column]) for column in EVENT_COLUMNS],
         )
         for resource_id in refs:
             cursor.execute(
@@ -299,6 +303,12 @@ class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
 
 class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
     placeholder = "%s"
+
+    def _storable(self, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL. The edge refuses it now, but an event the ledger
+        # accepted stays (older ledgers, imports), and the read model must not stop on it:
+        # its NULs read as U+FFFD, the replacement character; the event itself is intact.
+        return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
     recorded_at_statement = "SELECT recorded_at FROM {t}ledger_entries WHERE position = ?"
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 DEFAULT_DATABASE_URL = "sqlite:///./ledger.db"
 
@@ -73,6 +73,12 @@ def _postgres_env(url: str) -> dict[str, str]:
     }
     if "schema" in query:
         env["POSTGRES_SCHEMA"] = query["schema"]
+    # A wrong host or port fails within seconds, not the library's 30.
+    env["POSTGRES_CONNECT_TIMEOUT"] = query.get("connect_timeout", str(CONNECT_TIMEOUT_SECONDS))
+    # The application's least-privilege role (store/pg_roles.py) may not create or alter
+    # tables: ``create_tables=false`` leaves that to `ledger init`.
+    if query.get("create_tables", "").lower() in ("false", "no", "0", "off"):
+        env["CREATE_TABLE"] = "no"
     # Connection pool size per process (the library's defaults are 5 + 10 overflow).
     for parameter, key in (
         ("pool_size", "POSTGRES_POOL_SIZE"),
@@ -81,6 +87,37 @@ def _postgres_env(url: str) -> dict[str, str]:
         if parameter in query:
             env[key] = query[parameter]
     return env
+
+
+def psycopg_conninfo(env: dict[str, str]) -> str:
+    """A libpq connection string for the PostgreSQL settings in ``env``."""
+    parts = {
+        "host": env["POSTGRES_HOST"],
+        "port": env["POSTGRES_PORT"],
+        "dbname": env["POSTGRES_DBNAME"],
+        "user": env["POSTGRES_USER"],
+        "password": env.get("POSTGRES_PASSWORD", ""),
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+    }
+    return " ".join(f"{k}='{_quoted(str(v))}'" for k, v in parts.items() if v != "")
+
+
+def _quoted(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("'", "\\'")
+
+
+def app_database_url(url: str, role: str, password: str) -> str:
+    """``url`` logging in as the application's role, which leaves tables to `ledger init`."""
+    parsed = urlparse(url)
+    host = parsed.hostname or "127.0.0.1"
+    port = f":{parsed.port}" if parsed.port else ""
+    netloc = f"{quote(role, safe='')}:{quote(password, safe='<>')}@{host}{port}"
+    kept = [p for p in parsed.query.split("&") if p and not p.startswith("create_tables=")]
+    query = "&".join([*kept, "create_tables=false"])
+    return parsed._replace(netloc=netloc, query=query).geturl()
+
+
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def application_env(database: Database) -> dict[str, str]:

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.auth import Authenticated, may_see, require
+from api.auth import Authenticated, readable, require
 from api.models import CommandBody, ReasonIn
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
 from api.views import labelled
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import ChecksumAlgorithm, Role
+from projections.listings import AGGREGATIONS
 from projections.objects import OneAggregation
 
 router = APIRouter(prefix="/v1", tags=["aggregation"])
@@ -70,6 +71,6 @@ def read_aggregation(
         inst,
         OneAggregation(receipt_id),
         "aggregation receipt",
-        lambda r: may_see(principal, r.department),
+        readable(principal, AGGREGATIONS),
     )
     return {**report_fields(inst, position), **labelled(receipt), "status": receipt.status}

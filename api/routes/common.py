@@ -10,14 +10,15 @@ from typing import Annotated, ClassVar, Concatenate, Final, ParamSpec, TypedDict
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from api.auth import ledger_of
 from api.commands import CommandCall, CommandRunner, if_match_version
+from api.limits import MAX_INTEGER, MIN_POSITION_MARGIN, BoundedInstant
 from api.models import CommandBody, CommandResponse, EmptyCommand
 from api.runtime import recorder_of, utc_now
 from domain.aggregate import AggregateState, Command
-from domain.errors import LedgerError, NotFound
+from domain.errors import LedgerError, NotFound, RuleViolation
 from domain.ledger import Decision, Ledger
 from domain.principals import Principal
 from projections.sharing import OneObject
@@ -83,14 +84,20 @@ class NotYetRecorded(LedgerError):
 def instant(
     request: Request,
     at: Annotated[
-        AwareDatetime | None, Query(description="Business instant (default: now)")
+        BoundedInstant | None, Query(description="Business instant (default: now)")
     ] = None,
     known_at: Annotated[
-        AwareDatetime | None,
+        BoundedInstant | None,
         Query(description="Record instant (default: now); known_at=at replays what was known then"),
     ] = None,
     min_position: Annotated[
-        int | None, Query(ge=0, description="Wait (bounded) until this position is readable")
+        int | None,
+        Query(
+            ge=0,
+            le=MAX_INTEGER,
+            description="Wait (bounded) until this position is readable; at most the head "
+            f"plus {MIN_POSITION_MARGIN}",
+        ),
     ] = None,
 ) -> Instant:
     now = utc_now()
@@ -101,7 +108,21 @@ def instant(
 
 def wait_for_position(request: Request, position: int) -> None:
     recorder = recorder_of(ledger_of(request))
-    wait_until(lambda: recorder.head().position >= position, read_wait_seconds())
+    head = recorder.head().position
+    refuse_beyond_head(position, head)
+    if head < position:
+        wait_until(lambda: recorder.head().position >= position, read_wait_seconds())
+
+
+def refuse_beyond_head(position: int, head: int) -> None:
+    """A ``min_position`` far past the head names a write no one was acknowledged: 422 at
+    once, instead of holding a thread for the whole wait (api/limits.py)."""
+    if position > head + MIN_POSITION_MARGIN:
+        msg = (
+            f"min_position 超出账本当前位置 {head} 过多 (at most the head {head} plus "
+            f"{MIN_POSITION_MARGIN})"
+        )
+        raise RuleViolation(msg, field="min_position")
 
 
 def wait_until(reached: Callable[[], bool], seconds: float) -> None:

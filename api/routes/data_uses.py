@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict
 
-from api.auth import Authenticated, may_see, require
+from api.auth import Authenticated, readable, require
 from api.models import CommandBody
 from api.routes.common import COMMAND, AtInstant, report_fields, run_verb, visible_object
 from api.views import data_use_view
@@ -17,6 +17,7 @@ from domain.data_uses import DataUseFields
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
+from projections.listings import DATA_USES
 from projections.sharing import OneDataUse
 
 router = APIRouter(prefix="/v1", tags=["sharing"])
@@ -45,6 +46,6 @@ def read_data_use(
         inst,
         OneDataUse(use_id),
         "data use",
-        lambda u: may_see(principal, u.department, u.provider),
+        readable(principal, DATA_USES),
     )
     return {**report_fields(inst, position), **data_use_view(use)}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -32,6 +33,11 @@ class HolidayScheduleIn(CommandBody):
     )
 
 
+class DeadlineOrder(str, Enum):
+    DUE_DATE = "due_date"
+    STARTED_AT = "started_at"
+
+
 @router.get("/deadlines")
 def read_deadlines(
     request: Request,
@@ -40,24 +46,47 @@ def read_deadlines(
     status: Status | None = None,
     kind: ObligationKind | None = None,
     department: str | None = None,
+    due_within: Annotated[
+        int | None,
+        Query(ge=0, le=366, description="临期：只列今日之后 N 个工作日内到期的未完成义务"),
+    ] = None,
+    sort: Annotated[
+        DeadlineOrder, Query(description="排序：due_date 截止日期（默认）或 started_at 起算时间")
+    ] = DeadlineOrder.DUE_DATE,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, Any]:
-    """Every obligation with its due date and status (open, met, breached) at the instant.
-    A department sees its own obligations; overseers see every department's."""
+    """Every obligation with its due date and status (open, met, breached) at the instant,
+    and for an open one the working days left. A department sees its own obligations;
+    overseers see every department's."""
     if principal.role not in OVERSIGHT:
         department = principal.department
     inst, after = resolve(inst, cursor)
     ledger = ledger_of(request)
     report = deadlines_report(
-        recorder_of(ledger), ledger.mapper, inst, status=status, kind=kind, department=department
+        recorder_of(ledger),
+        ledger.mapper,
+        inst,
+        status=status,
+        kind=kind,
+        department=department,
+        due_within=due_within,
     )
-    rows, next_cursor = page(report.rows, _order, after, limit, inst)
+    rows, next_cursor = page(report.rows, ORDERS[sort], after, limit, inst)
     return {**report.header(), "items": rows, "next_cursor": next_cursor}
 
 
-def _order(row: dict[str, Any]) -> str:
+def _by_due_date(row: dict[str, Any]) -> str:
     return f"{row['due_date']}|{row['obligation_id']}"
+
+
+def _by_start(row: dict[str, Any]) -> str:
+    # Instants order as text once written in one offset.
+    started = datetime.fromisoformat(row["started_at"]).astimezone(UTC)
+    return f"{started.isoformat()}|{row['obligation_id']}"
+
+
+ORDERS = {DeadlineOrder.DUE_DATE: _by_due_date, DeadlineOrder.STARTED_AT: _by_start}
 
 
 @router.post("/holiday-schedules", **COMMAND)

@@ -17,7 +17,7 @@ from api.models import (
     ReasonIn,
     ResponsiblePersonsIn,
 )
-from api.routes.common import COMMAND, run_verb
+from api.routes.common import COMMAND, IfMatch, run_verb
 from domain.errors import Forbidden
 from domain.ledger import Ledger
 from domain.principals import Principal, new_token
@@ -53,6 +53,7 @@ def designate_responsible_persons(
     body: ResponsiblePersonsIn,
     request: Request,
     principal: Annotated[Principal, Depends(department_or_office)],
+    version: IfMatch,
 ) -> JSONResponse:
     return run_verb(
         request,
@@ -62,6 +63,7 @@ def designate_responsible_persons(
         code,
         body.responsible_person,
         body.data_staff,
+        version,
     )
 
 

@@ -17,12 +17,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api.auth import actor_of, ledger_of, require
+from api.limits import MAX_INTEGER, BoundedInstant
 from api.pagination import decode_cursor, encode_cursor
 from api.read_models import ForensicView, caught_up_to
-from api.routes.common import read_wait_seconds, wait_until
+from api.routes.common import read_wait_seconds, refuse_beyond_head, wait_until
 from api.runtime import recorder_of, utc_now
 from domain.aggregate import Command
 from domain.calendar import WorkingDayCalendar, shanghai_date
+from domain.errors import RuleViolation
 from domain.principals import Principal
 from domain.rules import ANOMALIES
 from domain.rules.forensics import LATE_ENTRY_THRESHOLD
@@ -50,17 +52,22 @@ def view_of(request: Request) -> ForensicView:
 
 def forensic_page(
     request: Request,
-    at: Annotated[datetime | None, Query(description="Occurred by (default now)")] = None,
-    known_at: Annotated[datetime | None, Query(description="Recorded by (default now)")] = None,
-    min_position: Annotated[int | None, Query(ge=0)] = None,
+    at: Annotated[BoundedInstant | None, Query(description="Occurred by (default now)")] = None,
+    known_at: Annotated[
+        BoundedInstant | None, Query(description="Recorded by (default now)")
+    ] = None,
+    min_position: Annotated[int | None, Query(ge=0, le=MAX_INTEGER)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
     cursor: str | None = None,
 ) -> Page:
     if min_position is not None:
         view = view_of(request)
+        refuse_beyond_head(min_position, recorder_of(ledger_of(request)).head().position)
         wait_until(lambda: caught_up_to(view) >= min_position, read_wait_seconds())
     if cursor is not None:
         inst, after = decode_cursor(cursor)
+        if not (after.isascii() and after.isdigit() and int(after) <= MAX_INTEGER):
+            raise RuleViolation("the cursor is not one this ledger gave out", field="cursor")
         return Page(int(after), limit, inst.at, inst.known_at)
     now = utc_now()
     return Page(0, limit, at or now, known_at or now)
@@ -169,8 +176,8 @@ def actor_trail(
     request: Request,
     principal: Investigator,
     page: ForensicPage,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Annotated[BoundedInstant | None, Query(alias="from")] = None,
+    until: Annotated[BoundedInstant | None, Query(alias="to")] = None,
 ) -> Response:
     """Everything a person did, with times."""
     view = view_of(request)
@@ -223,8 +230,12 @@ def data_use_trail(
     resource_id: UUID | None = None,
     department: str | None = None,
     person: Annotated[str | None, Query(description="Who used, or who approved")] = None,
-    since: Annotated[datetime | None, Query(alias="from", description="Obtained from")] = None,
-    until: Annotated[datetime | None, Query(alias="to", description="Obtained until")] = None,
+    since: Annotated[
+        BoundedInstant | None, Query(alias="from", description="Obtained from")
+    ] = None,
+    until: Annotated[
+        BoundedInstant | None, Query(alias="to", description="Obtained until")
+    ] = None,
 ) -> Response:
     """Art. 36 records: purpose, user, approver, content, when and how obtained, medium."""
     view = view_of(request)
@@ -328,8 +339,12 @@ Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
 def event_feed(
     request: Request,
     principal: Auditor,
-    after: Annotated[int, Query(ge=0, description="Events after this position")] = 0,
-    limit: Annotated[int | None, Query(ge=1, description="At most this many")] = None,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_INTEGER, description="Events after this position")
+    ] = 0,
+    limit: Annotated[
+        int | None, Query(ge=1, le=MAX_INTEGER, description="At most this many")
+    ] = None,
 ) -> StreamingResponse:
     """The raw feed: every event after a position, in order, one JSON object per line."""
     _audit(request, principal, "event_feed", {"after": after, "limit": limit}, None)

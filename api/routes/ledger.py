@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import Authenticated, ledger_of, require
+from api.limits import MAX_INTEGER
 from api.runtime import recorder_of
 from domain.errors import LedgerError, NotFound, RuleViolation
 from domain.principals import Principal
@@ -27,6 +28,7 @@ from store.checkpoints import (
     sign_checkpoint,
     trusted_verifier_key,
 )
+from store.kept_notes import verify_with_notes
 from store.records import StoredCheckpoint, TreeRecorder
 from store.tree import LedgerTree, TreeQueryError, UnknownPosition
 from store.verify import verify_ledger
@@ -124,8 +126,10 @@ def head(request: Request, _: Authenticated) -> TreeHeadOut:
 def inclusion(
     request: Request,
     _: Authenticated,
-    position: Annotated[int, Query(ge=1, description="The event's position")],
-    size: Annotated[int | None, Query(ge=1, description="Tree size (default: now)")] = None,
+    position: Annotated[int, Query(ge=1, le=MAX_INTEGER, description="The event's position")],
+    size: Annotated[
+        int | None, Query(ge=1, le=MAX_INTEGER, description="Tree size (default: now)")
+    ] = None,
 ) -> InclusionOut:
     try:
         proof = LedgerTree(tree_recorder(request)).inclusion(position, size)
@@ -147,8 +151,12 @@ def inclusion(
 def consistency(
     request: Request,
     _: Authenticated,
-    from_size: Annotated[int, Query(alias="from", ge=0, description="The older tree size")],
-    to_size: Annotated[int | None, Query(alias="to", ge=0, description="Default: now")] = None,
+    from_size: Annotated[
+        int, Query(alias="from", ge=0, le=MAX_INTEGER, description="The older tree size")
+    ],
+    to_size: Annotated[
+        int | None, Query(alias="to", ge=0, le=MAX_INTEGER, description="Default: now")
+    ] = None,
 ) -> ConsistencyOut:
     try:
         proof = LedgerTree(tree_recorder(request)).consistency(from_size, to_size)
@@ -178,6 +186,70 @@ def verify(request: Request, _: Authenticated) -> VerificationOut:
     )
 
 
+class KeptCheckpointsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    checkpoints: list[Annotated[str, Field(min_length=1, max_length=4000)]] = Field(
+        min_length=1,
+        max_length=100,
+        description="审计方留存的已签名检查点（C2SP signed note 全文），账本须与每一个一致",
+    )
+    verifier_key: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="验证公钥（C2SP verifier key）；缺省为本账本的公钥",
+    )
+
+
+class NoteVerdictOut(BaseModel):
+    index: int = Field(description="第几个留存检查点（从 0 起）")
+    ok: bool = Field(description="账本是否与该检查点一致（签名有效且 RFC 9162 一致性成立）")
+    tree_size: int | None = Field(description="该检查点签署的事件数；签名无效时为 null")
+    root_hash: str | None = Field(description="该检查点签署的树根（十六进制）")
+    reason: str | None = Field(description="不一致的原因")
+
+
+class KeptVerificationOut(VerificationOut):
+    kept: list[NoteVerdictOut] = Field(description="每个留存检查点的结论")
+
+
+@router.post(
+    "/verify",
+    response_model=KeptVerificationOut,
+    responses={503: {"description": "No trusted verifier key: send verifier_key"}},
+)
+def verify_with_kept(
+    request: Request, body: KeptCheckpointsIn, _: Authenticated
+) -> KeptVerificationOut:
+    """V08 against checkpoints kept outside the ledger: a ledger truncated together with its
+    stored checkpoints still fails against the note its auditor kept."""
+    recorder = tree_recorder(request)
+    trusted = trusted_verifier_key(recorder, body.verifier_key)
+    if trusted is None:
+        raise NoSigningKey("no trusted verifier key here: send verifier_key")
+    result = verify_ledger(recorder, trusted_key=trusted)
+    result, verdicts = verify_with_notes(recorder, result, body.checkpoints, trusted)
+    return KeptVerificationOut(
+        ok=result.ok,
+        checked=result.checked,
+        first_bad_position=result.first_bad_position,
+        reason=result.reason,
+        tree_size=result.tree_size,
+        root_hash=result.root_hash.hex(),
+        checkpoint=None if result.checkpoint is None else checkpoint_out(result.checkpoint),
+        kept=[
+            NoteVerdictOut(
+                index=v.index,
+                ok=v.ok,
+                tree_size=v.tree_size,
+                root_hash=None if v.root_hash is None else v.root_hash.hex(),
+                reason=v.reason,
+            )
+            for v in verdicts
+        ],
+    )
+
+
 @router.get("/checkpoints", response_model=CheckpointsOut)
 def checkpoints(
     request: Request,
@@ -185,7 +257,9 @@ def checkpoints(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
 ) -> CheckpointsOut:
-    if cursor is not None and not cursor.isdigit():
+    if cursor is not None and not (
+        cursor.isascii() and cursor.isdigit() and int(cursor) <= MAX_INTEGER
+    ):
         raise RuleViolation("the cursor is not one this ledger gave out", field="cursor")
     after = int(cursor or 0)
     found = tree_recorder(request).select_checkpoints(after=after, limit=limit + 1)

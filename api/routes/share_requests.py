@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from api.auth import Authenticated, may_see, require
+from api.auth import Authenticated, readable, require
 from api.models import CommandBody
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
 from api.views import labelled, share_request_view
@@ -18,6 +18,7 @@ from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.share_requests import Reply
 from domain.vocabulary import AcquisitionMethod, CoordinationDecision, Role, ShareChannel
+from projections.listings import ARRANGEMENTS, SHARE_REQUESTS
 from projections.sharing import OneArrangement, OneShareRequest
 
 router = APIRouter(prefix="/v1", tags=["sharing"])
@@ -128,7 +129,7 @@ def read_share_request(
         inst,
         OneShareRequest(request_id),
         "share request",
-        lambda r: may_see(principal, r.requester, r.provider),
+        readable(principal, SHARE_REQUESTS),
     )
     return {**report_fields(inst, position), **share_request_view(share_request)}
 
@@ -160,6 +161,6 @@ def read_arrangement(
         inst,
         OneArrangement(arrangement_id),
         "arrangement",
-        lambda a: may_see(principal, a.requester, a.provider),
+        readable(principal, ARRANGEMENTS),
     )
     return {**report_fields(inst, position), **labelled(arrangement)}

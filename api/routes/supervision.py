@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of, require
-from api.models import CommandBody
+from api.models import CommandBody, Reference
 from api.routes.common import COMMAND, AtInstant, IfMatch, run_verb
 from api.runtime import recorder_of
 from domain.findings import Category
@@ -28,8 +28,8 @@ Department = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
 class FindingIn(CommandBody):
     department: str = Field(examples=["SCGL"])
     category: Category
-    evidence: list[str] = Field(
-        min_length=1, description="Ids of objects on the record, or event positions"
+    evidence: list[Reference] = Field(
+        min_length=1, max_length=200, description="Ids of objects on the record, or event positions"
     )
     description: str = Field(min_length=1, max_length=4000)
 
@@ -39,7 +39,7 @@ class RectificationOrderIn(CommandBody):
 
 
 class RectificationIn(CommandBody):
-    evidence: list[str] = Field(default_factory=list)
+    evidence: list[Reference] = Field(default_factory=list, max_length=200)
 
 
 class NoteIn(CommandBody):
@@ -115,8 +115,9 @@ def read_violations(
     request: Request, principal: Authenticated, inst: AtInstant, department: str | None = None
 ) -> dict[str, Any]:
     """Per department and category V01–V11: detected by the ledger, found by the leading
-    group, and where each finding stands; every count lists the ids it counts. A department
-    outside the oversight roles sees its own row only."""
+    group, and where each finding stands: counts only, so the report stays small at any
+    ledger size; the ids behind a cell are at .../violations/{department}/{category}/evidence.
+    A department outside the oversight roles sees its own row only."""
     if principal.role not in OVERSIGHT:
         department = principal.department
     ledger = ledger_of(request)

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.auth import Authenticated, require
+from api.auth import Authenticated, readable, require
 from api.models import CommandBody, EmptyCommand
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
 from api.views import labelled
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role, SystemStatus
+from projections.listings import SYSTEMS
 from projections.objects import OneSystem
 
 router = APIRouter(prefix="/v1", tags=["systems"])
@@ -100,5 +101,7 @@ def retire_system(
 def read_system(
     system_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
-    system, position = visible_object(request, inst, OneSystem(system_id), "information system")
+    system, position = visible_object(
+        request, inst, OneSystem(system_id), "information system", readable(principal, SYSTEMS)
+    )
     return {**report_fields(inst, position), **labelled(system), "connected": system.connected}

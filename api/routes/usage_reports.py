@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.auth import Authenticated, may_see, require
+from api.auth import Authenticated, readable, require
 from api.models import CommandBody
 from api.routes.common import COMMAND, AtInstant, report_fields, run_verb, visible_object
 from api.views import labelled
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
+from projections.listings import USAGE_REPORTS
 from projections.objects import OneUsageReport
 
 router = APIRouter(prefix="/v1", tags=["usage reports"])
@@ -52,6 +53,6 @@ def read_usage_report(
         inst,
         OneUsageReport(report_id),
         "usage report",
-        lambda r: may_see(principal, r.department),
+        readable(principal, USAGE_REPORTS),
     )
     return {**report_fields(inst, position), **labelled(report)}

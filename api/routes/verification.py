@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from api.auth import Authenticated, may_see, require
+from api.auth import Authenticated, readable, require
 from api.models import CommandBody
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
 from api.views import labelled
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role, VerificationOutcome
+from projections.listings import VERIFICATION_REQUESTS
 from projections.objects import OneSourceConflict, OneVerificationRequest
 
 router = APIRouter(prefix="/v1", tags=["verification"])
@@ -81,7 +82,7 @@ def read_verification_request(
         inst,
         OneVerificationRequest(request_id),
         "verification request",
-        lambda v: may_see(principal, v.requester, v.provider),
+        readable(principal, VERIFICATION_REQUESTS),
     )
     return {
         **report_fields(inst, position),

@@ -73,9 +73,11 @@ class LedgerBase(Application[UUID]):
     def exists(self, object_id: UUID) -> bool:
         return object_id in self.repository
 
-    def department(self, code: str, field: str = "department") -> Department:
+    def department(
+        self, code: str, field: str = "department", *, expected_version: int | None = None
+    ) -> Department:
         try:
-            return self.get(department_id(code), Department)
+            return self.get(department_id(code), Department, expected_version=expected_version)
         except NotFound:
             msg = f"no department with code {code!r}"
             raise UnknownDepartment(msg, field=field) from None

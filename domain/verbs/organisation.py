@@ -7,7 +7,13 @@ from uuid import UUID, uuid4
 from domain.aggregate import Command
 from domain.departments import Department, department_id, register_department
 from domain.errors import Conflict
-from domain.principals import Principal, initialisation_id, initialise, register_principal
+from domain.principals import (
+    Principal,
+    check_role_fits,
+    initialisation_id,
+    initialise,
+    register_principal,
+)
 from domain.rules.catalog import CATALOG_UPDATE
 from domain.triggers import record_function_change, record_law_change
 from domain.verbs.base import Decision
@@ -30,7 +36,9 @@ class OrganisationVerbs(CalendarVerbs):
         self, cmd: Command, token: str, name: str, department: str, role: Role
     ) -> Decision:
         if role is not Role.ADMIN:
-            self.department(department).check_active()
+            registered = self.department(department)
+            registered.check_active()
+            check_role_fits(role, department, registered.kind)
         event = register_principal(cmd, token, name, department, role)
         return Decision(event.originator_id, [event], {"token": token})
 
@@ -55,9 +63,14 @@ class OrganisationVerbs(CalendarVerbs):
         return Decision(event.originator_id, [event], {"code": code})
 
     def designate_responsible_persons(
-        self, cmd: Command, code: str, responsible_person: str, data_staff: list[str]
+        self,
+        cmd: Command,
+        code: str,
+        responsible_person: str,
+        data_staff: list[str],
+        expected_version: int | None = None,
     ) -> Decision:
-        department = self.department(code)
+        department = self.department(code, expected_version=expected_version)
         event = department.designate_responsible_persons(cmd, responsible_person, data_staff)
         return Decision(department.id, [event], {"code": code})
 

@@ -173,9 +173,25 @@ def test_external_requests_come_through_the_provincial_system__art29_30(portal: 
 
 
 def test_external_role_needs_a_department_registered_as_external__art29(portal: Portal) -> None:
-    token = portal.principal("钱多", "SCGL", "external")
-    answer = portal.request_share(token, resource(portal), channel="provincial")
-    assert answer.status_code == 403
+    # Art. 29-30: only a department outside the bureau acts as external; a principal of the
+    # bureau's own division in that role would read and record as the division. Refused
+    # when registered, and nothing recorded.
+    before = portal.position()
+    body = {"name": "钱多", "department": "SCGL", "role": "external"}
+    answer = portal.post(portal.admin, "/v1/principals", body)
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "role"
+    assert portal.position() == before
+
+
+def test_bureau_roles_need_a_department_of_the_bureau__art29(portal: Portal) -> None:
+    portal.department("SGAT2", "吉林省公安厅", kind="external")
+    for role in ("department", "office", "info_center", "leading_group", "auditor"):
+        body = {"name": "钱多", "department": "SGAT2", "role": role}
+        answer = portal.post(portal.admin, "/v1/principals", body)
+        assert answer.status_code == 422, role
+        assert answer.json()["errors"][0]["field"] == "role"
+    assert created(portal.post(portal.admin, "/v1/principals", {**body, "role": "external"}))
 
 
 def test_external_dispute_is_escalated_by_the_provider__art29(portal: Portal) -> None:

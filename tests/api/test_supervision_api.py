@@ -59,14 +59,32 @@ def approved(
 
 
 def detected(portal: Portal, at: str = AT) -> list[tuple[str, str, str]]:
+    """Every detection, by opening the evidence behind each count of the grid."""
     answer = portal.get(portal.tokens["张立新"], "/v1/supervision/violations", at=at)
     assert answer.status_code == 200, answer.text
-    return sorted(
-        (entry["department"], code, item["rule"])
-        for entry in answer.json()["departments"]
-        for code, cell in entry["counts"].items()
-        for item in cell["detected_items"]
-    )
+    found = []
+    for entry in answer.json()["departments"]:
+        for code, cell in entry["counts"].items():
+            items = evidence_of(portal, entry["department"], code, at)
+            rules = [item["rule"] for item in items if item["source"] == "detected"]
+            assert len(rules) == cell["detected"]  # the page lists exactly what the cell counts
+            found += [(entry["department"], code, rule) for rule in rules]
+    return sorted(found)
+
+
+def evidence_of(portal: Portal, department: str, category: str, at: str) -> list[dict[str, Any]]:
+    """Every page of the evidence behind one cell."""
+    path = f"/v1/supervision/violations/{department}/{category}/evidence"
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        params = {"at": at, "limit": 2, **({"cursor": cursor} if cursor else {})}
+        answer = portal.get(portal.tokens["张立新"], path, **params)
+        assert answer.status_code == 200, answer.text
+        items += answer.json()["items"]
+        cursor = answer.json()["next_cursor"]
+        if cursor is None:
+            return items
 
 
 def post(portal: Portal, who: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -395,7 +413,12 @@ def test_findings_are_counted_with_where_each_stands__art39(portal: Portal) -> N
         },
     )
     assert cell(AT)["rectified"] == 1
-    assert cell(AT)["found_items"] == [{"id": finding["id"], "status": "rectified"}]
+    [item] = evidence_of(portal, "ZYKF", "V08", AT)
+    assert (item["source"], item["subject_id"], item["status"]) == (
+        "found",
+        finding["id"],
+        "rectified",
+    )
     summary = {c["code"]: c for c in findings(portal, AT)["categories"]}
     assert (summary["V08"]["found"], summary["V08"]["detected"], summary["V08"]["label"]) == (
         1,
@@ -471,3 +494,101 @@ def test_every_overseer_sees_every_department_s_row(portal: Portal) -> None:
         portal.tokens["周敏"],
     ):
         assert rows(token) == everyone
+
+
+def test_the_evidence_behind_a_count_opens_the_use_and_proves_its_event__art36_v09(
+    portal: Portal,
+) -> None:
+    # Art. 39: what is counted is on the record. The item links the use itself and the
+    # inclusion proof of the event that recorded it, in the tree the report read.
+    resource_id = approved(portal, "孙悦", "ZYKF")
+    use = post(
+        portal,
+        "高远",
+        "/v1/data-uses",
+        {
+            "resource_id": resource_id,
+            "purpose": "行业监管",
+            "user_person": "高远",
+            "approver": "林国栋",
+            "data_content": "名称、等级",
+            "obtained_at": "2025-03-12T09:00:00+08:00",
+            "method": "api",
+            "medium": "network",
+            "occurred_at": "2025-03-12T10:00:00+08:00",
+        },
+    )
+    grid = portal.get(portal.tokens["张立新"], "/v1/supervision/violations", at=AT).json()
+    [scgl] = [d for d in grid["departments"] if d["department"] == "SCGL"]
+    assert scgl["counts"]["V09"]["detected"] == 1
+    assert use["id"] not in str(grid)  # the grid carries counts, never the ids
+    [item] = evidence_of(portal, "SCGL", "V09", AT)
+    assert (item["source"], item["subject_id"], item["rule"]) == ("detected", use["id"], "no_grant")
+    lead = {"Authorization": f"Bearer {portal.tokens['张立新']}"}
+    opened = portal.client.get(item["href"], headers=lead)
+    assert opened.status_code == 200 and opened.json()["marks"] == ["no_grant"]
+    assert item["event_position"] == use["position"]
+    proof = portal.client.get(item["event_href"], headers=lead)
+    assert proof.status_code == 200, proof.text
+    assert proof.json()["position"] == use["position"]
+    head = portal.client.get("/v1/ledger/head", headers=lead).json()
+    assert grid["position"] == head["position"]  # nothing recorded since the report
+    assert proof.json()["tree_size"] == head["tree_size"]  # the tree the report read
+
+
+def test_an_overdue_reply_s_evidence_resolves_to_its_obligation__art26_v06(
+    portal: Portal,
+) -> None:
+    resource_id = approved(portal, "孙悦", "ZYKF")
+    request = created(
+        portal.request_share(
+            portal.tokens["高远"], resource_id, occurred_at="2025-03-10T09:00:00+08:00"
+        )
+    )
+    [item] = evidence_of(portal, "ZYKF", "V06", AT)
+    assert (item["rule"], item["event_href"]) == ("share_reply_overdue", None)  # derived
+    lead = {"Authorization": f"Bearer {portal.tokens['张立新']}"}
+    obligation = portal.client.get(item["href"], headers=lead)
+    assert obligation.status_code == 200, obligation.text
+    assert obligation.json()["obligation_id"] == item["subject_id"]
+    assert (obligation.json()["subject_id"], obligation.json()["status"]) == (
+        request["id"],
+        "breached",
+    )
+
+
+def test_a_department_reads_the_evidence_of_its_own_cells_only(portal: Portal) -> None:
+    path = "/v1/supervision/violations/{}/V06/evidence"
+    assert portal.get(portal.tokens["孙悦"], path.format("ZYKF"), at=AT).status_code == 200
+    assert portal.get(portal.tokens["孙悦"], path.format("SCGL"), at=AT).status_code == 404
+    assert portal.get(portal.tokens["张立新"], path.format("NOPE"), at=AT).status_code == 404
+    bad = portal.get(portal.tokens["张立新"], "/v1/supervision/violations/ZYKF/V12/evidence")
+    assert bad.status_code == 422 and "category" in bad.text
+
+
+def test_the_report_stays_the_same_size_however_many_it_counts__art39(portal: Portal) -> None:
+    # The grid carries counts; what they count is a page away, so more violations make a
+    # report no longer (but for the digits of its counts).
+    resource_id = approved(portal, "孙悦", "ZYKF")
+    body = {
+        "resource_id": resource_id,
+        "purpose": "行业监管",
+        "user_person": "高远",
+        "approver": "林国栋",
+        "data_content": "名称、等级",
+        "obtained_at": "2025-03-12T09:00:00+08:00",
+        "method": "api",
+        "medium": "network",
+        "occurred_at": "2025-03-12T10:00:00+08:00",
+    }
+
+    def size() -> int:
+        grid = portal.get(portal.tokens["张立新"], "/v1/supervision/violations", at=AT)
+        return len(grid.content)
+
+    post(portal, "高远", "/v1/data-uses", body)
+    one = size()
+    for _ in range(12):
+        post(portal, "高远", "/v1/data-uses", body)
+    assert len(evidence_of(portal, "SCGL", "V09", AT)) == 13
+    assert size() == one + 2  # "1" became "13" in the cell and in the category's total

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -106,9 +105,9 @@ def test_a_receipt_must_cover_the_whole_period__art19() -> None:
     assert march.status is Status.OPEN
 
 
-def test_a_daily_schedule_over_three_years_stays_cheap__art19() -> None:
-    # 1,096 daily obligations, each discharged by its own receipt: the report is one pass
-    # over the receipts, not one pass per obligation.
+def test_a_daily_schedule_over_three_years_is_met_day_by_day__art19() -> None:
+    # 1,096 daily obligations, each discharged by its own receipt. (What it costs is measured
+    # in bench/, not timed here.)
     resource, events = cataloged("2023-01-01T09:00:00+08:00", update_cycle="daily")
     system = connected("2023-01-01T08:00:00+08:00")
     day = date(2023, 1, 1)
@@ -117,12 +116,9 @@ def test_a_daily_schedule_over_three_years_stays_cheap__art19() -> None:
         events.append(receipt(resource, system, when, day, day))
         day += timedelta(days=1)
     state = fold(events)
-    started = time.perf_counter()
     items = aggregations(state, "2026-01-01T12:00:00+08:00")
-    elapsed = time.perf_counter() - started
     assert len(items) == 1096
     assert all(o.status is Status.MET for o in items)
-    assert elapsed < 2.0, f"{elapsed:.2f}s for 1,096 obligations"
 
 
 def test_the_register_with_receipts_saves_and_loads_as_json() -> None:
