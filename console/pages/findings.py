@@ -13,17 +13,19 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
-from api.auth import ledger_of
+from api.auth import ledger_of, may_see
 from api.routes import supervision as api
+from api.runtime import recorder_of
 from console.bridge import admits, call
 from console.forms import FormRefused, attempt, validated
 from console.instants import PageInstant, page_instant
 from console.labels import rule_label
-from console.pages.supervision import breached_obligations, violations
+from console.pages.supervision import breached_obligations
 from console.rendering import render
 from console.session import check_csrf, signed_in
 from domain.findings import SHORT_LABELS, Category, Finding
 from domain.principals import Principal
+from replays.reports import supervision_report
 
 router = APIRouter()
 SignedIn = Annotated[Principal, Depends(signed_in)]
@@ -67,27 +69,38 @@ def notice_route(request: Request) -> str | None:
     return None
 
 
-def findings_seen(
+def cells_seen(
     request: Request, principal: Principal, shown: PageInstant
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    report = violations(request, principal, shown.instant)
+) -> list[tuple[str, Category, list[dict[str, Any]]]]:
+    """What every cell the principal may see counts: the supervision report's own evidence
+    rows (the page behind each cell), the departments chosen by the API's ``may_see``."""
     ledger = ledger_of(request)
-    found = []
-    for entry in report["departments"]:
-        for code, cell in entry["counts"].items():
-            for item in cell["found_items"]:
-                finding = ledger.get(UUID(item["id"]), Finding)
-                found.append(
-                    {
-                        "id": item["id"],
-                        "department": entry["department"],
-                        "category": code,
-                        "status": item["status"],
-                        "status_zh": STATUS_ZH.get(item["status"], item["status"]),
-                        "finding": finding,
-                    }
-                )
-    return found, report
+    report = supervision_report(recorder_of(ledger), ledger.mapper, shown.instant)
+    return [
+        (code, category, report.evidence(code, category))
+        for code in report.departments
+        if may_see(principal, code)
+        for category in Category
+    ]
+
+
+def findings_seen(
+    request: Request, cells: list[tuple[str, Category, list[dict[str, Any]]]]
+) -> list[dict[str, Any]]:
+    ledger = ledger_of(request)
+    return [
+        {
+            "id": row["subject_id"],
+            "department": code,
+            "category": category.value,
+            "status": row["status"],
+            "status_zh": STATUS_ZH.get(row["status"], row["status"]),
+            "finding": ledger.get(UUID(row["subject_id"]), Finding),
+        }
+        for code, category, rows in cells
+        for row in rows
+        if row["source"] == "found"
+    ]
 
 
 def page(
@@ -99,19 +112,20 @@ def page(
     values: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    found, report = findings_seen(request, principal, shown)
+    cells = cells_seen(request, principal, shown)
+    found = findings_seen(request, cells)
     # Evidence is what is on the record: a breach's obligation stands for its subject.
     breached = breached_obligations(request, principal, shown.instant, None)
     detected = [
         {
-            "department": entry["department"],
-            "category": code,
-            "rule": rule_label(item["rule"]),
-            "id": breached[item["id"]]["subject_id"] if item["id"] in breached else item["id"],
+            "department": code,
+            "category": category.value,
+            "rule": rule_label(row["rule"]),
+            "id": breached[sid]["subject_id"] if (sid := row["subject_id"]) in breached else sid,
         }
-        for entry in report["departments"]
-        for code, cell in entry["counts"].items()
-        for item in cell["detected_items"]
+        for code, category, rows in cells
+        for row in rows
+        if row["source"] == "detected"
     ]
     return render(
         request,
@@ -119,7 +133,7 @@ def page(
         {
             "found": found,
             "detected": detected,
-            "departments": [entry["department"] for entry in report["departments"]],
+            "departments": sorted({code for code, _, _ in cells}),
             "categories": [(c, SHORT_LABELS[c]) for c in Category],
             "may_record": admits(api.record_finding, principal),
             "may": {name: admits(route, principal) for name, (route, _, _) in ACTIONS.items()},

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from api.auth import ledger_of
 from api.pagination import MAX_LIMIT
 from api.routes import deadlines as deadlines_api
+from api.routes import evidence as evidence_api
 from api.routes import supervision as api
 from api.runtime import recorder_of, utc_now
 from console.bridge import call
@@ -23,7 +24,6 @@ from console.labels import event_label, rule_label
 from console.rendering import render
 from console.session import signed_in
 from domain.deadlines import Status
-from domain.errors import NotFound
 from domain.findings import SHORT_LABELS, Category
 from domain.principals import Principal
 from replays.asof import Instant
@@ -134,35 +134,37 @@ def evidence(
     request: Request, principal: SignedIn, shown: Shown, department: str, category: Category
 ) -> HTMLResponse:
     """One cell: the objects counted, and every event of each with its proof."""
-    report = violations(request, principal, shown.instant)
-    entry = next((d for d in report["departments"] if d["department"] == department), None)
-    if entry is None:
-        raise NotFound(f"no department {department} in the report at this instant")
-    cell = entry["counts"][category.value]
+    page = call(
+        evidence_api.read_evidence, request, principal, department=department,
+        category=category, inst=shown.instant, limit=MAX_LIMIT, cursor=None,
+    )
+    cell = {
+        "detected": sum(1 for item in page["items"] if item["source"] == "detected"),
+        "found": sum(
+            1 for item in page["items"]
+            if item["source"] == "found" and item["status"] != "withdrawn"
+        ),
+    }
     ledger = ledger_of(request)
     recorder = recorder_of(ledger)
     checkpoint = latest_checkpoint(recorder)
     breached = breached_obligations(request, principal, shown.instant, department)
     objects = []
-    for kind, items, rule_key in (
-        ("检出", cell["detected_items"], "rule"),
-        ("认定", cell["found_items"], "status"),
-    ):
-        for item in items:
-            # A breach is counted by its obligation; what stands behind it is the subject's
-            # own events (the request unanswered, the verification unanswered...).
-            obligation = breached.get(item["id"])
-            subject = obligation["subject_id"] if obligation else item["id"]
-            objects.append(
-                {
-                    "kind": kind,
-                    "id": subject,
-                    "rule": rule_label(item[rule_key]),
-                    "since": item.get("since"),
-                    "obligation": obligation,
-                    "events": events_of(recorder, ledger.mapper, subject, checkpoint),
-                }
-            )
+    for item in page["items"]:
+        # A breach is counted by its obligation; what stands behind it is the subject's
+        # own events (the request unanswered, the verification unanswered...).
+        obligation = breached.get(item["subject_id"])
+        subject = obligation["subject_id"] if obligation else item["subject_id"]
+        objects.append(
+            {
+                "kind": "检出" if item["source"] == "detected" else "认定",
+                "id": subject,
+                "rule": rule_label(item["rule"] or item["status"] or ""),
+                "since": item.get("since"),
+                "obligation": obligation,
+                "events": events_of(recorder, ledger.mapper, subject, checkpoint),
+            }
+        )
     return render(
         request,
         "evidence.html",

@@ -15,7 +15,8 @@ from api.models import ResourceIn, SubmissionIn
 from api.pagination import MAX_LIMIT
 from api.routes import catalog as catalog_api
 from api.routes import data_uses as data_use_api
-from api.routes import deadlines as deadline_api
+from api.routes import lists as list_api
+from api.routes import obligations as obligation_api
 from api.routes import resources as resource_api
 from api.views import catalog_entry
 from console.bridge import admits, call, enforce
@@ -25,7 +26,6 @@ from console.labels import RESOURCE_FIELD_LABELS
 from console.rendering import render
 from console.session import check_csrf, signed_in
 from domain.calendar import SHANGHAI
-from domain.deadlines import ObligationKind, Status
 from domain.departments import Department, department_id
 from domain.errors import NotFound
 from domain.principals import Principal
@@ -50,7 +50,6 @@ from replays.asof import Instant
 router = APIRouter()
 SignedIn = Annotated[Principal, Depends(signed_in)]
 Shown = Annotated[PageInstant, Depends(page_instant)]
-INBOX_KINDS = (ObligationKind.SHARE_REPLY, ObligationKind.VERIFICATION)
 VOCABULARIES = {
     "category": ResourceCategory,
     "source": ResourceSource,
@@ -71,15 +70,24 @@ PICK_LIMIT = 300
 
 
 def inbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
-    """What the department must answer, soonest first: its open reply and verification
-    obligations in the deadline register (Art. 26, 31)."""
+    """What the department must answer, soonest first (Art. 26, 29, 31): ``GET /v1/inbox``."""
     report = call(
-        deadline_api.read_deadlines, request, principal, inst=inst, status=Status.OPEN,
-        kind=None, department=principal.department, limit=MAX_LIMIT, cursor=None,
+        obligation_api.read_inbox, request, principal, inst=inst, department=None,
+        limit=MAX_LIMIT, cursor=None,
     )
-    kinds = {kind.value for kind in INBOX_KINDS}
-    items = [item for item in report["items"] if item["kind"] in kinds]
-    return sorted(items, key=lambda item: item["due_date"])
+    items: list[dict[str, Any]] = report["items"]
+    return items
+
+
+def outbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
+    """The requests the department made: ``GET /v1/share-requests?role=requester``."""
+    report = call(
+        list_api.list_share_requests, request, principal, inst=inst,
+        department=principal.department, status=None, role=list_api.Side("requester"),
+        limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = report["items"]
+    return items
 
 
 def own_resources(principal: Principal, state: CatalogState) -> list[Resource]:
@@ -126,6 +134,7 @@ def page(
         "workbench.html",
         {
             "inbox": inbox(request, principal, inst),
+            "outbox": outbox(request, principal, inst),
             "resources": own_resources(principal, state),
             "catalog": catalog,
             "pick_limit": PICK_LIMIT,
