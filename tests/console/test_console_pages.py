@@ -131,8 +131,9 @@ def test_a_cells_evidence_is_verified_against_the_latest_signed_checkpoint(
     expect(page.get_by_role("status")).to_contain_text("核验通过 ✓")
     screenshot(page, "ledger", console)
     page.goto("/supervision")
-    # The trend arrives after the grid: one small chart per category (V01-V11).
-    expect(page.locator("#trend figure svg.trend")).to_have_count(11)
+    # The trend arrives after the grid: one small chart per category (V01-V11). It is twelve
+    # reports, so it may take a while on a busy machine.
+    expect(page.locator("#trend figure svg.trend")).to_have_count(11, timeout=90_000)
     screenshot(page, "supervision", console)
     page.locator("table.grid tbody td a").first.click()
     page.wait_for_url("**/supervision/evidence**")
