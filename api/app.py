@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
-from api import problems
+from api import openapi, problems
 from api.commands import CommandRunner
 from api.edge import EdgeGuard
 from api.read_models import open_view, start_runner
@@ -21,7 +22,9 @@ from api.routes import (
     forensics,
     health,
     lists,
+    notices,
     obligations,
+    policies,
     resources,
     share_requests,
     supervision,
@@ -32,6 +35,7 @@ from api.routes import (
 )
 from api.routes import ledger as ledger_routes
 from api.supervisor import Supervisor
+from api.times import LocalJSONResponse
 from console.app import install as install_console
 from domain.ledger import Ledger
 
@@ -61,11 +65,12 @@ def create_app(
             app.state.projector = projector
             yield
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="Data-sharing compliance ledger",
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        default_response_class=LocalJSONResponse,
     )
     app.state.ledger = ledger
     app.state.forensic_view = open_view(env)
@@ -73,6 +78,7 @@ def create_app(
     app.state.database_backend = backend
     app.state.projector = None  # the in-process projector's supervisor, once started
     problems.install(app)
+    openapi.install(app)
     app.add_middleware(EdgeGuard)
     for module in (
         health,
@@ -89,10 +95,12 @@ def create_app(
         verification,
         usage_reports,
         supervision,
+        notices,
         lists,
         obligations,
         vocabularies,
         evidence,
+        policies,
     ):
         app.include_router(module.router, responses=problems.ERROR_RESPONSES)
     install_console(app)  # the console's pages at /, beside the API at /v1

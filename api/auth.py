@@ -14,7 +14,6 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.aggregate import AggregateState
-from domain.departments import Department, department_id
 from domain.errors import Forbidden, LedgerError
 from domain.events import Actor
 from domain.ledger import Ledger
@@ -32,6 +31,7 @@ bearer = HTTPBearer(
 class Unauthenticated(LedgerError):
     status = 401
     title = "Unauthenticated"
+    title_zh = "未认证"
     # RFC 9110 §11.6.1: a 401 says how to authenticate.
     headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="ledger"'}
 
@@ -73,8 +73,7 @@ def current_principal(
     principal = ledger.principal_for_token(credentials.credentials)
     if principal is None or not principal.active:
         raise Unauthenticated("the token is not valid")
-    department = ledger.find(department_id(principal.department))
-    if isinstance(department, Department) and department.dissolved:
+    if ledger.is_dissolved(principal.department):
         # Once a department is dissolved its people may no longer act for it, though who
         # they were and what they did stays on the record.
         msg = f"department {principal.department} is dissolved; its principals may not act"

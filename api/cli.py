@@ -15,7 +15,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from api import cli_integrity, cli_reports, cli_rules
+from api import cli_commands, cli_integrity, cli_reports, cli_rules, cli_trails
 from api.demo import is_loaded, load_demo
 from api.read_models import open_view, start_runner
 from api.runtime import StoreUnreachable, admin_command, open_ledger
@@ -34,6 +34,9 @@ app = typer.Typer(
 principals = typer.Typer(help="Who may act on the ledger.")
 app.add_typer(principals, name="principals")
 app.add_typer(cli_reports.calendar, name="calendar")
+app.add_typer(cli_commands.policy, name="policy")
+principals.command("revoke")(cli_commands.revoke)
+app.add_typer(cli_trails.trail, name="trail")
 app.command("replay")(cli_reports.replay_command)
 app.command("rules")(cli_rules.rules_command)
 cli_integrity.register(app)
@@ -190,7 +193,7 @@ def add_principal(
             ledger.register_principal(admin_command(), token, name, department, role).events
         )
     except LedgerError as error:
-        console.print(f"[red]{error.detail}[/red]")
+        console.print(f"[red]{error.detail_zh}\n{error.detail}[/red]")
         raise typer.Exit(1) from None
     print(token)
 

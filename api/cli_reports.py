@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -16,7 +15,18 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.table import Table
 
+from api.exports import (
+    ExportFormat,
+    Sheet,
+    as_csv,
+    as_xlsx,
+    catalog_sheet,
+    deadlines_sheet,
+    supervision_sheet,
+)
+from api.names import rows_with_names
 from api.runtime import admin_command, open_ledger, recorder_of, utc_now
+from api.times import in_shanghai, localise, parse_instant
 from api.views import catalog_entry
 from domain.calendar import (
     HolidaySchedule,
@@ -35,6 +45,9 @@ from replays.reports import Report, catalog_state, deadlines_report, supervision
 console = Console(stderr=True)
 calendar = typer.Typer(help="The working-day calendar: publish a year's holiday schedule.")
 
+# Wide enough for any report's table when the output is not a terminal.
+PIPED_WIDTH = 1000
+
 # Long replays get a progress bar; short ones finish before it would be worth drawing.
 PROGRESS_THRESHOLD = 20_000
 
@@ -49,19 +62,17 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 def _instant(text: str | None, what: str) -> datetime:
+    """As the API reads ``at``: a date is the end of that day in Asia/Shanghai."""
     if text is None:
         return utc_now()
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{what} must be ISO 8601 with an offset, e.g. 2025-10-01T00:00:00+08:00"
-        ) from None
-    if value.tzinfo is None:
-        raise typer.BadParameter(f"{what} needs an offset (Z or +08:00)")
+        value: datetime = parse_instant(text)
+    except ValueError as error:
+        raise typer.BadParameter(f"{what}: {error}") from None
     return value
 
 
@@ -72,15 +83,41 @@ def replay_command(
         str | None, typer.Option(help="As the ledger knew it at this instant (default now)")
     ] = None,
     output_format: Annotated[
-        Format, typer.Option("--format", help="table, json or csv")
+        Format,
+        typer.Option("--format", help="table, json, csv (中文 headers, UTF-8 with a BOM) or xlsx"),
     ] = Format.table,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file (needed for xlsx)")
+    ] = None,
 ) -> None:
     """A report as it stood at an instant, as known at another."""
+    if output_format is Format.xlsx and out is None:
+        raise typer.BadParameter("xlsx is a binary file: give --out FILE.xlsx", param_hint="--out")
     instant = Instant(at=_instant(at, "--at"), known_at=_instant(known_at, "--known-at"))
     ledger = open_ledger()
     with _progress_bar(recorder_of(ledger).head().position) as progress:
         result = _build(report, ledger, instant, progress)
+    result = replace(result, rows=localise(rows_with_names(result.rows, ledger)))
+    if output_format in (Format.csv, Format.xlsx):
+        sheet = _sheet(report, result)
+        fmt = ExportFormat(output_format.value)
+        data = as_xlsx(sheet) if fmt is ExportFormat.xlsx else as_csv(sheet)
+        if out is not None:
+            out.write_bytes(data)
+            console.print(f"wrote {out}")
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return
     _write(result, output_format, report.value, TABLE_COLUMNS.get(report))
+
+
+def _sheet(report: ReportName, result: Report) -> Sheet:
+    """The same sheet as ``GET …?format=csv|xlsx`` gives."""
+    if isinstance(result, SupervisionGrid):
+        return supervision_sheet(result.full)
+    body = {**result.header(), "items": result.rows}
+    return catalog_sheet(body) if report is ReportName.catalog else deadlines_sheet(body)
 
 
 def _catalog(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
@@ -89,14 +126,30 @@ def _catalog(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
 
 
 def _deadlines(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
-    return deadlines_report(recorder_of(ledger), ledger.mapper, instant, progress=progress)
+    return deadlines_report(
+        recorder_of(ledger),
+        ledger.mapper,
+        instant,
+        progress=progress,
+        publications=ledger.publications(),
+    )
 
 
 def _supervision(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
     """The department × V01–V11 grid ("detected/found"); json carries the counts (the ids
     behind a cell are a page of their own: GET /v1/supervision/violations/{d}/{c}/evidence)."""
-    report = supervision_report(recorder_of(ledger), ledger.mapper, instant, progress=progress)
-    return SupervisionGrid(instant, report.position, report.grid(), report.as_json())
+    report = supervision_report(
+        recorder_of(ledger),
+        ledger.mapper,
+        instant,
+        progress=progress,
+        publications=ledger.publications(),
+    )
+    full = report.as_json()
+    full["departments"] = rows_with_names(full["departments"], ledger)
+    return SupervisionGrid(
+        instant, report.position, report.grid(), report.policies, full=localise(full)
+    )
 
 
 REPORTS = {
@@ -110,10 +163,18 @@ REPORTS = {
 HEADERS = {c.value: f"{c.value}\n{SHORT_LABELS[c]}" for c in Category} | {"total": "合计"}
 
 TABLE_COLUMNS = {
-    ReportName.catalog: ["code", "name", "department", "share_type_label", "update_cycle_label"],
+    ReportName.catalog: [
+        "code",
+        "name",
+        "department",
+        "department_name",
+        "share_type_label",
+        "update_cycle_label",
+    ],
     ReportName.deadlines: [
         "kind_label",
         "department",
+        "department_name",
         "subject_id",
         "started_at",
         "due_date",
@@ -173,22 +234,23 @@ def _write(
     columns = _columns(report.rows)
     if output_format is Format.table and table_columns:
         columns = table_columns
-    if output_format is Format.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in report.rows:
-            writer.writerow({k: _cell(row.get(k)) for k in columns})
-        return
     inst = report.instant
     table = Table(
-        title=f"{title} at {inst.at.isoformat()} "
-        f"(known at {inst.known_at.isoformat()}, position {report.position})"
+        title=f"{title} at {in_shanghai(inst.at).isoformat()} "
+        f"(known at {in_shanghai(inst.known_at).isoformat()}, position {report.position})"
     )
     for column in columns:
         table.add_column(HEADERS.get(column, column))
     for row in report.rows:
         table.add_row(*(_cell(row.get(column)) for column in columns))
-    Console().print(table)
+    _stdout().print(table)
+
+
+def _stdout() -> Console:
+    """A terminal's own width; piped into a file or a mail, as wide as the table needs,
+    where rich would otherwise cut every table to 80 columns."""
+    terminal = Console()
+    return terminal if terminal.is_terminal else Console(width=PIPED_WIDTH)
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:
@@ -233,7 +295,7 @@ def publish(
         )
         ledger.record(decision.events)
     except LedgerError as error:
-        console.print(f"[red]{error.detail}[/red]")
+        console.print(f"[red]{error.detail_zh}\n{error.detail}[/red]")
         raise typer.Exit(1) from None
     console.print(
         f"published the {year} schedule: {len(schedule.holidays)} holidays, "

@@ -115,8 +115,10 @@ def rules_markdown(rows: list[dict[str, Any]]) -> str:
     lines += [
         "## Policies / 政策",
         "",
-        "Where the measures set no number, the project chose one; each is named so a report",
-        "can say which it applied.",
+        "Where the measures set no number, the department decides: the office publishes a",
+        "value from a date on (`POST /v1/policies`, `ledger policy publish`); until then the",
+        "default holds. Reports apply the value in force at their instant as known then, and",
+        "say which (`policy_position`).",
         "",
         "| policy | default | 说明 |",
         "|---|---|---|",

@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse
 from api.auth import actor_of
 from api.limits import MAX_INTEGER
 from api.runtime import recorder_of, utc_now
+from api.times import LocalJSONResponse
 from domain.aggregate import Command
 from domain.errors import CommandInFlight, Conflict, IdempotencyKeyReused, NotFound, RuleViolation
 from domain.ledger import Decision, Ledger
@@ -152,4 +153,4 @@ class CommandRunner:
         body = {**body, "position": position, "recorded_at": recorded_at.isoformat()}
         version = body.get("version")
         headers = {"ETag": f'"{version}"'} if version else None
-        return JSONResponse(body, status_code=status, headers=headers)
+        return LocalJSONResponse(body, status_code=status, headers=headers)

@@ -142,6 +142,9 @@ class ObligationItem(BaseModel):
     kind: str = Field(description="义务类别代码（见 /v1/vocabularies 的 obligation_kind）")
     kind_label: str = Field(description="义务类别的中文名称", examples=["共享申请答复"])
     department: str = Field(description="承担义务的部门代码", examples=DEPARTMENT_EXAMPLE)
+    department_name: str | None = Field(
+        default=None, description="承担义务的部门名称", examples=["资源开发处"]
+    )
     subject_id: str = Field(description="义务所涉对象（申请、资源、部门、问题等）的标识")
     subject_href: str | None = Field(description="在同一时点读取所涉对象的地址；无则为 null")
     started_at: datetime = Field(description="期限起算时间")

@@ -14,7 +14,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.times import localise_text
+from api.validation_zh import message_zh
 from domain.errors import LedgerError
+from domain.errors_zh import translate
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,35 @@ TITLES_ZH = {
 }
 
 
+def prefers_english(request: Request | None) -> bool:
+    """Chinese unless ``Accept-Language`` ranks English above Chinese (RFC 9110 §12.5.4)."""
+    header = request.headers.get("accept-language", "") if request is not None else ""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        language = tag.strip().lower()[:2]
+        if language in ("en", "zh") and quality > 0:
+            ranked.append((-quality, index, language))
+    return bool(ranked) and min(ranked)[2] == "en"
+
+
+def bilingual(name: str, zh: str, en: str, english: bool) -> dict[str, str]:
+    """``name`` in the reader's language first, and both kept: ``name_zh`` and ``name_en``;
+    the instants they quote in Asia/Shanghai."""
+    zh, en = localise_text(zh), localise_text(en)
+    return {name: en if english else zh, f"{name}_zh": zh, f"{name}_en": en}
+
+
+def field_error(field: str, zh: str, en: str, english: bool, **extra: Any) -> dict[str, Any]:
+    return {"field": field, **bilingual("message", zh, en, english), **extra}
+
+
 def problem(
     status: int,
     title: str,
@@ -54,14 +86,21 @@ def problem(
     kind: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    detail_zh: str | None = None,
+    title_zh: str | None = None,
+    english: bool = False,
     **extra: Any,
 ) -> JSONResponse:
+    """A problem in Chinese first (or English first for a reader who prefers it), both kept:
+    ``title``/``detail`` in the reader's language, ``title_zh``/``detail_zh`` and
+    ``title_en``/``detail_en`` always."""
+    zh_title = title_zh or TITLES_ZH.get(status, title)
+    zh_detail = detail_zh or translate(detail) or f"{zh_title}：{detail}"
     body: dict[str, Any] = {
         "type": TYPE_BASE + (kind or str(status)),
-        "title": title,
+        **bilingual("title", zh_title, title, english),
         "status": status,
-        "detail": detail,
-        "title_zh": TITLES_ZH.get(status, title),
+        **bilingual("detail", zh_detail, detail, english),
     }
     if errors is not None:
         body["errors"] = errors
@@ -69,12 +108,11 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def ledger_error_response(error: LedgerError) -> JSONResponse:
+def ledger_error_response(error: LedgerError, english: bool = False) -> JSONResponse:
     errors = None
-    if error.field is not None:
-        errors = [{"field": error.field, "message": error.detail}]
-    elif error.status == 422:
-        errors = [{"field": "body", "message": error.detail}]
+    field = error.field or ("body" if error.status == 422 else None)
+    if field is not None:
+        errors = [field_error(field, error.detail_zh, error.detail, english)]
     extra = {"article": error.article} if error.article else {}
     return problem(
         error.status,
@@ -83,6 +121,9 @@ def ledger_error_response(error: LedgerError) -> JSONResponse:
         kind=_kebab(type(error).__name__),
         errors=errors,
         headers=getattr(error, "headers", None),
+        detail_zh=error.detail_zh,
+        title_zh=error.title_zh,
+        english=english,
         **extra,
     )
 
@@ -110,25 +151,37 @@ def _error_field(item: dict[str, Any]) -> str:
     return _field_path(loc)
 
 
-def validation_problem(error: RequestValidationError) -> JSONResponse:
+def validation_problem(error: RequestValidationError, english: bool = False) -> JSONResponse:
     errors = [
-        {"field": _error_field(item), "message": item["msg"], "in": item["loc"][0]}
+        field_error(
+            _error_field(item),
+            message_zh(item),
+            item["msg"],
+            english,
+            **{"in": item["loc"][0]},
+        )
         for item in error.errors()
     ]
     fields = ", ".join(sorted({e["field"] for e in errors}))
     return problem(
-        422, "Invalid request", f"invalid or missing: {fields}", kind="validation", errors=errors
+        422,
+        "Invalid request",
+        f"invalid or missing: {fields}",
+        kind="validation",
+        errors=errors,
+        detail_zh=f"以下字段缺失或无效：{fields}",
+        english=english,
     )
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(LedgerError)
-    async def _ledger(_: Request, error: LedgerError) -> JSONResponse:
-        return ledger_error_response(error)
+    async def _ledger(request: Request, error: LedgerError) -> JSONResponse:
+        return ledger_error_response(error, prefers_english(request))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
-        return validation_problem(error)
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        return validation_problem(error, prefers_english(request))
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, error: Exception) -> JSONResponse:
@@ -138,39 +191,76 @@ def install(app: FastAPI) -> None:
             return problem(
                 503,
                 "Store unavailable",
-                "数据库暂不可用，请稍后重试 (the store is unavailable; retry shortly)",
+                "the store is unavailable; retry shortly",
                 kind="store-unavailable",
                 headers={"Retry-After": "1"},
+                detail_zh="数据库暂不可用，请稍后重试",
             )
-        return problem(500, "Internal error", "服务器内部错误 (internal error)", kind="internal")
+        return problem(
+            500,
+            "Internal error",
+            "internal error; nothing was recorded",
+            kind="internal",
+            detail_zh="服务器内部错误，未记录任何内容",
+        )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        zh = HTTP_DETAILS_ZH.get(error.status_code, TITLES_ZH.get(error.status_code, ""))
         return problem(
             error.status_code,
             str(error.detail) if error.status_code != 404 else "Not found",
             str(error.detail),
             headers=getattr(error, "headers", None),
+            detail_zh=zh or None,
+            english=prefers_english(request),
         )
 
 
+# What the framework itself refuses, before any route runs.
+HTTP_DETAILS_ZH = {
+    404: "没有这个地址",
+    405: "该地址不支持此请求方法",
+}
+
+
 class FieldError(BaseModel):
-    field: str = Field(description="出错的字段 (the field at fault), e.g. data_staff.0")
-    message: str = Field(description="原因 (why)")
-    in_: str | None = Field(default=None, alias="in", description="body、query、path 或 header")
+    field: str = Field(
+        description="出错的字段 (the field at fault), e.g. data_staff.0",
+        examples=["share_conditions.uses"],
+    )
+    message: str = Field(
+        description="原因：默认中文，Accept-Language: en 时为英文", examples=["缺少必填字段"]
+    )
+    message_zh: str = Field(description="中文原因", examples=["缺少必填字段"])
+    message_en: str = Field(description="英文原因", examples=["Field required"])
+    in_: str | None = Field(
+        default=None, alias="in", description="body、query、path 或 header", examples=["body"]
+    )
 
 
 class Problem(BaseModel):
-    """RFC 9457 problem details, as every refusal answers."""
+    """RFC 9457 problem details, as every refusal answers, in Chinese and English."""
 
     model_config = ConfigDict(extra="allow")
 
-    type: str = Field(description="问题类型 URI")
-    title: str = Field(description="标题 (English)")
-    status: int = Field(description="HTTP 状态码")
-    detail: str = Field(description="说明")
-    title_zh: str = Field(description="中文标题")
-    errors: list[FieldError] | None = Field(default=None, description="各出错字段")
+    type: str = Field(
+        description="问题类型 URI", examples=["https://ledger.example/problems/validation"]
+    )
+    title: str = Field(
+        description="标题：默认中文，Accept-Language: en 时为英文", examples=["请求内容不符合规定"]
+    )
+    title_zh: str = Field(description="中文标题", examples=["请求内容不符合规定"])
+    title_en: str = Field(description="英文标题", examples=["Invalid request"])
+    status: int = Field(description="HTTP 状态码", examples=[422])
+    detail: str = Field(
+        description="说明：默认中文，Accept-Language: en 时为英文",
+        examples=["以下字段缺失或无效：summary"],
+    )
+    detail_zh: str = Field(description="中文说明", examples=["以下字段缺失或无效：summary"])
+    detail_en: str = Field(description="英文说明", examples=["invalid or missing: summary"])
+    errors: list[FieldError] | None = Field(default=None, description="各出错字段（422）")
+    article: str | None = Field(default=None, description="所违反的条款（第N条）", examples=["26"])
 
 
 _MEANING = {

@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+from domain.errors_zh import TITLES, split_bilingual, translate
+
 
 class LedgerError(Exception):
-    """Base: a command the ledger refuses. Nothing is recorded."""
+    """Base: a command the ledger refuses. Nothing is recorded.
+
+    ``detail`` is the English; ``detail_zh`` its Chinese, from ``zh`` when the raiser gives it,
+    else from the catalog of ``domain.errors_zh``."""
 
     status = 400
     title = "Command refused"
+    title_zh = "命令被拒绝"
 
-    def __init__(self, detail: str, *, field: str | None = None, article: str | None = None):
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """A kind of refusal with a title of its own reads it in Chinese from the catalog."""
+        super().__init_subclass__(**kwargs)
+        if "title_zh" not in cls.__dict__ and cls.title in TITLES:
+            cls.title_zh = TITLES[cls.title]
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        field: str | None = None,
+        article: str | None = None,
+        zh: str | None = None,
+    ):
+        both = split_bilingual(detail)
+        if both is not None:  # written in both languages at once: each goes to its place
+            zh, detail = zh or both[0], both[1]
         super().__init__(detail)
         self.detail = detail
         self.field = field
         self.article = article
+        self.detail_zh = zh or translate(detail) or f"{self.title_zh}：{detail}"
 
 
 class RuleViolation(LedgerError):
@@ -21,11 +44,13 @@ class RuleViolation(LedgerError):
 
     status = 422
     title = "Unprocessable command"
+    title_zh = "请求内容不符合规定"
 
 
 class NotFound(LedgerError):
     status = 404
     title = "Not found"
+    title_zh = "对象不存在"
 
 
 class Forbidden(LedgerError):
@@ -33,6 +58,7 @@ class Forbidden(LedgerError):
 
     status = 403
     title = "Forbidden"
+    title_zh = "无权操作"
 
 
 class Conflict(LedgerError):
@@ -40,6 +66,7 @@ class Conflict(LedgerError):
 
     status = 409
     title = "Conflict"
+    title_zh = "状态冲突"
 
 
 class PreconditionFailed(LedgerError):
@@ -47,6 +74,7 @@ class PreconditionFailed(LedgerError):
 
     status = 412
     title = "Precondition failed"
+    title_zh = "版本已变更"
 
 
 class OccurredInFuture(RuleViolation):

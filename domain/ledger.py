@@ -13,6 +13,7 @@ from domain.verbs.base import Decision, LedgerBase
 from domain.verbs.calendar import CalendarVerbs
 from domain.verbs.catalog import CatalogVerbs
 from domain.verbs.organisation import OrganisationVerbs
+from domain.verbs.policies import PolicyVerbs
 from domain.verbs.sharing import SharingVerbs
 from domain.verbs.supervision import SupervisionVerbs
 from domain.verbs.systems import SystemVerbs
@@ -31,6 +32,7 @@ class Ledger(
     VerificationVerbs,
     UsageReportVerbs,
     CalendarVerbs,
+    PolicyVerbs,
     AuditVerbs,
     SupervisionVerbs,
     LedgerBase,

@@ -1,9 +1,9 @@
 """Usage reports 开发应用情况报告 (Art. 33): each department reports periodically to the
 leading group how it developed and applied data. A missing report feeds V10.
 
-How often is a setting, ``LEDGER_USAGE_REPORT_PERIOD`` (monthly, quarterly, half_yearly or
-yearly; default quarterly): the measures say only 定期. A report covers exactly one such
-period, once it is over.
+How often is the policy ``usage_report_period`` in force (monthly, quarterly, half_yearly
+or yearly; default quarterly, see ``domain/policies``): the measures say only 定期. A report
+covers exactly one such period, once it is over.
 """
 
 from __future__ import annotations
@@ -20,26 +20,7 @@ from domain.events import LedgerEvent
 from domain.rules.reporting import USAGE_REPORT_PERIOD
 from domain.vocabulary import DepartmentKind, UpdateCycle
 
-USAGE_REPORT_PERIOD_SETTING = USAGE_REPORT_PERIOD.setting or "LEDGER_USAGE_REPORT_PERIOD"
 DEFAULT_USAGE_REPORT_PERIOD = UpdateCycle[str(USAGE_REPORT_PERIOD.default).upper()]
-REPORT_PERIODS = (
-    UpdateCycle.MONTHLY,
-    UpdateCycle.QUARTERLY,
-    UpdateCycle.HALF_YEARLY,
-    UpdateCycle.YEARLY,
-)
-
-
-def usage_report_period(setting: str | None) -> UpdateCycle:
-    """The reporting period a setting names; unset or empty means the default."""
-    if not setting:
-        return DEFAULT_USAGE_REPORT_PERIOD
-    for period in REPORT_PERIODS:
-        if period.value == setting.strip():
-            return period
-    allowed = ", ".join(p.value for p in REPORT_PERIODS)
-    msg = f"{USAGE_REPORT_PERIOD_SETTING}={setting!r}: use one of {allowed}"
-    raise ValueError(msg)
 
 
 def owes_usage_reports(kind: DepartmentKind) -> bool:

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
+
+from pydantic import GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 
 class Labeled(str, Enum):
@@ -23,6 +28,19 @@ class Labeled(str, Enum):
     @classmethod
     def labels(cls) -> dict[str, str]:
         return {member.value: member.label for member in cls}
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Each code with its label, in the OpenAPI document: ``x-enum-labels`` for tools,
+        and the description for people."""
+        schema: dict[str, Any] = handler.resolve_ref_schema(handler(core_schema))
+        listing = "；".join(f"{code}：{label}" for code, label in cls.labels().items())
+        own = cls.__doc__ if cls.__doc__ and cls.__doc__ != Labeled.__doc__ else ""
+        schema["description"] = f"{own}\n\n{listing}".strip() if own else listing
+        schema["x-enum-labels"] = cls.labels()
+        return schema
 
 
 class Role(Labeled):

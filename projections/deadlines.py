@@ -12,7 +12,11 @@ Obligations come from rules declared in ``projections/obligations.py``:
   changes cycle owes the periods whose clock started while it ran.
 
 The fold stores no due dates and no statuses: ``obligations_at`` computes them
-for the instant asked about with the calendar the ledger knew then.
+for the instant asked about with the calendar the ledger knew then, and with the
+policies (``domain/policies``) the caller says were in force then as the ledger knew
+them: a periodic rule's cycle and grace may be policies. They are not folded here, as
+a replay folds only what occurred by its instant, and a back-dated publication occurs
+after the instants it changes.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from domain.deadlines import (
 )
 from domain.events import LedgerEvent
 from domain.holidays import HolidaySchedulePublished, calendar_with
+from domain.policies import DEFAULTS, InForce
 from domain.vocabulary import UpdateCycle
 from projections.base import ByClass, Meta, topics_of
 
@@ -106,10 +111,12 @@ class PeriodicRule:
     stops: Mapping[type[LedgerEvent], Callable[[Any], Iterable[tuple[str, UUID]]]]
     discharges: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Coverage]]]
     clock_starts: Callable[[Period], datetime]
-    due: Callable[[Period], DueSpec]
+    due: Callable[[Period, InForce], DueSpec]
     withdraws: Mapping[type[LedgerEvent], Callable[[Any], Iterable[Withdrawal]]] = field(
         default_factory=dict
     )
+    # A cycle that is a policy: every schedule of the rule runs on the one in force.
+    cycle: Callable[[InForce], UpdateCycle] | None = None
 
 
 Rule = EventRule | PeriodicRule
@@ -195,7 +202,7 @@ class DeadlineRegister:
     name = "deadlines"
     state_type = RegisterState
 
-    def __init__(self, rules: Iterable[Rule], version: str = "2") -> None:
+    def __init__(self, rules: Iterable[Rule], version: str = "3") -> None:
         self.rules = list(rules)
         # The rules decide what the fold holds: another set of rules, another version.
         self.version = f"{version}:{'+'.join(rule.kind.value for rule in self.rules)}"
@@ -316,15 +323,23 @@ class Obligation:
 
 
 def obligations_at(
-    register: DeadlineRegister, state: RegisterState, at: datetime, *, ordered: bool = True
+    register: DeadlineRegister,
+    state: RegisterState,
+    at: datetime,
+    *,
+    ordered: bool = True,
+    policies: InForce = DEFAULTS,
 ) -> list[Obligation]:
     """Every obligation whose clock has started by ``at``, with its due date and status;
-    by due date unless ``ordered`` is false (counting them needs no order)."""
+    by due date unless ``ordered`` is false (counting them needs no order). The policies
+    applied are ``policies``: those in force at ``at`` as known then (the defaults unless
+    the caller says otherwise)."""
     calendar = calendar_with(state.published.values())
     opened = [o for o in state.opened.values() if o.started_at <= at]
     periodic_rules = {r.kind: r for r in register.rules if isinstance(r, PeriodicRule)}
     for schedule_state in state.schedules.values():
-        opened.extend(_periods_due(periodic_rules[schedule_state.kind], schedule_state, at))
+        rule = periodic_rules[schedule_state.kind]
+        opened.extend(_periods_due(rule, schedule_state, at, policies))
     result = []
     for item in opened:
         due = item.due.due(item.started_at, calendar)
@@ -350,7 +365,9 @@ def obligations_at(
     return sorted(result, key=lambda o: (o.due_date, o.obligation_id))
 
 
-def _periods_due(rule: PeriodicRule, schedule: ScheduleState, at: datetime) -> list[Opened]:
+def _periods_due(
+    rule: PeriodicRule, schedule: ScheduleState, at: datetime, policies: InForce
+) -> list[Opened]:
     """A segment owes each period from the one holding its first day whose clock started by
     ``at`` and, once the segment ended, by the end of its last day."""
     today = shanghai_date(at)
@@ -360,8 +377,9 @@ def _periods_due(rule: PeriodicRule, schedule: ScheduleState, at: datetime) -> l
         if segment.since > last_day:
             continue
         latest = at if segment.until is None else min(at, due_end_of(segment.until))
-        covered = _covered_at(schedule.coverages, segment.cycle, segment.since, last_day)
-        for period in periods_between(segment.since, last_day, segment.cycle):
+        cycle = segment.cycle if rule.cycle is None else rule.cycle(policies)
+        covered = _covered_at(schedule.coverages, cycle, segment.since, last_day)
+        for period in periods_between(segment.since, last_day, cycle):
             started_at = rule.clock_starts(period)
             if started_at > latest:
                 break
@@ -371,7 +389,7 @@ def _periods_due(rule: PeriodicRule, schedule: ScheduleState, at: datetime) -> l
                     department=schedule.department,
                     subject_id=schedule.subject_id,
                     started_at=started_at,
-                    due=rule.due(period),
+                    due=rule.due(period, policies),
                     discharged_at=covered.get(period.start),
                     period=period,
                 )

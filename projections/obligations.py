@@ -6,7 +6,6 @@ What each obligation is (its article, period, who owes it) is declared once in
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from uuid import UUID
 
@@ -26,12 +25,7 @@ from domain.rules import sharing as sharing_rules
 from domain.rules import verification as verification_rules
 from domain.share_requests import ShareReplied, ShareRequested
 from domain.triggers import FunctionsChanged, LawChangeRecorded
-from domain.usage_reports import (
-    USAGE_REPORT_PERIOD_SETTING,
-    UsageReported,
-    owes_usage_reports,
-    usage_report_period,
-)
+from domain.usage_reports import DEFAULT_USAGE_REPORT_PERIOD, UsageReported, owes_usage_reports
 from domain.verification import VerificationAnswered, VerificationRequested
 from domain.vocabulary import Role, ShareType, UpdateCycle
 from projections.deadlines import (
@@ -93,7 +87,7 @@ CONSISTENCY_CHECK = PeriodicRule(
         ]
     },
     clock_starts=lambda period: period.start_instant,
-    due=lambda period: OnDate(period.end),
+    due=lambda period, _: OnDate(period.end),
 )
 
 # Art. 26, 29: only a conditional request opens one; any recorded reply discharges it.
@@ -113,8 +107,8 @@ SHARE_REPLY = EventRule(
 # Art. 19, 20, 24(2): a resource's schedule runs from the day it joins the catalog until
 # it is retired or classified; irregular data has none. A period's clock starts when it
 # ends; a receipt covering the whole period discharges it, a rejected one (Art. 39(4)) no
-# longer does.
-AGGREGATION_GRACE = WorkingDays(aggregation_rules.AGGREGATION.working_days)
+# longer does. The grace is the policy in force (default in the rule's declaration).
+_AGGREGATION_GRACE_POLICY = aggregation_rules.AGGREGATION_GRACE
 
 
 def _aggregation_schedule(
@@ -178,7 +172,7 @@ AGGREGATION = PeriodicRule(
         AggregationRejected: lambda e: [Withdrawal(e.department, e.resource_id, e.originator_id)]
     },
     clock_starts=lambda period: period.end_instant,
-    due=lambda period: AGGREGATION_GRACE,
+    due=lambda period, policies: WorkingDays(policies.working_days(_AGGREGATION_GRACE_POLICY)),
 )
 
 # Art. 31: each request opens one for its provider; its answer discharges it.
@@ -194,29 +188,38 @@ VERIFICATION = EventRule(
 )
 
 # Art. 33: a department's schedule runs from its registration; a report is owed from its
-# period's start and due some working days after the period's end.
-USAGE_REPORT_GRACE_DAYS = reporting_rules.USAGE_REPORT.working_days
+# period's start and due some working days after the period's end. How often and how long
+# after are the policies in force (``usage_report_period``, ``usage_report_grace``): the
+# schedule's own cycle is only a placeholder the policy replaces.
+_PERIOD_POLICY = reporting_rules.USAGE_REPORT_PERIOD
+_GRACE_POLICY = reporting_rules.USAGE_REPORT_GRACE
 
-
-def usage_report_rule(period: UpdateCycle) -> PeriodicRule:
-    return PeriodicRule(
-        kind=ObligationKind.USAGE_REPORT,
-        starts={
-            DepartmentRegistered: lambda e: (
-                [Schedule(e.code, department_id(e.code), period, shanghai_date(e.occurred_at))]
-                if owes_usage_reports(e.kind)
-                else []
-            )
-        },
-        stops={},
-        discharges={
-            UsageReported: lambda e: [
-                Coverage(e.department, department_id(e.department), e.period_start, e.period_end)
+USAGE_REPORT = PeriodicRule(
+    kind=ObligationKind.USAGE_REPORT,
+    starts={
+        DepartmentRegistered: lambda e: (
+            [
+                Schedule(
+                    e.code,
+                    department_id(e.code),
+                    DEFAULT_USAGE_REPORT_PERIOD,
+                    shanghai_date(e.occurred_at),
+                )
             ]
-        },
-        clock_starts=lambda p: p.start_instant,
-        due=lambda p: WorkingDaysAfter(p.end, USAGE_REPORT_GRACE_DAYS),
-    )
+            if owes_usage_reports(e.kind)
+            else []
+        )
+    },
+    stops={},
+    discharges={
+        UsageReported: lambda e: [
+            Coverage(e.department, department_id(e.department), e.period_start, e.period_end)
+        ]
+    },
+    clock_starts=lambda p: p.start_instant,
+    due=lambda p, policies: WorkingDaysAfter(p.end, policies.working_days(_GRACE_POLICY)),
+    cycle=lambda policies: policies.cycle(_PERIOD_POLICY),
+)
 
 
 # Art. 39: the order names the date; a withdrawn finding owes nothing.
@@ -236,12 +239,10 @@ RULES: list[Rule] = [
     AGGREGATION,
     VERIFICATION,
     RECTIFICATION,
+    USAGE_REPORT,
 ]
 
 
 def deadline_register() -> DeadlineRegister:
-    """The register under this process's settings. The usage-report period is read here, so
-    the fold stays pure, and it is part of the version saved folds are kept under."""
-    period = usage_report_period(os.environ.get(USAGE_REPORT_PERIOD_SETTING))
-    rules = [*RULES, usage_report_rule(period)]
-    return DeadlineRegister(rules, version=f"2;usage_report={period.value}")
+    """The register of every rule; the policies it applies are folded from the ledger."""
+    return DeadlineRegister(RULES)

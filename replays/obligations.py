@@ -3,12 +3,14 @@ the deadlines report's, for the API, the CLI and the console."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Mapper
 
 from domain.deadlines import ObligationKind
+from domain.policies import Publication
 from replays.asof import Instant
 from replays.reports import Report, deadlines_report
 from store.records import LedgerRecorder
@@ -18,10 +20,15 @@ REPLIES = (ObligationKind.SHARE_REPLY, ObligationKind.VERIFICATION)
 
 
 def obligation_at(
-    recorder: LedgerRecorder, mapper: Mapper[Any], instant: Instant, obligation_id: UUID
+    recorder: LedgerRecorder,
+    mapper: Mapper[Any],
+    instant: Instant,
+    obligation_id: UUID,
+    publications: Iterable[Publication] = (),
 ) -> tuple[dict[str, Any] | None, int]:
-    """The obligation as the register stood at the instant (None: no such obligation then)."""
-    report = deadlines_report(recorder, mapper, instant)
+    """The obligation as the register stood at the instant (None: no such obligation then),
+    under the policies in force then as known then, as the deadlines report applies them."""
+    report = deadlines_report(recorder, mapper, instant, publications=publications)
     wanted = str(obligation_id)
     row = next((r for r in report.rows if r["obligation_id"] == wanted), None)
     return row, report.position

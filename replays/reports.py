@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cached_property
@@ -12,6 +13,7 @@ from eventsourcing.persistence import Mapper
 from domain.deadlines import ObligationKind, Status, working_days_left
 from domain.findings import Category
 from domain.holidays import calendar_with
+from domain.policies import InForce, Publication, in_force
 from projections.catalog import CatalogProjection, CatalogState
 from projections.deadlines import Obligation, obligations_at
 from projections.obligations import deadline_register
@@ -31,13 +33,25 @@ class Report:
     instant: Instant
     position: int
     rows: list[dict[str, Any]]
+    # What the report applied, in force at ``at`` as known then; None for one that applies
+    # no policy (the catalog).
+    policies: InForce | None = None
 
     def header(self) -> dict[str, Any]:
-        return {
+        header = {
             "at": self.instant.at.isoformat(),
             "known_at": self.instant.known_at.isoformat(),
             "position": self.position,
         }
+        if self.policies is not None:
+            header.update(policy_fields(self.policies))
+        return header
+
+
+def policy_fields(policies: InForce) -> dict[str, Any]:
+    """How a report says which policies it applied: the position of the latest publication
+    in force (null while every policy is its default) and each value."""
+    return {"policy_position": policies.position, "policies": dict(policies.values)}
 
 
 def catalog_state(
@@ -57,14 +71,18 @@ def deadlines_report(
     department: str | None = None,
     due_within: int | None = None,
     progress: Progress = None,
+    publications: Iterable[Publication] = (),
 ) -> Report:
     """Every obligation at the instant, by due date; ``due_within`` keeps the open ones due
-    within that many working days (临期), not those already overdue."""
+    within that many working days (临期), not those already overdue. ``publications``: the
+    policy publications recorded so far (``Ledger.publications``); the report applies those
+    in force at ``at`` among the ones known at ``known_at``."""
     register = deadline_register()
     replayed = replay(recorder, mapper, register, instant, progress)
+    policies = policies_known(publications, instant, replayed.position)
     calendar = calendar_with(replayed.state.published.values())
     rows = []
-    for o in obligations_at(register, replayed.state, instant.at):
+    for o in obligations_at(register, replayed.state, instant.at, policies=policies):
         if (
             (status is None or o.status is status)
             and (kind is None or o.kind is kind)
@@ -76,7 +94,15 @@ def deadlines_report(
             soon = o.status is Status.OPEN and left is not None and left <= (due_within or 0)
             if due_within is None or soon:
                 rows.append(obligation_row(o, left))
-    return Report(instant, replayed.position, rows)
+    return Report(instant, replayed.position, rows, policies)
+
+
+def policies_known(
+    publications: Iterable[Publication], instant: Instant, position: int
+) -> InForce:
+    """In force at ``at`` among the publications the ledger knew at ``known_at`` (up to the
+    replay's position): a back-dated one changes "as known now", never "as known then"."""
+    return in_force((p for p in publications if p.position <= position), instant.at)
 
 
 def obligation_row(obligation: Obligation, left: int | None = None) -> dict[str, Any]:
@@ -106,10 +132,12 @@ def supervision_report(
     *,
     department: str | None = None,
     progress: Progress = None,
+    publications: Iterable[Publication] = (),
 ) -> SupervisionReport:
     projection = SupervisionProjection()
     replayed = replay(recorder, mapper, projection, instant, progress)
-    detections = detections_at(projection, replayed.state, instant.at)
+    policies = policies_known(publications, instant, replayed.position)
+    detections = detections_at(projection, replayed.state, instant.at, policies)
     standings = findings_at(replayed.state, instant.at)
     codes = sorted(
         {facts.code for facts in replayed.state.departments.values()}
@@ -118,7 +146,7 @@ def supervision_report(
     )
     if department is not None:
         codes = [code for code in codes if code == department]
-    return SupervisionReport(instant, replayed.position, codes, detections, standings)
+    return SupervisionReport(instant, replayed.position, codes, detections, standings, policies)
 
 
 STANDINGS = ("rectification_ordered", "rectified", "overdue", "criticised", "withdrawn")
@@ -135,9 +163,10 @@ class SupervisionReport:
     departments: list[str]
     detections: list[Detection]
     findings: list[FindingStanding]
+    policies: InForce | None = None
 
     def header(self) -> dict[str, Any]:
-        return Report(self.instant, self.position, []).header()
+        return Report(self.instant, self.position, [], self.policies).header()
 
     def cell(self, department: str, category: Category) -> dict[str, Any]:
         return dict(self._tally.get((department, category)) or _empty_cell())

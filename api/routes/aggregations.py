@@ -12,6 +12,7 @@ from pydantic import Field
 
 from api.auth import Authenticated, readable, require
 from api.models import CommandBody, ReasonIn
+from api.responses import AggregationOut
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
 from api.views import labelled
 from domain.ledger import Ledger
@@ -62,7 +63,7 @@ def reject_aggregation(
     )
 
 
-@router.get("/aggregations/{receipt_id}")
+@router.get("/aggregations/{receipt_id}", response_model=AggregationOut)
 def read_aggregation(
     receipt_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:

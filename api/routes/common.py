@@ -14,9 +14,10 @@ from pydantic import BaseModel
 
 from api.auth import ledger_of
 from api.commands import CommandCall, CommandRunner, if_match_version
-from api.limits import MAX_INTEGER, MIN_POSITION_MARGIN, BoundedInstant
+from api.limits import MAX_INTEGER, MIN_POSITION_MARGIN
 from api.models import CommandBody, CommandResponse, EmptyCommand
 from api.runtime import recorder_of, utc_now
+from api.times import InstantParam
 from domain.aggregate import AggregateState, Command
 from domain.errors import LedgerError, NotFound, RuleViolation
 from domain.ledger import Decision, Ledger
@@ -78,17 +79,19 @@ def run_verb(
 class NotYetRecorded(LedgerError):
     status = 503
     title = "Not yet caught up"
+    title_zh = "读取模型尚未更新到该位置"
     headers: ClassVar[dict[str, str]] = {"Retry-After": "1"}
 
 
 def instant(
     request: Request,
     at: Annotated[
-        BoundedInstant | None, Query(description="Business instant (default: now)")
+        InstantParam | None,
+        Query(description="业务时点：日期（该日 24 时，北京时间）或带时区偏移的日期时间；默认现在"),
     ] = None,
     known_at: Annotated[
-        BoundedInstant | None,
-        Query(description="Record instant (default: now); known_at=at replays what was known then"),
+        InstantParam | None,
+        Query(description="账本记录时点（默认现在）；known_at=at 重现当时账本所知"),
     ] = None,
     min_position: Annotated[
         int | None,

@@ -11,6 +11,7 @@ from pydantic import ConfigDict
 
 from api.auth import Authenticated, readable, require
 from api.models import CommandBody
+from api.responses import DataUseOut
 from api.routes.common import COMMAND, AtInstant, report_fields, run_verb, visible_object
 from api.views import data_use_view
 from domain.data_uses import DataUseFields
@@ -37,7 +38,7 @@ def record_data_use(body: DataUseIn, request: Request, principal: UsingDepartmen
     return run_verb(request, principal, body, Ledger.record_data_use, use)
 
 
-@router.get("/data-uses/{use_id}")
+@router.get("/data-uses/{use_id}", response_model=DataUseOut)
 def read_data_use(
     use_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:

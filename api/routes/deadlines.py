@@ -11,8 +11,11 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of, require
+from api.exports import Export, ExportFormat, deadlines_sheet, filename, render
 from api.models import CommandBody
+from api.names import rows_with_names
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
+from api.responses import DeadlinesOut
 from api.routes.common import COMMAND, AtInstant, run_verb
 from api.runtime import recorder_of
 from domain.deadlines import ObligationKind, Status
@@ -38,7 +41,7 @@ class DeadlineOrder(str, Enum):
     STARTED_AT = "started_at"
 
 
-@router.get("/deadlines")
+@router.get("/deadlines", response_model=DeadlinesOut)
 def read_deadlines(
     request: Request,
     principal: Authenticated,
@@ -55,10 +58,11 @@ def read_deadlines(
     ] = DeadlineOrder.DUE_DATE,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
-) -> dict[str, Any]:
+    fmt: Export = ExportFormat.json,
+) -> Any:
     """Every obligation with its due date and status (open, met, breached) at the instant,
     and for an open one the working days left. A department sees its own obligations;
-    overseers see every department's."""
+    overseers see every department's. As CSV or xlsx, every obligation at once, in order."""
     if principal.role not in OVERSIGHT:
         department = principal.department
     inst, after = resolve(inst, cursor)
@@ -71,9 +75,14 @@ def read_deadlines(
         kind=kind,
         department=department,
         due_within=due_within,
+        publications=ledger.publications(),
     )
+    if fmt is not ExportFormat.json:
+        ordered = rows_with_names(sorted(report.rows, key=ORDERS[sort]), ledger)
+        body = {**report.header(), "items": ordered}
+        return render(deadlines_sheet(body), fmt, filename("deadlines", body))
     rows, next_cursor = page(report.rows, ORDERS[sort], after, limit, inst)
-    return {**report.header(), "items": rows, "next_cursor": next_cursor}
+    return {**report.header(), "items": rows_with_names(rows, ledger), "next_cursor": next_cursor}
 
 
 def _by_due_date(row: dict[str, Any]) -> str:

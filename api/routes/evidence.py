@@ -37,7 +37,13 @@ def read_evidence(
     inst, after = resolve(inst, cursor)
     ledger = ledger_of(request)
     recorder = recorder_of(ledger)
-    report = supervision_report(recorder, ledger.mapper, inst, department=department)
+    report = supervision_report(
+        recorder,
+        ledger.mapper,
+        inst,
+        department=department,
+        publications=ledger.publications(),
+    )
     if department not in report.departments:
         raise NotFound(f"no supervision cell for department {department}")
     rows, next_cursor = page(report.evidence(department, category), _order, after, limit, inst)

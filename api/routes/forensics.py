@@ -6,7 +6,6 @@ cursor, or stream as NDJSON when the caller accepts ``application/x-ndjson``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated, Any
@@ -17,11 +16,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api.auth import actor_of, ledger_of, require
-from api.limits import MAX_INTEGER, BoundedInstant
+from api.exports import ExportFormat, export_format, filename, render, requested_format, trail_sheet
+from api.limits import MAX_INTEGER
+from api.names import rows_with_names
 from api.pagination import decode_cursor, encode_cursor
 from api.read_models import ForensicView, caught_up_to
+from api.responses import TrailOut
 from api.routes.common import read_wait_seconds, refuse_beyond_head, wait_until
 from api.runtime import recorder_of, utc_now
+from api.times import InstantFromParam, InstantParam, dumps_local
 from domain.aggregate import Command
 from domain.calendar import WorkingDayCalendar, shanghai_date
 from domain.errors import RuleViolation
@@ -52,9 +55,11 @@ def view_of(request: Request) -> ForensicView:
 
 def forensic_page(
     request: Request,
-    at: Annotated[BoundedInstant | None, Query(description="Occurred by (default now)")] = None,
+    at: Annotated[
+        InstantParam | None, Query(description="发生时点：日期或带时区偏移的日期时间；默认现在")
+    ] = None,
     known_at: Annotated[
-        BoundedInstant | None, Query(description="Recorded by (default now)")
+        InstantParam | None, Query(description="记录时点：日期或带时区偏移的日期时间；默认现在")
     ] = None,
     min_position: Annotated[int | None, Query(ge=0, le=MAX_INTEGER)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
@@ -86,6 +91,9 @@ def answer(
     shape: Shape,
 ) -> Response:
     """Record who asked, then answer a page of JSON or the whole result as NDJSON."""
+    fmt = requested_format(request)
+    if fmt is not ExportFormat.json:
+        return _export(request, principal, query, parameters, page, fetch, shape, fmt)
     streaming = NDJSON in request.headers.get("accept", "")
     rows = [] if streaming else fetch(page)
     items = [item for item in map(shape, rows) if item is not None]
@@ -99,10 +107,41 @@ def answer(
         "at": page.at.isoformat(),
         "known_at": page.known_at.isoformat(),
         "position": caught_up_to(view_of(request)),
-        "items": items,
+        "items": rows_with_names(items, ledger_of(request)),
         "next_cursor": next_cursor,
     }
-    return Response(orjson.dumps(body), media_type="application/json")
+    return Response(dumps_local(body), media_type="application/json")
+
+
+def _export(
+    request: Request,
+    principal: Principal,
+    query: str,
+    parameters: dict[str, Any],
+    page: Page,
+    fetch: Fetch,
+    shape: Shape,
+    fmt: ExportFormat,
+) -> Response:
+    """The whole trail as one sheet for a meeting (CSV with a BOM, or xlsx)."""
+    items = [orjson.loads(line) for line in _stream(page, fetch, shape)]
+    _audit(request, principal, query, parameters, len(items))
+    body = {
+        "at": page.at.isoformat(),
+        "known_at": page.known_at.isoformat(),
+        "position": caught_up_to(view_of(request)),
+        "items": rows_with_names(items, ledger_of(request)),
+    }
+    title = TRAIL_TITLES.get(query, query)
+    return render(trail_sheet(title, body), fmt, filename(query.replace("_", "-"), body))
+
+
+TRAIL_TITLES = {
+    "resource_history": "数据资源全部事件",
+    "actor_trail": "人员操作记录",
+    "data_use_trail": "数据使用记录",
+    "anomalies": "异常情况",
+}
 
 
 def _stream(page: Page, fetch: Fetch, shape: Shape) -> Iterator[bytes]:
@@ -110,7 +149,7 @@ def _stream(page: Page, fetch: Fetch, shape: Shape) -> Iterator[bytes]:
         rows = fetch(page)
         for item in map(shape, rows):
             if item is not None:
-                yield orjson.dumps(item) + b"\n"
+                yield dumps_local(item) + b"\n"
         if len(rows) < page.limit:
             return
         page = Page(rows[-1]["position"], page.limit, page.at, page.known_at)
@@ -153,7 +192,11 @@ def event_item(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/forensics/resources/{resource_id}/history")
+@router.get(
+    "/forensics/resources/{resource_id}/history",
+    response_model=TrailOut,
+    dependencies=[Depends(export_format)],
+)
 def resource_history(
     resource_id: UUID, request: Request, principal: Investigator, page: ForensicPage
 ) -> Response:
@@ -170,14 +213,20 @@ def resource_history(
     )
 
 
-@router.get("/forensics/actors/{person}")
+@router.get(
+    "/forensics/actors/{person}", response_model=TrailOut, dependencies=[Depends(export_format)]
+)
 def actor_trail(
     person: str,
     request: Request,
     principal: Investigator,
     page: ForensicPage,
-    since: Annotated[BoundedInstant | None, Query(alias="from")] = None,
-    until: Annotated[BoundedInstant | None, Query(alias="to")] = None,
+    since: Annotated[
+        InstantFromParam | None, Query(alias="from", description="时间起（日期为该日 0 时）")
+    ] = None,
+    until: Annotated[
+        InstantParam | None, Query(alias="to", description="时间止（日期为该日 24 时）")
+    ] = None,
 ) -> Response:
     """Everything a person did, with times."""
     view = view_of(request)
@@ -222,7 +271,7 @@ USE_FIELDS = (
 )
 
 
-@router.get("/forensics/data-uses")
+@router.get("/forensics/data-uses", response_model=TrailOut, dependencies=[Depends(export_format)])
 def data_use_trail(
     request: Request,
     principal: Investigator,
@@ -231,10 +280,10 @@ def data_use_trail(
     department: str | None = None,
     person: Annotated[str | None, Query(description="Who used, or who approved")] = None,
     since: Annotated[
-        BoundedInstant | None, Query(alias="from", description="Obtained from")
+        InstantFromParam | None, Query(alias="from", description="获取时间起（日期为该日 0 时）")
     ] = None,
     until: Annotated[
-        BoundedInstant | None, Query(alias="to", description="Obtained until")
+        InstantParam | None, Query(alias="to", description="获取时间止（日期为该日 24 时）")
     ] = None,
 ) -> Response:
     """Art. 36 records: purpose, user, approver, content, when and how obtained, medium."""
@@ -264,15 +313,18 @@ USE_MARKS = {
 }
 
 
-def late_entry_working_days() -> int:
+def late_entry_working_days(request: Request, page: Page) -> tuple[int, int | None]:
     """Recorded more than this many working days after it occurred, an entry is late: the
-    policy's value, unless its setting overrides it."""
-    setting = LATE_ENTRY_THRESHOLD.setting
-    configured = os.environ.get(setting) if setting else None
-    return int(configured or LATE_ENTRY_THRESHOLD.default)
+    policy in force at the page's instant as the ledger knew it then, and the position of
+    its publication (None for the default)."""
+    ledger = ledger_of(request)
+    upto = recorder_of(ledger).position_known_at(page.known_at)
+    policies = ledger.policies_in_force(page.at, upto)
+    applied = [p for p in policies.applied if p.name == LATE_ENTRY_THRESHOLD.name]
+    return policies.working_days(LATE_ENTRY_THRESHOLD), applied[0].position if applied else None
 
 
-@router.get("/forensics/anomalies")
+@router.get("/forensics/anomalies", response_model=TrailOut, dependencies=[Depends(export_format)])
 def anomalies(
     request: Request, principal: Investigator, page: ForensicPage, kind: Anomaly
 ) -> Response:
@@ -290,13 +342,13 @@ def anomalies(
             lambda row: {**use_item(row), "anomaly": kind.value},
         )
     if kind is Anomaly.LATE_ENTRY:
-        days = late_entry_working_days()
+        days, policy_position = late_entry_working_days(request, page)
         calendar = ledger_of(request).calendar()
         return answer(
             request,
             principal,
             "anomalies",
-            {**parameters, "working_days": days},
+            {**parameters, "working_days": days, "policy_position": policy_position},
             page,
             # More than N working days late needs more than N whole days first (the index).
             lambda p: view.lagging(days * 86_400, p),
@@ -335,7 +387,11 @@ def _without_reason(row: dict[str, Any]) -> dict[str, Any] | None:
 Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
 
 
-@router.get("/events", response_class=StreamingResponse)
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"description": "事件流（每行一个 JSON）", "content": {NDJSON: {}}}},
+)
 def event_feed(
     request: Request,
     principal: Auditor,

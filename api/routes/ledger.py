@@ -42,6 +42,7 @@ Signer = Annotated[
 class NoSigningKey(LedgerError):
     status = 503
     title = "No signing key"
+    title_zh = "没有签名密钥"
 
 
 class TreeHeadOut(BaseModel):

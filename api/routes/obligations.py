@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request
 from api.auth import OVERSIGHT, Authenticated, ledger_of, may_see
 from api.list_models import InboxPage, ObligationOut
 from api.list_views import obligation_item
+from api.names import rows_with_names
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
 from api.routes.common import AtInstant, report_fields
 from api.runtime import recorder_of
@@ -29,10 +30,13 @@ def read_obligation(
     """An obligation of the deadline report (its ``obligation_id``) as it stood at the
     instant; a department reads its own, the overseers every department's."""
     ledger = ledger_of(request)
-    row, position = obligation_at(recorder_of(ledger), ledger.mapper, inst, obligation_id)
+    row, position = obligation_at(
+        recorder_of(ledger), ledger.mapper, inst, obligation_id, ledger.publications()
+    )
     if row is None or not may_see(principal, row["department"]):
         raise NotFound(f"no obligation with id {obligation_id} at {inst.at.isoformat()}")
-    return {**report_fields(inst, position), **obligation_item(row, inst)}
+    [named] = rows_with_names([obligation_item(row, inst)], ledger)
+    return {**report_fields(inst, position), **named}
 
 
 @router.get("/inbox", response_model=InboxPage)
@@ -57,7 +61,7 @@ def read_inbox(
     return {
         **report_fields(inst, report.position),
         "department": department,
-        "items": [obligation_item(row, inst) for row in rows],
+        "items": rows_with_names([obligation_item(row, inst) for row in rows], ledger),
         "next_cursor": next_cursor,
     }
 

@@ -9,8 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.auth import Authenticated, ledger_of, may_see, require
+from api.exports import Export, ExportFormat, catalog_sheet, filename, render
 from api.models import ReasonIn, ResourceAmendmentIn, ResourceIn
+from api.names import rows_with_names
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page, resolve
+from api.responses import CatalogOut, ResourceOut
 from api.routes.common import (
     COMMAND,
     AtInstant,
@@ -70,7 +73,7 @@ def retire_resource(
     )
 
 
-@router.get("/resources/{resource_id}")
+@router.get("/resources/{resource_id}", response_model=ResourceOut)
 def read_resource(
     resource_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
@@ -84,7 +87,7 @@ def read_resource(
     return {**report_fields(inst, position), **resource_view(resource)}
 
 
-@router.get("/catalog")
+@router.get("/catalog", response_model=CatalogOut)
 def read_catalog(
     request: Request,
     principal: Authenticated,
@@ -93,8 +96,10 @@ def read_catalog(
     share_type: ShareType | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
-) -> dict[str, Any]:
-    """The unified catalog: approved resources only, as approved (Art. 11)."""
+    fmt: Export = ExportFormat.json,
+) -> Any:
+    """The unified catalog: approved resources only, as approved (Art. 11); as CSV or xlsx,
+    every entry at once."""
     inst, after = resolve(inst, cursor)
     state, position = catalog_at(request, inst)
     entries = [
@@ -103,9 +108,14 @@ def read_catalog(
         if (department is None or r.department == department)
         and (share_type is None or approved(r).share_type is share_type)
     ]
+    if fmt is not ExportFormat.json:
+        rows = rows_with_names([catalog_entry(r) for r in entries], ledger_of(request))
+        rows.sort(key=lambda row: str(row["code"]))
+        body = {**report_fields(inst, position), "items": rows}
+        return render(catalog_sheet(body), fmt, filename("catalog", body))
     chunk, next_cursor = page(entries, lambda r: approved(r).code, after, limit, inst)
     return {
         **report_fields(inst, position),
-        "items": [catalog_entry(r) for r in chunk],
+        "items": rows_with_names([catalog_entry(r) for r in chunk], ledger_of(request)),
         "next_cursor": next_cursor,
     }

@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from api.auth import Authenticated, readable, require
 from api.models import CommandBody
+from api.responses import ArrangementOut, ShareRequestOut
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
 from api.views import labelled, share_request_view
 from domain.ledger import Ledger
@@ -120,7 +121,7 @@ def coordinate(
     )
 
 
-@router.get("/share-requests/{request_id}")
+@router.get("/share-requests/{request_id}", response_model=ShareRequestOut)
 def read_share_request(
     request_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
@@ -152,7 +153,7 @@ def arrange_time_sensitive_sharing(
     )
 
 
-@router.get("/time-sensitive-arrangements/{arrangement_id}")
+@router.get("/time-sensitive-arrangements/{arrangement_id}", response_model=ArrangementOut)
 def read_arrangement(
     arrangement_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:

@@ -11,7 +11,10 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.auth import OVERSIGHT, Authenticated, ledger_of, require
+from api.exports import Export, ExportFormat, filename, render, supervision_sheet
 from api.models import CommandBody, Reference
+from api.names import rows_with_names
+from api.responses import SupervisionOut
 from api.routes.common import COMMAND, AtInstant, IfMatch, run_verb
 from api.runtime import recorder_of
 from domain.findings import Category
@@ -110,10 +113,14 @@ def withdraw_finding(
     )
 
 
-@router.get("/supervision/violations")
+@router.get("/supervision/violations", response_model=SupervisionOut)
 def read_violations(
-    request: Request, principal: Authenticated, inst: AtInstant, department: str | None = None
-) -> dict[str, Any]:
+    request: Request,
+    principal: Authenticated,
+    inst: AtInstant,
+    department: str | None = None,
+    fmt: Export = ExportFormat.json,
+) -> Any:
     """Per department and category V01–V11: detected by the ledger, found by the leading
     group, and where each finding stands: counts only, so the report stays small at any
     ledger size; the ids behind a cell are at .../violations/{department}/{category}/evidence.
@@ -121,5 +128,15 @@ def read_violations(
     if principal.role not in OVERSIGHT:
         department = principal.department
     ledger = ledger_of(request)
-    report = supervision_report(recorder_of(ledger), ledger.mapper, inst, department=department)
-    return report.as_json()
+    report = supervision_report(
+        recorder_of(ledger),
+        ledger.mapper,
+        inst,
+        department=department,
+        publications=ledger.publications(),
+    )
+    body = report.as_json()
+    body = {**body, "departments": rows_with_names(body["departments"], ledger)}
+    if fmt is not ExportFormat.json:
+        return render(supervision_sheet(body), fmt, filename("supervision", body))
+    return body

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from api.auth import Authenticated, readable, require
 from api.models import CommandBody, EmptyCommand
+from api.responses import SystemOut
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
 from api.views import labelled
 from domain.ledger import Ledger
@@ -97,7 +98,7 @@ def retire_system(
     return run_verb(request, principal, body, Ledger.retire_system, system_id, body.reason, version)
 
 
-@router.get("/systems/{system_id}")
+@router.get("/systems/{system_id}", response_model=SystemOut)
 def read_system(
     system_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from api.auth import Authenticated, readable, require
 from api.models import CommandBody
+from api.responses import UsageReportOut
 from api.routes.common import COMMAND, AtInstant, report_fields, run_verb, visible_object
 from api.views import labelled
 from domain.ledger import Ledger
@@ -44,7 +45,7 @@ def report_usage(body: UsageReportIn, request: Request, principal: Department) -
     )
 
 
-@router.get("/usage-reports/{report_id}")
+@router.get("/usage-reports/{report_id}", response_model=UsageReportOut)
 def read_usage_report(
     report_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from api.auth import Authenticated, readable, require
 from api.models import CommandBody
+from api.responses import SourceConflictOut, VerificationRequestOut
 from api.routes.common import COMMAND, AtInstant, IfMatch, report_fields, run_verb, visible_object
 from api.views import labelled
 from domain.ledger import Ledger
@@ -73,7 +74,7 @@ def answer_verification(
     )
 
 
-@router.get("/verification-requests/{request_id}")
+@router.get("/verification-requests/{request_id}", response_model=VerificationRequestOut)
 def read_verification_request(
     request_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:
@@ -117,7 +118,7 @@ def resolve_source_conflict(
     )
 
 
-@router.get("/source-conflicts/{conflict_id}")
+@router.get("/source-conflicts/{conflict_id}", response_model=SourceConflictOut)
 def read_source_conflict(
     conflict_id: UUID, request: Request, principal: Authenticated, inst: AtInstant
 ) -> dict[str, Any]:

@@ -25,13 +25,13 @@ class RuleKind(str, Enum):
 @dataclass(frozen=True)
 class Policy:
     """A value the measures leave to the department: named, so a report can say which it
-    applied, with the value in force from the ledger's start."""
+    applied, with the value in force from the ledger's start until the office publishes
+    another (``POST /v1/policies``, ``domain/policies``)."""
 
     name: str
     default: int | str
     unit: str  # "working_days", or "period" for a reporting period's code
     description_zh: str
-    setting: str | None = None  # the environment variable that may still override it
 
 
 @dataclass(frozen=True)

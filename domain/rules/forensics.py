@@ -11,7 +11,6 @@ LATE_ENTRY_THRESHOLD = Policy(
     default=1,
     unit="working_days",
     description_zh="事项发生后超过该工作日数才记录，视为迟报（补录）",
-    setting="LEDGER_LATE_ENTRY_WORKING_DAYS",
 )
 
 LATE_ENTRY = AnomalyRule(

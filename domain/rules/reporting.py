@@ -7,13 +7,12 @@ from domain.deadlines import ObligationKind, WorkingDays
 from domain.findings import Category
 from domain.rules.base import ByDate, Policy, Rule, RuleKind
 
-# Art. 33 says only 定期: how often is the project's choice, quarterly unless set.
+# Art. 33 says only 定期: how often is the department's policy, quarterly unless published.
 USAGE_REPORT_PERIOD = Policy(
     name="usage_report_period",
     default="quarterly",
     unit="period",
     description_zh="开发应用情况报告的报告周期（月度、季度、半年或年度）",
-    setting="LEDGER_USAGE_REPORT_PERIOD",
 )
 
 # A report is due within 10 working days of its period's end: two working weeks to gather

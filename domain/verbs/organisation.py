@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from uuid import UUID, uuid4
 
+from eventsourcing.utils import get_topic
+
 from domain.aggregate import Command
-from domain.departments import Department, department_id, register_department
+from domain.departments import (
+    Department,
+    DepartmentDissolvedEvent,
+    department_id,
+    register_department,
+)
 from domain.errors import Conflict
 from domain.principals import (
     Principal,
@@ -20,8 +28,25 @@ from domain.verbs.base import Decision
 from domain.verbs.calendar import CalendarVerbs, due_fields
 from domain.vocabulary import DepartmentKind, Role
 
+DISSOLUTION_TOPICS = [get_topic(DepartmentDissolvedEvent)]
+
 
 class OrganisationVerbs(CalendarVerbs):
+    _dissolved_lock = threading.Lock()
+    _dissolved_cache: tuple[int, frozenset[UUID]] = (0, frozenset())
+
+    def is_dissolved(self, code: str) -> bool:
+        """Whether the department is dissolved, as recorded so far. Every authenticated
+        request asks: the dissolutions are kept in memory and brought up to date with the
+        ones recorded since (an indexed read of the few new rows), not by rebuilding the
+        department from its events."""
+        with self._dissolved_lock:
+            self._dissolved_cache = self.caught_up(
+                self._dissolved_cache, DISSOLUTION_TOPICS, _dissolved
+            )
+            _, dissolved = self._dissolved_cache
+        return department_id(code) in dissolved
+
     def is_initialised(self) -> bool:
         return self.exists(initialisation_id())
 
@@ -89,3 +114,8 @@ class OrganisationVerbs(CalendarVerbs):
         due = due_fields(self.due_in_working_days(cmd, CATALOG_UPDATE.working_days))
         per_department = {code: due for code in event.affected_departments}
         return Decision(event.originator_id, [event], {**due, "due_dates": per_department})
+
+
+def _dissolved(dissolved: frozenset[UUID], event: object) -> frozenset[UUID]:
+    assert isinstance(event, DepartmentDissolvedEvent)
+    return dissolved | {event.originator_id}

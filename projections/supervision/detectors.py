@@ -11,11 +11,16 @@ from typing import Any
 from domain.deadlines import Status, WorkingDays
 from domain.departments import department_id
 from domain.holidays import calendar_with
+from domain.policies import DEFAULTS, InForce
 from domain.rules import RULES, breach_categories
 from domain.rules.aggregation import BASIC_DATA_NOT_UNCONDITIONAL
-from domain.rules.catalog import DIFFERENCES_NOT_FIXED, FIRST_CATALOG
+from domain.rules.catalog import DIFFERENCES_NOT_FIXED, FIRST_CATALOG, FIRST_CATALOG_GRACE
 from domain.rules.reporting import NO_RESPONSIBLE_PERSON
-from domain.rules.systems import SYSTEM_CONNECTION, TRIAL_WITHOUT_CONNECTION
+from domain.rules.systems import (
+    SYSTEM_CONNECTION,
+    SYSTEM_CONNECTION_GRACE,
+    TRIAL_WITHOUT_CONNECTION,
+)
 from domain.vocabulary import DepartmentKind, ShareType
 from projections.deadlines import obligations_at
 from projections.supervision.facts import Detection, SupervisionState
@@ -24,20 +29,26 @@ from projections.supervision.projection import SupervisionProjection
 
 BREACH_CATEGORY = breach_categories()
 BREACH_CODE = {r.obligation: r.breach_code for r in RULES if r.obligation is not None}
-FIRST_CATALOG_GRACE = WorkingDays(FIRST_CATALOG.working_days)
-CONNECTION_GRACE = WorkingDays(SYSTEM_CONNECTION.working_days)
 FIX_WINDOW = WorkingDays(DIFFERENCES_NOT_FIXED.working_days)
 
 
 def detections_at(
-    projection: SupervisionProjection, state: SupervisionState, at: datetime
+    projection: SupervisionProjection,
+    state: SupervisionState,
+    at: datetime,
+    policies: InForce = DEFAULTS,
 ) -> list[Detection]:
-    """Everything the ledger detects by itself at ``at``, each with the rule that found it."""
+    """Everything the ledger detects by itself at ``at``, each with the rule that found it;
+    the grace periods are ``policies``, those in force at ``at`` as known then."""
     calendar = calendar_with(state.register.published.values())
+    first_catalog_grace = WorkingDays(policies.working_days(FIRST_CATALOG_GRACE))
     found = [d for d in state.events if d.since <= at]
     breaches = []
     # Unordered: only the breaches are sorted (by deadline, then id), not every obligation.
-    for obligation in obligations_at(projection.register, state.register, at, ordered=False):
+    register = obligations_at(
+        projection.register, state.register, at, ordered=False, policies=policies
+    )
+    for obligation in register:
         category = BREACH_CATEGORY.get(obligation.kind)
         if category is not None and obligation.status is Status.BREACHED:
             breaches.append(
@@ -65,23 +76,26 @@ def detections_at(
                     facts.registered_at,
                 )
             )
-        grace_end = FIRST_CATALOG_GRACE.due(facts.registered_at, calendar).due_end
+        grace_end = first_catalog_grace.due(facts.registered_at, calendar).due_end
         if facts.catalog_approved_at is None and grace_end <= at:
             found.append(
                 Detection(code, category_of(FIRST_CATALOG), subject, FIRST_CATALOG.code, grace_end)
             )
-    found.extend(_system_detections(state, at, calendar))
+    connection_grace = WorkingDays(policies.working_days(SYSTEM_CONNECTION_GRACE))
+    found.extend(_system_detections(state, at, calendar, connection_grace))
     found.extend(_resource_detections(state))
     return found
 
 
-def _system_detections(state: SupervisionState, at: datetime, calendar: Any) -> list[Detection]:
+def _system_detections(
+    state: SupervisionState, at: datetime, calendar: Any, connection_grace: WorkingDays
+) -> list[Detection]:
     found = []
     for system_id, system in state.systems.items():
         if system.retired_at is not None:
             continue
         if system.connected_at is None:
-            grace_end = CONNECTION_GRACE.due(system.registered_at, calendar).due_end
+            grace_end = connection_grace.due(system.registered_at, calendar).due_end
             if system.existing and grace_end <= at:
                 found.append(
                     Detection(

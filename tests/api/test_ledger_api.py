@@ -79,7 +79,7 @@ def test_proofs_that_cannot_exist_are_problems(portal: Portal) -> None:
     answer = portal.get(token, "/v1/ledger/proofs/consistency", **{"from": 0, "to": size})
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "from"
-    assert "proves nothing" in answer.json()["detail"]
+    assert "proves nothing" in answer.json()["detail_en"]
     answer = portal.get(token, "/v1/ledger/proofs/inclusion", position=size + 5)
     assert answer.status_code == 404
     answer = portal.get(token, "/v1/ledger/proofs/inclusion", position=size, size=size - 1)

@@ -115,7 +115,7 @@ def test_trial_operation_needs_the_resources_in_the_unified_catalog__art20(
     refused = step(portal, "孙悦", system_id, "trial-operation")
     assert refused.status_code == 422
     assert refused.json()["article"] == "20"
-    assert "not in the unified catalog" in refused.json()["detail"]
+    assert "not in the unified catalog" in refused.json()["detail_en"]
     approve(portal, resource_id)
     assert step(portal, "高远", system_id, "trial-operation").status_code == 403
     started = created(step(portal, "孙悦", system_id, "trial-operation"))

@@ -99,8 +99,10 @@ def test_only_departments_report_their_own_usage__art33(portal: Portal) -> None:
     assert report(portal, "2025-01-01", "2025-03-31", who="李静").status_code == 403
 
 
-def test_the_period_is_a_setting__art33(portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LEDGER_USAGE_REPORT_PERIOD", "monthly")
+def test_the_period_is_a_policy_the_office_publishes__art33(portal: Portal) -> None:
+    # Art. 33 says only 定期: the office publishes monthly, from the start of 2025.
+    body = {"name": "usage_report_period", "value": "monthly", "effective_from": "2025-01-01"}
+    created(portal.post(portal.tokens["李静"], "/v1/policies", body))
     items = usage_reports(portal, department="ZYKF", at="2025-03-05T00:00:00+08:00")
     assert [(i["period_start"], i["period_end"]) for i in items] == [
         ("2025-01-01", "2025-01-31"),

@@ -4,14 +4,16 @@ a rule reads that declaration."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
-from domain.deadlines import ObligationKind, WorkingDays
+from domain.deadlines import ObligationKind, WorkingDays, period_containing
 from domain.findings import Category
+from domain.policies import DEFAULTS
 from domain.rules import ANOMALIES, POLICIES, RULES, RuleKind, breach_categories
 from domain.rules.catalog import CATALOG_UPDATE, DIFFERENCES_NOT_FIXED
 from domain.rules.sharing import SHARE_REPLY, says_no_reason
 from domain.rules.verification import VERIFICATION
-from domain.vocabulary import Anomaly
+from domain.vocabulary import Anomaly, UpdateCycle
 from projections import obligations
 from projections.supervision import BREACH_CATEGORY
 
@@ -50,7 +52,9 @@ def test_the_register_and_supervision_read_the_declared_periods_and_categories()
     assert SHARE_REPLY.period == WorkingDays(10)
     assert VERIFICATION.period == WorkingDays(10)
     assert DIFFERENCES_NOT_FIXED.period == CATALOG_UPDATE.period
-    assert obligations.AGGREGATION_GRACE.days == 3
+    # Art. 19-21: the aggregation grace is the policy in force, 3 working days by default.
+    january = period_containing(date(2025, 1, 6), UpdateCycle.MONTHLY)
+    assert obligations.AGGREGATION.due(january, DEFAULTS) == WorkingDays(3)
     assert BREACH_CATEGORY == breach_categories()
     assert BREACH_CATEGORY[ObligationKind.SHARE_REPLY] is Category.V06  # Art. 26, 29
     assert BREACH_CATEGORY[ObligationKind.VERIFICATION] is Category.V07  # Art. 31

@@ -7,18 +7,14 @@ from datetime import date
 import pytest
 
 from domain.errors import ReportPeriodMismatch
-from domain.usage_reports import check_report_period, usage_report_period
+from domain.usage_reports import DEFAULT_USAGE_REPORT_PERIOD, check_report_period
 from domain.vocabulary import UpdateCycle
 
 TODAY = date(2025, 8, 1)
 
 
-def test_the_setting_names_the_period_default_quarterly__art33() -> None:
-    assert usage_report_period(None) is UpdateCycle.QUARTERLY
-    assert usage_report_period("") is UpdateCycle.QUARTERLY
-    assert usage_report_period("half_yearly") is UpdateCycle.HALF_YEARLY
-    with pytest.raises(ValueError, match="LEDGER_USAGE_REPORT_PERIOD"):
-        usage_report_period("daily")
+def test_the_period_is_quarterly_until_the_office_publishes_another__art33() -> None:
+    assert DEFAULT_USAGE_REPORT_PERIOD is UpdateCycle.QUARTERLY
 
 
 @pytest.mark.parametrize(

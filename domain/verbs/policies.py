@@ -1,0 +1,69 @@
+"""Policies the office publishes (each grace period, the usage-report period, the late-entry
+threshold), and the values in force."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+
+from eventsourcing.utils import get_topic
+
+from domain.aggregate import Command
+from domain.policies import (
+    InForce,
+    PolicyPublished,
+    Publication,
+    PublishedPolicy,
+    in_force,
+    policy_id,
+    publish_policy,
+)
+from domain.verbs.base import PAGE, Decision, LedgerBase
+
+POLICY_TOPICS = [get_topic(PolicyPublished)]
+
+
+class PolicyVerbs(LedgerBase):
+    _policy_lock = threading.Lock()
+    _policy_cache: tuple[int, tuple[Publication, ...]] = (0, ())
+
+    def publications(self, upto: int | None = None) -> tuple[Publication, ...]:
+        """Every policy publication recorded so far (at or before position ``upto``), in the
+        order recorded. Kept in memory: there are a handful, and a command reads them."""
+        with self._policy_lock:
+            after, known = self._policy_cache
+            while True:
+                notifications = self.recorder.select_notifications(
+                    start=after, limit=PAGE, topics=POLICY_TOPICS, inclusive_of_start=False
+                )
+                for notification in notifications:
+                    event = self.mapper.to_domain_event(notification)
+                    assert isinstance(event, PolicyPublished)
+                    known = (
+                        *known,
+                        Publication(event.name, event.value, event.effective_from, notification.id),
+                    )
+                    after = notification.id
+                if len(notifications) < PAGE:
+                    break
+            self._policy_cache = (after, known)
+        if upto is None:
+            return known
+        return tuple(p for p in known if p.position <= upto)
+
+    def policies_in_force(self, at: datetime, upto: int | None = None) -> InForce:
+        """The policies in force at ``at`` as the ledger knew them at position ``upto`` (now,
+        for a command)."""
+        return in_force(self.publications(upto), at)
+
+    def publish_policy(
+        self, cmd: Command, name: str, value: object, effective_from: date
+    ) -> Decision:
+        subject = policy_id(name)
+        existing = self.get(subject, PublishedPolicy) if self.exists(subject) else None
+        event = publish_policy(cmd, existing, name, value, effective_from)
+        return Decision(
+            subject,
+            [event],
+            {"name": name, "value": event.value, "effective_from": effective_from.isoformat()},
+        )
