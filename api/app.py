@@ -40,6 +40,7 @@ from api.routes import (
 from api.routes import ledger as ledger_routes
 from api.supervisor import Supervisor
 from api.times import LocalJSONResponse
+from console.app import install as install_console
 from domain.ledger import Ledger
 
 DESCRIPTION = """
@@ -110,4 +111,5 @@ def create_app(
         external_sharing,
     ):
         app.include_router(module.router, responses=problems.ERROR_RESPONSES)
+    install_console(app)  # the console's pages at /, beside the API at /v1
     return app

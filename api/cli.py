@@ -152,7 +152,8 @@ def serve(
         _print_tokens(load_demo(ledger))
     ledger.close()
     console.print(
-        f"serving on http://{host}:{port} (docs: http://{host}:{port}/docs), store {database_url()}"
+        f"serving on http://{host}:{port} (console: sign in there with a token; "
+        f"API docs: http://{host}:{port}/docs), store {database_url()}"
     )
     with _one_projector(workers):
         uvicorn.run("api.server:create", factory=True, host=host, port=port, workers=workers)

@@ -195,4 +195,13 @@ trails of 100 random resources, departments or people, first page of 100, as kno
 **(f) Verify.** `store/verify.py`'s `verify_ledger` over the whole ledger (leaf hashes,
 tree nodes, recorded_at order), against `hashlib.sha256` over the same leaf inputs
 (0x00 ‖ canonical bytes), read into memory beforehand, in a tight loop.
+
+**(h) Console pages.** `GET` of each console page through the app in process (FastAPI's
+TestClient, no network) with the session cookie of a generated principal (the leading
+group; a department for the workbench), at random business instants in 2023–2025,
+alternately as known then and as known now, after the saved folds are warmed as in (d);
+the time from request to the whole rendered page. Baseline: the report the page stands on
+(`supervision_report`, `deadlines_report`, `catalog_state`), alone, at the same instant
+right after, so the ratio shows what the page adds. `/supervision/trend` is the 12-month
+trend the overview fetches after it has shown the grid (twelve supervision reports).
 """

@@ -19,7 +19,8 @@ measured in the same run and interleaved with it:
 (d) a report at an instant (supervision, deadlines), 100 random instants, known_at=now and
     known_at=at, with saved folds warmed first;
 (e) forensic queries (resource history, data-use trail);
-(f) ``ledger verify`` vs hashing the same leaf bytes in a tight loop.
+(f) ``ledger verify`` vs hashing the same leaf bytes in a tight loop;
+(h) the console's pages rendered in process, as a signed-in principal (measure_console.py).
 
 A full run rewrites bench/RESULTS.md; ``--quick`` writes bench/RESULTS-quick.md (so a
 smoke run never replaces a full run's figures). Timings are never asserted anywhere.
@@ -48,13 +49,13 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from bench import measure_append, measure_http, measure_reads, stores
+from bench import measure_append, measure_console, measure_http, measure_reads, stores
 from bench.diagnoses import DIAGNOSES, METHOD, NOTES
 from bench.generate import SIZES
 from bench.results import RESULTS, Row, label, machine, number, spread, table, versions
 
 BACKENDS = ("sqlite", "postgresql")
-MEASUREMENTS = ("a", "b", "c", "d", "e", "f")
+MEASUREMENTS = ("a", "b", "c", "d", "e", "f", "h")
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,19 @@ def run_backend(
                 "f",
                 "verify",
                 lambda tick: add_rows(measure_reads.measure_verify(cached, plan.runs, tick)),
+            )
+        )
+    if "h" in only:
+        steps.append(
+            (
+                "h",
+                "console",
+                lambda tick: add_rows(
+                    measure_console.measure_pages(
+                        # a fifth as many instants per page as (d) asks its reports
+                        cached, plan.runs, max(plan.instants // 5, 4), args.seed, tick
+                    )
+                ),
             )
         )
     progress.update(task, description=f"{backend}: measuring", completed=0, total=len(steps))

@@ -188,6 +188,12 @@ class ForensicQueries:
         )
         return [row["position"] for row in rows]
 
+    def earliest_occurred_at(self) -> datetime | None:
+        """When the first fact on the record happened: where a time bar over the ledger starts."""
+        rows = self._rows("SELECT MIN(occurred_at) AS first FROM {t}forensic_events", [])
+        first = rows[0]["first"] if rows else None
+        return None if first is None else _instant(first)
+
     def resource_history(self, resource_id: UUID, page: Page) -> list[dict[str, Any]]:
         # One set of positions from two indexes: written as "originator_id = ? OR position
         # IN (…)", PostgreSQL walked the whole primary key instead (0.4 s at 1M events).

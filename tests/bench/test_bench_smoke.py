@@ -29,7 +29,7 @@ def test_every_measurement_reports_rows_with_numeric_ratios(
 ) -> None:
     result, _ = report
     letters = {row.key.split(".")[0] for row in result.rows}
-    assert letters == {"a", "b", "c", "d", "e", "f"}
+    assert letters == {"a", "b", "c", "d", "e", "f", "h"}
     for row in result.rows:
         assert row.backend == "sqlite"
         assert row.ours and all(isinstance(v, float) and not math.isnan(v) for v in row.ours)

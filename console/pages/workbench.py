@@ -1,0 +1,265 @@
+"""部门工作台: a department's inbox, its catalog with the resource form, catalog submission
+and data-use records — through the API's own routes, bodies and guards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from api.auth import ledger_of
+from api.models import ResourceIn, SubmissionIn
+from api.pagination import MAX_LIMIT
+from api.routes import catalog as catalog_api
+from api.routes import data_uses as data_use_api
+from api.routes import lists as list_api
+from api.routes import obligations as obligation_api
+from api.routes import resources as resource_api
+from api.views import catalog_entry
+from console.bridge import admits, call, enforce
+from console.forms import FormRefused, attempt, validated
+from console.instants import PageInstant, page_instant
+from console.labels import RESOURCE_FIELD_LABELS
+from console.rendering import render
+from console.session import check_csrf, signed_in
+from domain.calendar import SHANGHAI
+from domain.departments import Department, department_id
+from domain.errors import NotFound
+from domain.principals import Principal
+from domain.resources import Resource
+from domain.vocabulary import (
+    AcquisitionMethod,
+    BasicDataKind,
+    DataItemType,
+    LegalBasisKind,
+    MediumType,
+    OpenType,
+    ResourceCategory,
+    ResourceFormat,
+    ResourceSource,
+    ShareMethod,
+    ShareType,
+    UpdateCycle,
+)
+from projections.catalog import CatalogState
+from replays.asof import Instant
+
+router = APIRouter()
+SignedIn = Annotated[Principal, Depends(signed_in)]
+Shown = Annotated[PageInstant, Depends(page_instant)]
+VOCABULARIES = {
+    "category": ResourceCategory,
+    "source": ResourceSource,
+    "format": ResourceFormat,
+    "item_type": DataItemType,
+    "share_type": ShareType,
+    "share_method": ShareMethod,
+    "open_type": OpenType,
+    "update_cycle": UpdateCycle,
+    "basic_data_kind": BasicDataKind,
+    "legal_basis_kind": LegalBasisKind,
+    "method": AcquisitionMethod,
+    "medium": MediumType,
+}
+ITEM_ROWS = 3
+# Up to this many catalog entries are offered as a list; beyond, the form asks for the id.
+PICK_LIMIT = 300
+
+
+def inbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
+    """What the department must answer, soonest first (Art. 26, 29, 31): ``GET /v1/inbox``."""
+    report = call(
+        obligation_api.read_inbox, request, principal, inst=inst, department=None,
+        limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = report["items"]
+    return items
+
+
+def outbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
+    """The requests the department made: ``GET /v1/share-requests?role=requester``."""
+    report = call(
+        list_api.list_share_requests, request, principal, inst=inst,
+        department=principal.department, status=None, role=list_api.Side("requester"),
+        limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = report["items"]
+    return items
+
+
+def own_resources(principal: Principal, state: CatalogState) -> list[Resource]:
+    """The department's entries, drafts included, as ``GET /v1/resources/{id}`` shows them."""
+    return sorted(
+        (
+            r
+            for r in state.resources.values()
+            if r.department == principal.department
+            and resource_api.may_see_resource(principal, r)
+        ),
+        key=lambda r: r.fields.code,
+    )
+
+
+def people(request: Request, principal: Principal) -> list[str]:
+    """Who may be named as user or approver: the department's designated persons (Art. 38)."""
+    try:
+        department = ledger_of(request).get(department_id(principal.department), Department)
+    except NotFound:
+        return [principal.name]
+    named = [department.responsible_person, *department.data_staff, principal.name]
+    return list(dict.fromkeys(p for p in named if p))
+
+
+def page(
+    request: Request,
+    principal: Principal,
+    shown: PageInstant,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    form: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    enforce(resource_api.catalog_resource, principal)
+    inst = shown.instant
+    # One replay of the catalog serves both lists: the department's own entries (drafts
+    # too) and the unified catalog's, each as the API's resource routes choose them.
+    state, _ = resource_api.catalog_at(request, inst)
+    catalog = [catalog_entry(r) for r in state.in_catalog()]
+    return render(
+        request,
+        "workbench.html",
+        {
+            "inbox": inbox(request, principal, inst),
+            "outbox": outbox(request, principal, inst),
+            "resources": own_resources(principal, state),
+            "catalog": catalog,
+            "pick_limit": PICK_LIMIT,
+            "people": people(request, principal),
+            "vocab": VOCABULARIES,
+            "labels": RESOURCE_FIELD_LABELS,
+            "item_rows": range(ITEM_ROWS),
+            "errors": errors or {},
+            "values": values or {},
+            "form": form,
+            "may_submit": admits(catalog_api.submit_catalog, principal),
+            "may_use": admits(data_use_api.record_data_use, principal),
+            "notice": request.query_params.get("done"),
+            "shown": shown,
+        },
+        status_code=status_code,
+        principal=principal,
+    )
+
+
+@router.get("/workbench", response_class=HTMLResponse)
+def workbench(request: Request, principal: SignedIn, shown: Shown) -> HTMLResponse:
+    return page(request, principal, shown)
+
+
+def _text(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    text = value.strip() if isinstance(value, str) else ""
+    return text or None
+
+
+def resource_body(form: FormData, department: str) -> dict[str, Any]:
+    """The form as ``POST /v1/resources`` takes it (API.md's exact field names)."""
+    items = [
+        {"name": _text(form, f"item_name_{i}"), "type": _text(form, f"item_type_{i}")}
+        for i in range(ITEM_ROWS)
+        if _text(form, f"item_name_{i}")
+    ]
+    share_type = _text(form, "share_type")
+    uses = [u.strip() for u in (_text(form, "uses") or "").replace("，", ",").split(",")]
+    body: dict[str, Any] = {
+        name: _text(form, name)
+        for name in (
+            "code", "name", "category", "source", "summary", "format", "share_type",
+            "share_method", "open_type", "update_cycle", "usage_requirements",
+            "basic_data_kind", "publication_date",
+        )
+    }
+    body.update(
+        department=department,
+        data_items=items,
+        classified=form.get("classified") == "on",
+        share_conditions=None,
+        legal_basis=None,
+    )
+    if share_type == ShareType.CONDITIONAL.value:
+        body["share_conditions"] = {
+            "scope": _text(form, "scope") or "",
+            "content": _text(form, "content") or "",
+            "uses": [u for u in uses if u],
+        }
+    if share_type == ShareType.NOT_SHARED.value and _text(form, "legal_kind"):
+        body["legal_basis"] = {
+            "kind": _text(form, "legal_kind"),
+            "title": _text(form, "legal_title"),
+            "article": _text(form, "legal_article"),
+        }
+    return {key: value for key, value in body.items() if value is not None}
+
+
+@router.post("/workbench/resources", response_class=HTMLResponse)
+async def add_resource(request: Request, principal: SignedIn, shown: Shown) -> Response:
+    form = await request.form()
+    check_csrf(request, _text(form, "csrf_token"))
+    try:
+        body = validated(ResourceIn, resource_body(form, principal.department))
+        attempt(lambda: call(resource_api.catalog_resource, request, principal, body=body))
+    except FormRefused as refused:
+        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        return page(
+            request, principal, shown, errors=refused.errors, values=values,
+            form="resource", status_code=422,
+        )
+    return RedirectResponse("/workbench?done=resource#catalog", status_code=303)
+
+
+@router.post("/workbench/submission", response_class=HTMLResponse)
+async def submit(request: Request, principal: SignedIn, shown: Shown) -> Response:
+    form = await request.form()
+    check_csrf(request, _text(form, "csrf_token"))
+    try:
+        body = validated(SubmissionIn, {"resource_ids": form.getlist("resource_ids")})
+        attempt(lambda: call(catalog_api.submit_catalog, request, principal, body=body))
+    except FormRefused as refused:
+        return page(
+            request, principal, shown, errors=refused.errors, form="submission", status_code=422
+        )
+    return RedirectResponse("/workbench?done=submission#catalog", status_code=303)
+
+
+@router.post("/workbench/data-uses", response_class=HTMLResponse)
+async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Response:
+    form = await request.form()
+    check_csrf(request, _text(form, "csrf_token"))
+    obtained = _text(form, "obtained_at")
+    data: dict[str, Any] = {
+        name: _text(form, name)
+        for name in (
+            "share_request_id", "resource_id", "purpose", "user_person", "approver",
+            "data_content", "method", "medium",
+        )
+    }
+    if obtained:
+        try:
+            data["obtained_at"] = datetime.fromisoformat(obtained).replace(tzinfo=SHANGHAI)
+        except ValueError:
+            data["obtained_at"] = obtained
+    data = {key: value for key, value in data.items() if value is not None}
+    try:
+        body = validated(data_use_api.DataUseIn, data)
+        attempt(lambda: call(data_use_api.record_data_use, request, principal, body=body))
+    except FormRefused as refused:
+        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        return page(
+            request, principal, shown, errors=refused.errors, values=values, form="use",
+            status_code=422,
+        )
+    return RedirectResponse("/workbench?done=use#uses", status_code=303)

@@ -1,0 +1,80 @@
+"""Templates, and what every page shows: who is signed in, where they may go, in 中文."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api.auth import ledger_of
+from console.session import csrf_token, principal_or_none
+from domain.calendar import SHANGHAI
+from domain.departments import Department, department_id
+from domain.errors import NotFound
+from domain.principals import Principal
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def shanghai(value: Any, with_time: bool = True) -> str:
+    """A time as officials read it: Beijing time, to the minute."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        local = value.astimezone(SHANGHAI)
+        return local.strftime("%Y-%m-%d %H:%M") if with_time else local.strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+templates.env.filters["shanghai"] = shanghai
+
+
+class Names:
+    """Department codes to their 中文 names, read once per page."""
+
+    def __init__(self, request: Request) -> None:
+        self.ledger = ledger_of(request)
+        self.known: dict[str, str] = {}
+
+    def __call__(self, code: str | None) -> str:
+        if not code:
+            return "—"
+        if code not in self.known:
+            try:
+                self.known[code] = self.ledger.get(department_id(code), Department).name
+            except NotFound:
+                self.known[code] = code
+        return self.known[code]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    principal: Principal | None = None,
+) -> HTMLResponse:
+    from console.navigation import menu  # the menu reads the pages' routes
+
+    who = principal or principal_or_none(request)
+    page: dict[str, Any] = {
+        "principal": who,
+        "menu": menu(request, who) if who else [],
+        "csrf": csrf_token(request),
+        "dept_name": context.get("dept_name") or Names(request),
+        **context,
+    }
+    return templates.TemplateResponse(request, template, page, status_code=status_code)
