@@ -11,7 +11,7 @@ from fastapi_offline import FastAPIOffline
 from api import openapi, problems
 from api.commands import CommandRunner
 from api.edge import EdgeGuard
-from api.read_models import open_view, start_runner
+from api.read_models import close_view, open_view, start_runner
 from api.routes import (
     aggregations,
     catalog,
@@ -62,12 +62,16 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if not in_process:
-            yield
-            return
-        with Supervisor("forensics", lambda: start_runner(env)) as projector:
-            app.state.projector = projector
-            yield
+        try:
+            if not in_process:
+                yield
+                return
+            with Supervisor("forensics", lambda: start_runner(env)) as projector:
+                app.state.projector = projector
+                yield
+        finally:
+            # The read model's own connections go with the app, not with the process.
+            close_view(app.state.forensic_view)
 
     app = FastAPIOffline(
         title="Data-sharing compliance ledger",

@@ -57,6 +57,11 @@ def open_view(env: Mapping[str, str]) -> ForensicView:
     return factory.tracking_recorder(view_class(env))
 
 
+def close_view(view: ForensicView) -> None:
+    """Close the connections a view opened (its pool on PostgreSQL)."""
+    view.datastore.close()
+
+
 class ForensicRunner(ProjectionRunner[Ledger, Any]):
     """The library's runner; when it stops (cleanly or not) the projection writes the
     batch it holds, for events it processed, and then nothing more."""
