@@ -402,8 +402,7 @@ CATALOG: tuple[tuple[str, str], ...] = (
         "请注明规定该数据不予共享的具体条款（第24条第一项）",
     ),
     (
-        "the office confirmed {} as basic data ({}): it stays shared unconditionally "
-        "(Art. 24(2))",
+        "the office confirmed {} as basic data ({}): it stays shared unconditionally (Art. 24(2))",
         "厅办公室已确认 {0} 为基础数据（{1}）：应继续无条件共享（第24条第二项）",
     ),
     (
@@ -664,7 +663,10 @@ TITLES: dict[str, str] = dict(
             "The provider is not a department outside the 厅 (Art. 30)",
             "提供部门不是厅外部门（第30条）",
         ),
-        ("The request is not awaiting the office (Art. 30)", "该申请不在等待厅办公室转报（第30条）"),
+        (
+            "The request is not awaiting the office (Art. 30)",
+            "该申请不在等待厅办公室转报（第30条）",
+        ),
         (
             "The request is not awaiting the external provider's reply (Art. 30)",
             "该申请不在等待厅外提供部门答复（第30条）",
