@@ -374,6 +374,138 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("the finding is already withdrawn", "该违规发现已撤销"),
     ("withdrawing a finding needs a reason", "撤销违规发现须说明理由"),
     ("the finding is {}; nothing more can be done with it", "该违规发现状态为 {0}，不能再作处理"),
+    # -- persons and the register of legal instruments (Art. 24(1), 36)
+    ("a person has a name", "人员须有姓名"),
+    (
+        "department {} registers its own people, not {}'s",
+        "部门 {0} 只能登记本部门的人员，不能登记部门 {1} 的人员",
+    ),
+    (
+        "{} ({}) works for {}, not for {}, the department that used the data",
+        "{0}（{1}）是部门 {2} 的人员，不是使用该数据的部门 {3} 的人员",
+    ),
+    ("an instrument has a title", "法律法规文件须有标题"),
+    (
+        "no instrument {} in the office's register of legal instruments",
+        "厅办公室的法律法规登记册中没有文件 {0}",
+    ),
+    ("{} is already in the register", "{0} 已在登记册中"),
+    (
+        "cite the law, regulation or central policy by its instrument_id in the office's "
+        "register of legal instruments; a title typed by the department is not a basis "
+        "(Art. 24(1))",
+        "请以厅办公室法律法规登记册中的 instrument_id 引用法律、行政法规或党中央、国务院政策；"
+        "部门自行填写的标题不能作为依据（第24条第一项）",
+    ),
+    (
+        "name the article of the instrument that keeps the data unshared (Art. 24(1))",
+        "请注明规定该数据不予共享的具体条款（第24条第一项）",
+    ),
+    (
+        "the office confirmed {} as basic data ({}): it stays shared unconditionally (Art. 24(2))",
+        "厅办公室已确认 {0} 为基础数据（{1}）：应继续无条件共享（第24条第二项）",
+    ),
+    (
+        "{} {} is basic data ({}): once declassified it is shared unconditionally (Art. 24(2)); "
+        "return the submission so the department shares it unconditionally",
+        "{0} {1}属于基础数据（{2}）：非涉密的应无条件共享（第24条第二项）；"
+        "请退回该报送，由部门改为无条件共享",
+    ),
+    ("resource {} is not in this submission", "数据资源 {0} 不在该目录报送中"),
+    (
+        "the check found differences: state the catalog update recommendations made to the "
+        "leading group (Art. 13: 提出数据资源目录更新建议)",
+        "检测发现不一致之处：请说明向厅网信领导小组提出的数据资源目录更新建议"
+        "（第13条：提出数据资源目录更新建议）",
+    ),
+    # -- policies published into the ledger
+    (
+        "no policy is named {}; the policies are {}",
+        "没有名为 {0} 的政策取值；现有的政策取值为：{1}",
+    ),
+    ("{} is a number of working days, not {}", "{0} 应为工作日数，而非 {1}"),
+    ("{} is 0 to {} working days, not {}", "{0} 应为 0 至 {1} 个工作日，而非 {2}"),
+    ("{} is one of {}, not {}", "{0} 应为以下之一：{1}，而非 {2}"),
+    # -- two-party arrangements (Art. 28)
+    (
+        "an arrangement is agreed with another department: name it as counterparty",
+        "时效性安排须与另一部门商定：请将该部门列为对方部门（counterparty）",
+    ),
+    (
+        "{} provides this resource: a user's proposal names {} as counterparty, not {}",
+        "{0} 是该数据资源的提供部门：使用部门提出的安排应以 {1} 为对方部门，而非 {2}",
+    ),
+    ("an arrangement states its {}", "时效性安排须注明 {0}"),
+    (
+        "the arrangement is {} ({}), not proposed",
+        "该时效性安排状态为 {0}（{1}），不是待对方确认的提议",
+    ),
+    (
+        "{} proposed this arrangement; only {}, the other party, accepts or refuses it",
+        "该时效性安排由 {0} 提出，只有对方部门 {1} 可以接受或拒绝",
+    ),
+    ("refusing an arrangement states why", "拒绝时效性安排须说明理由"),
+    # -- data uses: the people, the third party (Art. 32, 36)
+    ("{} names {}, but {} says {}", "{0} 对应的人员为 {1}，但 {2} 填写的是 {3}"),
+    ("name the {} by {} (Art. 36)", "请以 {1} 指明 {0}（第36条）"),
+    ("the resource is {}'s own, not shared data", "该数据资源是 {0} 自己的数据，不是共享数据"),
+    (
+        "only {}, the provider of the data, consents to its provision",
+        "只有该数据的提供部门 {0} 可以同意向第三方提供",
+    ),
+    (
+        "this use names no third party; there is nothing to consent to",
+        "该数据使用未列明第三方，无须同意",
+    ),
+    ("the use provided the data to {}, not {}", "该数据使用是向 {0} 提供数据，而非 {1}"),
+    ("a consent states its reason", "同意须说明理由"),
+    ("the provider has already consented to this provision", "提供部门已同意此次提供"),
+    # -- sharing with departments outside the 厅 (Art. 30)
+    (
+        "{} is one of the 厅's departments; its data is in our own catalog",
+        "{0} 是本厅的部门，其数据在本厅目录中",
+    ),
+    (
+        "Art. 30 covers another department's unconditional and conditional data only",
+        "第30条只适用于其他部门无条件共享和有条件共享的数据",
+    ),
+    ("an external resource has a name", "厅外部门的数据资源须有名称"),
+    ("a request states its {}", "申请须注明 {0}"),
+    (
+        "the request is {}; the office forwards it once",
+        "该申请状态为 {0}：厅办公室只转报一次",
+    ),
+    (
+        "the office, or {} itself, records {}'s reply",
+        "只有厅办公室或 {0} 本身可以记录 {1} 的答复",
+    ),
+    ("the request is {}, not awaiting {}'s reply", "该申请状态为 {0}，不在等待 {1} 答复"),
+    ("a refusal states its reason (Art. 26, 30)", "拒绝须说明理由（第26、30条）"),
+    ("expires_at {} is not after the reply itself", "有效期 expires_at {0} 不晚于答复时间"),
+    # -- the review of rectifications (Art. 39)
+    (
+        "a rectification report cites evidence: ids of events or objects on the record, or "
+        "references of documents (Art. 39)",
+        "整改报告须引用证据：账本中事件或对象的 id，或文件的文号（第39条）",
+    ),
+    ("an evidence item is blank", "有一项证据为空"),
+    (
+        "a rectification report already awaits the leading group's review",
+        "已有一份整改报告待厅网信领导小组审核",
+    ),
+    (
+        "the finding is {}; only a reported rectification is reviewed",
+        "该违规发现状态为 {0}：只审核已报告的整改",
+    ),
+    (
+        "a rejected rectification states why, so the department can rectify again",
+        "退回整改须说明理由，以便部门再行整改",
+    ),
+    ("the finding is withdrawn; nothing more can be done", "该违规发现已撤销，不能再作处理"),
+    (
+        "the rectification was accepted on {}, within the time limit ({})",
+        "整改已于 {0} 通过审核，未超过整改期限（{1}）",
+    ),
 )
 
 
@@ -508,6 +640,49 @@ TITLES: dict[str, str] = dict(
         (
             "Criticism only after the rectification date has passed (Art. 39)",
             "整改期限届满后方可通报批评（第39条）",
+        ),
+        ("Unknown person", "人员不存在"),
+        ("The person works for another department (Art. 36)", "该人员属于其他部门（第36条）"),
+        (
+            "Not an instrument of the office's register (Art. 24(1))",
+            "不是厅办公室登记的法律法规（第24条第一项）",
+        ),
+        (
+            "Differences found call for update recommendations to the leading group (Art. 13)",
+            "发现不一致的，须向厅网信领导小组提出目录更新建议（第13条）",
+        ),
+        (
+            "Only a proposed arrangement is accepted or refused (Art. 28)",
+            "只有待对方确认的时效性安排才能接受或拒绝（第28条）",
+        ),
+        (
+            "The other party accepts or refuses an arrangement (Art. 28)",
+            "时效性安排由对方部门接受或拒绝（第28条）",
+        ),
+        (
+            "The provider is not a department outside the 厅 (Art. 30)",
+            "提供部门不是厅外部门（第30条）",
+        ),
+        (
+            "The request is not awaiting the office (Art. 30)",
+            "该申请不在等待厅办公室转报（第30条）",
+        ),
+        (
+            "The request is not awaiting the external provider's reply (Art. 30)",
+            "该申请不在等待厅外提供部门答复（第30条）",
+        ),
+        (
+            "A rectification report cites its evidence (Art. 39)",
+            "整改报告须引用证据（第39条）",
+        ),
+        ("No reported rectification awaits review (Art. 39)", "没有待审核的整改报告（第39条）"),
+        (
+            "A rejected rectification states its reason (Art. 39)",
+            "退回整改须说明理由（第39条）",
+        ),
+        (
+            "Rectification was accepted within the time limit (Art. 39)",
+            "已在整改期限内整改并通过审核（第39条）",
         ),
         ("Unauthenticated", "未认证"),
         ("Not yet caught up", "读取模型尚未更新到该位置"),

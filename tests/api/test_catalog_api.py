@@ -362,6 +362,7 @@ def test_a_not_shared_resource_cites_an_instrument_of_the_office_register__art24
         "instrument_id": instrument_id,
         "article": "第二十一条",
         "kind": "law",
+        "kind_label": "法律",
         "title": "中华人民共和国网络安全法",
     }
 
