@@ -56,24 +56,36 @@ class EdgeGuard:
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             return self._too_large()
         if control_character_at(scope.get("path", "")) is not None:
-            message = "不得含控制字符 (a path may not contain a control character)"
             return problem(
                 422,
                 "Invalid request",
                 "invalid: path",
                 kind="validation",
-                errors=[{"field": "path", "message": message, "in": "path"}],
+                errors=[
+                    field_error(
+                        "path",
+                        "path",
+                        "路径不得含控制字符",
+                        "a path may not contain a control character",
+                    )
+                ],
             )
         query = scope.get("query_string", b"").decode("latin-1")
         for name, value in parse_qsl(query, keep_blank_values=True, errors="replace"):
             if control_character_at(value) is not None or control_character_at(name) is not None:
-                message = "不得含控制字符 (a query parameter may not contain a control character)"
                 return problem(
                     422,
                     "Invalid request",
                     f"invalid: {name}",
                     kind="validation",
-                    errors=[{"field": name, "message": message, "in": "query"}],
+                    errors=[
+                        field_error(
+                            name,
+                            "query",
+                            "查询参数不得含控制字符",
+                            "a query parameter may not contain a control character",
+                        )
+                    ],
                 )
         return None
 
@@ -84,5 +96,13 @@ class EdgeGuard:
             "Request body too large",
             f"请求体过大，上限 {limit} 字节 (the body may be at most {limit} bytes)",
             kind="body-too-large",
-            errors=[{"field": "body", "message": f"at most {limit} bytes", "in": "body"}],
+            errors=[
+                field_error("body", "body", f"请求体至多 {limit} 字节", f"at most {limit} bytes")
+            ],
         )
+
+
+def field_error(field: str, where: str, zh: str, en: str) -> dict[str, str]:
+    """One field at fault, in both languages, as every problem's ``errors`` lists it (the
+    edge answers before any negotiation of the language: Chinese first)."""
+    return {"field": field, "in": where, "message": zh, "message_zh": zh, "message_en": en}

@@ -513,6 +513,7 @@ CATALOG: tuple[tuple[str, str], ...] = (
 TITLES: dict[str, str] = dict(
     (
         ("occurred_at is in the future", "发生时间晚于现在"),
+        ("CSRF check failed", "表单校验失败（CSRF），请刷新页面后重试"),
         ("occurred_at is before the object existed", "发生时间早于对象建立"),
         ("Another department's object", "其他部门的对象"),
         ("Unknown department", "部门不存在"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.console.conftest import Console, screenshot, sign_in
@@ -142,6 +143,11 @@ def test_a_cells_evidence_is_verified_against_the_latest_signed_checkpoint(
     screenshot(page, "evidence", console)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the workbench form still sends a typed legal basis (kind, title); Art. 24(1) now "
+    "takes an instrument of the office's register, which the form does not offer yet",
+)
 def test_a_not_shared_resource_needs_a_legal_basis_shown_at_the_field__art24_1(
     page: Page, console: Console
 ) -> None:
