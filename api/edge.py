@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.limits import MAX_BODY_BYTES, control_character_at
-from api.problems import problem
+from api.problems import field_error, problem
 
 
 class EdgeGuard:
@@ -64,9 +64,10 @@ class EdgeGuard:
                 errors=[
                     field_error(
                         "path",
-                        "path",
                         "路径不得含控制字符",
                         "a path may not contain a control character",
+                        english=False,
+                        **{"in": "path"},
                     )
                 ],
             )
@@ -81,9 +82,10 @@ class EdgeGuard:
                     errors=[
                         field_error(
                             name,
-                            "query",
                             "查询参数不得含控制字符",
                             "a query parameter may not contain a control character",
+                            english=False,
+                            **{"in": "query"},
                         )
                     ],
                 )
@@ -97,12 +99,13 @@ class EdgeGuard:
             f"请求体过大，上限 {limit} 字节 (the body may be at most {limit} bytes)",
             kind="body-too-large",
             errors=[
-                field_error("body", "body", f"请求体至多 {limit} 字节", f"at most {limit} bytes")
+                field_error(
+                    "body",
+                    f"请求体至多 {limit} 字节",
+                    f"at most {limit} bytes",
+                    english=False,
+                    **{"in": "body"},
+                )
             ],
         )
 
-
-def field_error(field: str, where: str, zh: str, en: str) -> dict[str, str]:
-    """One field at fault, in both languages, as every problem's ``errors`` lists it (the
-    edge answers before any negotiation of the language: Chinese first)."""
-    return {"field": field, "in": where, "message": zh, "message_zh": zh, "message_en": en}
