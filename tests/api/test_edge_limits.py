@@ -15,22 +15,23 @@ from fastapi.testclient import TestClient
 from api.limits import MAX_BODY_BYTES, MAX_INTEGER, MIN_POSITION_MARGIN
 from domain.ledger import Ledger
 from tests.api.test_data_uses_api import granted, resource, use_body
-from tests.support.portal import Portal, auth, created, resource_body
+from tests.support.portal import (
+    AUDITOR,
+    OFFICE,
+    SCGL_STAFF,
+    ZYKF_STAFF,
+    Portal,
+    auth,
+    created,
+    resource_body,
+)
 
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
 def portal(client: TestClient, ledger: Ledger) -> Portal:
-    portal = Portal(client, ledger)
-    portal.department("BGS", "办公室")
-    portal.department("ZYKF", "资源开发处")
-    portal.department("SCGL", "市场管理处")
-    portal.principal("李静", "BGS", "office")
-    portal.principal("审计员", "BGS", "auditor")
-    portal.principal("孙悦", "ZYKF", "department")
-    portal.principal("高远", "SCGL", "department")
-    return portal
+    return Portal(client, ledger).staffed(OFFICE, AUDITOR, ZYKF_STAFF, SCGL_STAFF)
 
 
 def refused(answer: Any, status: int, field: str) -> None:

@@ -18,23 +18,23 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from api.exports import XLSX
 from domain.ledger import Ledger
-from tests.support.portal import Portal, auth, created
+from tests.support.portal import (
+    AUDITOR,
+    LEADING_GROUP,
+    OFFICE,
+    SCGL_STAFF,
+    ZYKF_STAFF,
+    Portal,
+    auth,
+    created,
+)
 
 CATALOGED = "2025-09-01T09:00:00+08:00"
 
 
 @pytest.fixture
 def portal(client: TestClient, ledger: Ledger) -> Portal:
-    portal = Portal(client, ledger)
-    portal.department("BGS", "办公室")
-    portal.department("ZYKF", "资源开发处")
-    portal.department("SCGL", "市场管理处")
-    portal.principal("李静", "BGS", "office")
-    portal.principal("张立新", "BGS", "leading_group")
-    portal.principal("审计员", "BGS", "auditor")
-    portal.principal("孙悦", "ZYKF", "department")
-    portal.principal("高远", "SCGL", "department")
-    return portal
+    return Portal(client, ledger).staffed(OFFICE, LEADING_GROUP, AUDITOR, ZYKF_STAFF, SCGL_STAFF)
 
 
 @pytest.fixture

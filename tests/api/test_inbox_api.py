@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.ledger import Ledger
-from tests.support.portal import Portal, created
+from tests.support.portal import OFFICE, SCGL_STAFF, ZYKF_STAFF, Portal, created
 
 CATALOGED = "2025-09-01T09:00:00+08:00"
 FRIDAY = "2025-09-26T10:00:00+08:00"
@@ -24,16 +24,9 @@ TUESDAY = "2025-10-14T12:00:00+08:00"  # two working days left for the request (
 
 @pytest.fixture
 def portal(client: TestClient, ledger: Ledger) -> Portal:
-    portal = Portal(client, ledger)
-    portal.department("BGS", "办公室")
-    portal.department("ZYKF", "资源开发处")
-    portal.department("SCGL", "市场管理处")
-    portal.department("CYFZ", "产业发展处")
-    portal.principal("李静", "BGS", "office")
-    portal.principal("孙悦", "ZYKF", "department")
-    portal.principal("高远", "SCGL", "department")
-    portal.principal("吴昊", "CYFZ", "department")
-    return portal
+    return Portal(client, ledger).staffed(
+        OFFICE, ZYKF_STAFF, SCGL_STAFF, ("吴昊", "CYFZ", "department"), extra={"CYFZ": "产业发展处"}
+    )
 
 
 @pytest.fixture

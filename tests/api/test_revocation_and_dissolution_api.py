@@ -12,19 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.ledger import Ledger
-from tests.support.portal import Portal, created
+from tests.support.portal import OFFICE, ZYKF_STAFF, Portal, created
 
 
 @pytest.fixture
 def portal(client: TestClient, ledger: Ledger) -> Portal:
-    portal = Portal(client, ledger)
-    portal.department("BGS", "办公室")
-    portal.department("ZYKF", "资源开发处")
-    portal.department("SCGL", "市场管理处")
-    portal.principal("李静", "BGS", "office")
-    portal.principal("孙悦", "ZYKF", "department")
-    portal.principal("王磊", "SCGL", "department")
-    return portal
+    return Portal(client, ledger).staffed(OFFICE, ZYKF_STAFF, ("王磊", "SCGL", "department"))
 
 
 def principal_id(portal: Portal, name: str, department: str) -> tuple[str, str]:

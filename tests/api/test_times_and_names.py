@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from domain.ledger import Ledger
-from tests.support.portal import Portal, created
+from tests.support.portal import OFFICE, SCGL_STAFF, ZYKF_STAFF, Portal, created
 
 CATALOGED = "2025-09-01T09:00:00+08:00"
 END_OF_2025 = "2025-12-31T23:59:59.999999+08:00"
@@ -21,14 +21,7 @@ LONG_NAME = "全省A级旅游景区名录（含景区等级评定、复核及动
 
 @pytest.fixture
 def portal(client: TestClient, ledger: Ledger) -> Portal:
-    portal = Portal(client, ledger)
-    portal.department("BGS", "办公室")
-    portal.department("ZYKF", "资源开发处")
-    portal.department("SCGL", "市场管理处")
-    portal.principal("李静", "BGS", "office")
-    portal.principal("孙悦", "ZYKF", "department")
-    portal.principal("高远", "SCGL", "department")
-    return portal
+    return Portal(client, ledger).staffed(OFFICE, ZYKF_STAFF, SCGL_STAFF)
 
 
 @pytest.fixture

@@ -25,6 +25,16 @@ def created(response: Response) -> dict[str, Any]:
     return response.json()  # type: ignore[no-any-return]
 
 
+THREE_DEPARTMENTS = {"BGS": "办公室", "ZYKF": "资源开发处", "SCGL": "市场管理处"}
+# The people of the usual stories: the office, the leading group, an auditor, and a data
+# officer in each division.
+OFFICE = ("李静", "BGS", "office")
+LEADING_GROUP = ("张立新", "BGS", "leading_group")
+AUDITOR = ("审计员", "BGS", "auditor")
+ZYKF_STAFF = ("孙悦", "ZYKF", "department")
+SCGL_STAFF = ("高远", "SCGL", "department")
+
+
 @dataclass
 class Portal:
     """Logs in as principals of several roles and sends commands for them."""
@@ -59,6 +69,17 @@ class Portal:
         token: str = created(self.post(self.admin, "/v1/principals", body))["token"]
         self.tokens[name] = token
         return token
+
+    def staffed(
+        self, *principals: tuple[str, str, str], extra: dict[str, str] | None = None
+    ) -> Portal:
+        """The office and two divisions most stories need (办公室, 资源开发处, 市场管理处, and
+        ``extra`` departments by code), with ``principals`` as (name, department, role)."""
+        for code, name in {**THREE_DEPARTMENTS, **(extra or {})}.items():
+            self.department(code, name)
+        for name, department, role in principals:
+            self.principal(name, department, role)
+        return self
 
     def position(self) -> int:
         return self.ledger.recorder.head().position  # type: ignore[attr-defined, no-any-return]
