@@ -35,13 +35,31 @@ Tick = Callable[[str], None]
 BAR_MS = 300
 # (page, who asks it, the report it stands on): the overseers' pages as the leading group, the
 # workbench as a department. The report alone, at the same instant, is the row's baseline.
-Report = Callable[[Any, Any, Instant], Any] | None
+Report = Callable[[Ledger, Instant], Any] | None
+
+
+def _supervision(ledger: Ledger, instant: Instant) -> Any:
+    return supervision_report(
+        recorder_of(ledger), ledger.mapper, instant, publications=ledger.publications()
+    )
+
+
+def _deadlines(ledger: Ledger, instant: Instant) -> Any:
+    return deadlines_report(
+        recorder_of(ledger), ledger.mapper, instant, publications=ledger.publications()
+    )
+
+
+def _catalog(ledger: Ledger, instant: Instant) -> Any:
+    return catalog_state(recorder_of(ledger), ledger.mapper, instant)
+
+
 PAGES: tuple[tuple[str, str, Report], ...] = (
-    ("/supervision", "leading_group", supervision_report),
+    ("/supervision", "leading_group", _supervision),
     ("/supervision/trend", "leading_group", None),
-    ("/deadlines", "leading_group", deadlines_report),
-    ("/findings", "leading_group", supervision_report),
-    ("/workbench", "department", catalog_state),
+    ("/deadlines", "leading_group", _deadlines),
+    ("/findings", "leading_group", _supervision),
+    ("/workbench", "department", _catalog),
     ("/ledger", "leading_group", None),
 )
 
@@ -77,7 +95,6 @@ def measure_pages(
     }
     instants = random_instants(seed + 11, per_page)
     rows: dict[str, Row] = {}
-    recorder = recorder_of(ledger)
     try:
         tick("warming saved folds")
         warm_saved_folds(ledger)
@@ -100,7 +117,7 @@ def measure_pages(
                         if report is not None:
                             known_at = local if known == "then" else datetime.now(UTC)
                             begun = time.perf_counter()
-                            report(recorder, ledger.mapper, Instant(local, known_at))
+                            report(ledger, Instant(local, known_at))
                             reports.append((time.perf_counter() - begun) * 1000)
                     for stat, q in (("p50", 50), ("p95", 95)):
                         row = rows.setdefault(f"{path}.{stat}", _row(cached, path, stat, report))

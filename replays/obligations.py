@@ -24,7 +24,7 @@ def obligation_at(
     mapper: Mapper[Any],
     instant: Instant,
     obligation_id: UUID,
-    publications: Iterable[Publication] = (),
+    publications: Iterable[Publication],
 ) -> tuple[dict[str, Any] | None, int]:
     """The obligation as the register stood at the instant (None: no such obligation then),
     under the policies in force then as known then, as the deadlines report applies them."""
@@ -35,12 +35,18 @@ def obligation_at(
 
 
 def inbox(
-    recorder: LedgerRecorder, mapper: Mapper[Any], instant: Instant, department: str | None
+    recorder: LedgerRecorder,
+    mapper: Mapper[Any],
+    instant: Instant,
+    department: str | None,
+    publications: Iterable[Publication],
 ) -> Report:
     """Requests and verifications awaiting the department's reply at the instant, soonest
     due first (the overdue ones, still awaiting it, before all), each with its working days
     left (every department's when None)."""
-    report = deadlines_report(recorder, mapper, instant, department=department)
+    report = deadlines_report(
+        recorder, mapper, instant, department=department, publications=publications
+    )
     kinds = {kind.value for kind in REPLIES}
     rows = [r for r in report.rows if r["kind"] in kinds and r["discharged_at"] is None]
     return Report(report.instant, report.position, rows)

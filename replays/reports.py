@@ -71,7 +71,7 @@ def deadlines_report(
     department: str | None = None,
     due_within: int | None = None,
     progress: Progress = None,
-    publications: Iterable[Publication] = (),
+    publications: Iterable[Publication],
 ) -> Report:
     """Every obligation at the instant, by due date; ``due_within`` keeps the open ones due
     within that many working days (临期), not those already overdue. ``publications``: the
@@ -132,7 +132,7 @@ def supervision_report(
     *,
     department: str | None = None,
     progress: Progress = None,
-    publications: Iterable[Publication] = (),
+    publications: Iterable[Publication],
 ) -> SupervisionReport:
     projection = SupervisionProjection()
     replayed = replay(recorder, mapper, projection, instant, progress)

@@ -75,7 +75,9 @@ def cells_seen(
     """What every cell the principal may see counts: the supervision report's own evidence
     rows (the page behind each cell), the departments chosen by the API's ``may_see``."""
     ledger = ledger_of(request)
-    report = supervision_report(recorder_of(ledger), ledger.mapper, shown.instant)
+    report = supervision_report(
+        recorder_of(ledger), ledger.mapper, shown.instant, publications=ledger.publications()
+    )
     return [
         (code, category, report.evidence(code, category))
         for code in report.departments

@@ -26,7 +26,12 @@ def test_demo_loads_a_realistic_year(ledger: Ledger) -> None:
     state, _ = catalog_state(ledger.recorder, ledger.mapper, Instant(now, now))  # type: ignore[arg-type]
     # Every resource but the one returned to 艺术处 joins the unified catalog (Art. 11).
     assert len(state.in_catalog()) == len(RESOURCES) - 1
-    grid = supervision_report(ledger.recorder, ledger.mapper, Instant(now, now)).as_json()  # type: ignore[arg-type]
+    grid = supervision_report(
+        ledger.recorder,  # type: ignore[arg-type]
+        ledger.mapper,
+        Instant(now, now),
+        publications=ledger.publications(),
+    ).as_json()
     detected = {c["code"]: c["detected"] for c in grid["categories"]}
     found = {c["code"]: c["found"] for c in grid["categories"]}
     # The demo's deliberate lapses: an unanswered request (V06, also found and criticised),
