@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,7 +31,7 @@ from store.checkpoints import (
 from store.kept_notes import verify_with_notes
 from store.records import StoredCheckpoint, TreeRecorder
 from store.tree import LedgerTree, TreeQueryError, UnknownPosition
-from store.verify import verify_ledger
+from store.verify import Verification, verify_ledger
 
 router = APIRouter(prefix="/v1/ledger", tags=["ledger"])
 Signer = Annotated[
@@ -176,15 +176,20 @@ def consistency(
 def verify(request: Request, _: Authenticated) -> VerificationOut:
     recorder = tree_recorder(request)
     result = verify_ledger(recorder, trusted_key=trusted_verifier_key(recorder))
-    return VerificationOut(
-        ok=result.ok,
-        checked=result.checked,
-        first_bad_position=result.first_bad_position,
-        reason=result.reason,
-        tree_size=result.tree_size,
-        root_hash=result.root_hash.hex(),
-        checkpoint=None if result.checkpoint is None else checkpoint_out(result.checkpoint),
-    )
+    return VerificationOut(**verification_fields(result))
+
+
+def verification_fields(result: Verification) -> dict[str, Any]:
+    """What a verification answers, with or without kept checkpoints."""
+    return {
+        "ok": result.ok,
+        "checked": result.checked,
+        "first_bad_position": result.first_bad_position,
+        "reason": result.reason,
+        "tree_size": result.tree_size,
+        "root_hash": result.root_hash.hex(),
+        "checkpoint": None if result.checkpoint is None else checkpoint_out(result.checkpoint),
+    }
 
 
 class KeptCheckpointsIn(BaseModel):
@@ -231,13 +236,7 @@ def verify_with_kept(
     result = verify_ledger(recorder, trusted_key=trusted)
     result, verdicts = verify_with_notes(recorder, result, body.checkpoints, trusted)
     return KeptVerificationOut(
-        ok=result.ok,
-        checked=result.checked,
-        first_bad_position=result.first_bad_position,
-        reason=result.reason,
-        tree_size=result.tree_size,
-        root_hash=result.root_hash.hex(),
-        checkpoint=None if result.checkpoint is None else checkpoint_out(result.checkpoint),
+        **verification_fields(result),
         kept=[
             NoteVerdictOut(
                 index=v.index,
