@@ -243,7 +243,7 @@ def test_data_use_trail_with_the_seven_fields_by_resource_department_person_and_
     assert investigate(portal, "/v1/forensics/data-uses", department="ZYKF") == []
 
 
-def test_anomalies_of_use_name_each_use_that_broke_the_rules__art36(portal: Portal) -> None:
+def test_anomalies_of_use_name_each_use_that_broke_the_rules__art32_36(portal: Portal) -> None:
     resource_id, request_id = shared_resource(portal)
     use(portal, resource_id, request_id)  # within the grant
     no_grant = use(portal, resource_id, None)
@@ -255,14 +255,27 @@ def test_anomalies_of_use_name_each_use_that_broke_the_rules__art36(portal: Port
         occurred_at="2025-07-02T10:00:00+08:00",
     )
     outside = use(portal, resource_id, request_id, purpose="招商宣传")
+    # Art. 32: handed on to a third party the provider did not consent to.
+    handed_on = use(portal, resource_id, request_id, recipient="某旅行社")
+    # Art. 36: the user approved the use himself: shown to investigators, counted nowhere.
+    own = use(portal, resource_id, request_id, approver="高远")
+    kinds = (
+        "use_without_grant",
+        "use_after_expiry",
+        "use_outside_purpose",
+        "provided_to_third_party",
+        "self_approved",
+    )
     found = {
         kind: [i["use_id"] for i in investigate(portal, "/v1/forensics/anomalies", kind=kind)]
-        for kind in ("use_without_grant", "use_after_expiry", "use_outside_purpose")
+        for kind in kinds
     }
     assert found == {
         "use_without_grant": [no_grant["id"]],
         "use_after_expiry": [expired["id"]],
         "use_outside_purpose": [outside["id"]],
+        "provided_to_third_party": [handed_on["id"]],
+        "self_approved": [own["id"]],
     }
 
 
