@@ -24,7 +24,7 @@ from domain.rules.systems import (
 from domain.vocabulary import DepartmentKind, ShareType
 from projections.deadlines import obligations_at
 from projections.supervision.facts import Detection, SupervisionState
-from projections.supervision.folds import category_of
+from projections.supervision.folds import detected
 from projections.supervision.projection import SupervisionProjection
 
 BREACH_CATEGORY = breach_categories()
@@ -67,20 +67,10 @@ def detections_at(
         code = facts.code
         subject = str(department_id(code))
         if facts.responsible_since is None:
-            found.append(
-                Detection(
-                    code,
-                    category_of(NO_RESPONSIBLE_PERSON),
-                    subject,
-                    NO_RESPONSIBLE_PERSON.code,
-                    facts.registered_at,
-                )
-            )
+            found.append(detected(NO_RESPONSIBLE_PERSON, code, subject, facts.registered_at))
         grace_end = first_catalog_grace.due(facts.registered_at, calendar).due_end
         if facts.catalog_approved_at is None and grace_end <= at:
-            found.append(
-                Detection(code, category_of(FIRST_CATALOG), subject, FIRST_CATALOG.code, grace_end)
-            )
+            found.append(detected(FIRST_CATALOG, code, subject, grace_end))
     connection_grace = WorkingDays(policies.working_days(SYSTEM_CONNECTION_GRACE))
     found.extend(_system_detections(state, at, calendar, connection_grace))
     found.extend(_resource_detections(state))
@@ -97,23 +87,11 @@ def _system_detections(
         if system.connected_at is None:
             grace_end = connection_grace.due(system.registered_at, calendar).due_end
             if system.existing and grace_end <= at:
-                found.append(
-                    Detection(
-                        system.department,
-                        category_of(SYSTEM_CONNECTION),
-                        system_id,
-                        SYSTEM_CONNECTION.code,
-                        grace_end,
-                    )
-                )
+                found.append(detected(SYSTEM_CONNECTION, system.department, system_id, grace_end))
             if not system.existing and system.trial_at is not None:
                 found.append(
-                    Detection(
-                        system.department,
-                        category_of(TRIAL_WITHOUT_CONNECTION),
-                        system_id,
-                        TRIAL_WITHOUT_CONNECTION.code,
-                        system.trial_at,
+                    detected(
+                        TRIAL_WITHOUT_CONNECTION, system.department, system_id, system.trial_at
                     )
                 )
         check = state.latest_checks.get(system_id)
@@ -123,25 +101,15 @@ def _system_detections(
             applied = any(t >= check.occurred_at for t in owner.update_applications)
             if not applied and fix_by <= at:
                 found.append(
-                    Detection(
-                        system.department,
-                        category_of(DIFFERENCES_NOT_FIXED),
-                        str(check.check_id),
-                        DIFFERENCES_NOT_FIXED.code,
-                        fix_by,
-                    )
+                    detected(DIFFERENCES_NOT_FIXED, system.department, str(check.check_id), fix_by)
                 )
     return found
 
 
 def _resource_detections(state: SupervisionState) -> list[Detection]:
     return [
-        Detection(
-            facts.department,
-            category_of(BASIC_DATA_NOT_UNCONDITIONAL),
-            resource_id,
-            BASIC_DATA_NOT_UNCONDITIONAL.code,
-            facts.in_catalog_since,
+        detected(
+            BASIC_DATA_NOT_UNCONDITIONAL, facts.department, resource_id, facts.in_catalog_since
         )
         for resource_id, facts in state.resources.items()
         if facts.in_catalog_since is not None

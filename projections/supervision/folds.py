@@ -6,6 +6,7 @@ folded, under the rule that declares them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -68,6 +69,12 @@ def category_of(rule: Rule) -> Category:
     return rule.category
 
 
+def detected(rule: Rule, department: str, subject_id: str, since: datetime) -> Detection:
+    """What ``rule`` counts against ``department`` from ``since``: under its own category,
+    named by its own code."""
+    return Detection(department, category_of(rule), subject_id, rule.code, since)
+
+
 def _department_registered(state: SupervisionState, e: DepartmentRegistered) -> None:
     state.departments[e.code] = DepartmentFacts(e.code, e.kind, e.occurred_at)
 
@@ -115,12 +122,8 @@ def _checked(state: SupervisionState, e: ConsistencyCheckRecorded) -> None:
     system = state.systems.get(str(e.system_id))
     if e.differences and system is not None:
         state.events.append(
-            Detection(
-                system.department,
-                category_of(CONSISTENCY_DIFFERENCES),
-                str(e.originator_id),
-                CONSISTENCY_DIFFERENCES.code,
-                e.occurred_at,
+            detected(
+                CONSISTENCY_DIFFERENCES, system.department, str(e.originator_id), e.occurred_at
             )
         )
 
@@ -152,13 +155,7 @@ def _cataloged(state: SupervisionState, e: ResourceCataloged) -> None:
     )
     if e.duplicates:
         state.events.append(
-            Detection(
-                f.department,
-                category_of(DUPLICATE_COLLECTION),
-                str(e.originator_id),
-                DUPLICATE_COLLECTION.code,
-                e.occurred_at,
-            )
+            detected(DUPLICATE_COLLECTION, f.department, str(e.originator_id), e.occurred_at)
         )
 
 
@@ -193,13 +190,7 @@ def _retired(state: SupervisionState, e: ResourceRetiredEvent) -> None:
 
 def _rejected(state: SupervisionState, e: AggregationRejected) -> None:
     state.events.append(
-        Detection(
-            e.department,
-            category_of(AGGREGATION_REJECTED),
-            str(e.originator_id),
-            AGGREGATION_REJECTED.code,
-            e.occurred_at,
-        )
+        detected(AGGREGATION_REJECTED, e.department, str(e.originator_id), e.occurred_at)
     )
 
 
