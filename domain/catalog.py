@@ -17,8 +17,8 @@ from domain.errors import (
     SubmissionOutdated,
 )
 from domain.events import Frozen, LedgerEvent
-from domain.resources import Resource
-from domain.vocabulary import BasicDataKind, ShareType
+from domain.resources import Resource, basic_data_shared_as_required
+from domain.vocabulary import BasicDataKind
 
 
 class SubmittedResource(Frozen):
@@ -128,10 +128,8 @@ class CatalogApproved(LedgerEvent):
 def check_basic_data_shared(resource: Resource, kind: BasicDataKind | None, field: str) -> None:
     """Art. 24(2): declassified basic data is shared unconditionally."""
     fields = resource.fields
-    if (
-        kind is not None
-        and not fields.classified
-        and fields.share_type is not ShareType.UNCONDITIONAL
+    if kind is not None and not basic_data_shared_as_required(
+        kind, fields.classified, fields.share_type
     ):
         msg = (
             f"{resource.fields.code} {fields.name} is basic data ({kind.label}): once "

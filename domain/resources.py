@@ -114,6 +114,16 @@ class ResourceFields(Frozen):
         return code
 
 
+def basic_data_shared_as_required(
+    kind: object | None, classified: bool, share_type: ShareType | str
+) -> bool:
+    """Art. 24(2): basic data (``kind`` not None), once declassified, is shared
+    unconditionally. Every check of the rule (cataloging, amending, approving, supervision's
+    detection) asks this."""
+    unconditional = ShareType.UNCONDITIONAL
+    return kind is None or classified or share_type in (unconditional, unconditional.value)
+
+
 def check_share_rules(fields: ResourceFields) -> None:
     """The share-type rules of Art. 24 and the code's class digit, each naming its field."""
     expected_digit = CATEGORY_DIGIT[fields.category]
@@ -127,10 +137,8 @@ def check_share_rules(fields: ResourceFields) -> None:
         _check_legal_basis(fields.legal_basis)
     if fields.share_type is ShareType.CONDITIONAL:
         _check_conditions(fields.share_conditions)
-    if (
-        fields.basic_data_kind is not None
-        and not fields.classified
-        and fields.share_type is not ShareType.UNCONDITIONAL
+    if fields.basic_data_kind is not None and not basic_data_shared_as_required(
+        fields.basic_data_kind, fields.classified, fields.share_type
     ):
         msg = (
             f"{fields.basic_data_kind.label} is basic data: once declassified it is shared "
@@ -233,10 +241,8 @@ class Resource(AggregateState):
             raise _first_error(error) from None
         check_share_rules(fields)
         confirmed = self.confirmed_basic_data_kind
-        if (
-            confirmed is not None
-            and not fields.classified
-            and fields.share_type is not ShareType.UNCONDITIONAL
+        if confirmed is not None and not basic_data_shared_as_required(
+            confirmed, fields.classified, fields.share_type
         ):
             msg = (
                 f"the office confirmed {self.fields.code} as basic data ({confirmed.label}): "

@@ -12,6 +12,7 @@ from domain.deadlines import Status, WorkingDays
 from domain.departments import department_id
 from domain.holidays import calendar_with
 from domain.policies import DEFAULTS, InForce
+from domain.resources import basic_data_shared_as_required
 from domain.rules import RULES, breach_categories
 from domain.rules.aggregation import BASIC_DATA_NOT_UNCONDITIONAL
 from domain.rules.catalog import DIFFERENCES_NOT_FIXED, FIRST_CATALOG, FIRST_CATALOG_GRACE
@@ -21,7 +22,7 @@ from domain.rules.systems import (
     SYSTEM_CONNECTION_GRACE,
     TRIAL_WITHOUT_CONNECTION,
 )
-from domain.vocabulary import DepartmentKind, ShareType
+from domain.vocabulary import DepartmentKind
 from projections.deadlines import obligations_at
 from projections.supervision.facts import Detection, SupervisionState
 from projections.supervision.folds import detected
@@ -114,7 +115,7 @@ def _resource_detections(state: SupervisionState) -> list[Detection]:
         for resource_id, facts in state.resources.items()
         if facts.in_catalog_since is not None
         and not facts.retired
-        and not facts.classified
-        and facts.basic_data_kind is not None
-        and facts.share_type != ShareType.UNCONDITIONAL.value
+        and not basic_data_shared_as_required(
+            facts.basic_data_kind, facts.classified, facts.share_type
+        )
     ]
