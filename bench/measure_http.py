@@ -215,9 +215,10 @@ def body(sender: Sender) -> dict[str, Any]:
 
 
 @contextmanager
-def server(url: str) -> Iterator[tuple[str, int]]:
-    """``ledger serve --workers 2``, which starts one ``ledger project`` beside its workers to
-    keep the forensic read model; yields the base URL and the server's process id."""
+def server(url: str, workers: int = 2) -> Iterator[tuple[str, int]]:
+    """``ledger serve --workers N`` (2 by default, which starts one ``ledger project`` beside
+    its workers to keep the forensic read model; with 1 the projector runs in the server's
+    process); yields the base URL and the server's process id."""
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     root = str(Path(__file__).resolve().parent.parent)
@@ -230,7 +231,7 @@ def server(url: str) -> Iterator[tuple[str, int]]:
     log = (folder / "serve.log").open("wb")
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "api", "serve", "--workers", "2", "--port", str(port)],
+            [sys.executable, "-m", "api", "serve", "--workers", str(workers), "--port", str(port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
