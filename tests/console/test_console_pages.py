@@ -190,6 +190,24 @@ def test_a_not_shared_resource_needs_a_legal_basis_shown_at_the_field__art24_1(
     expect(page.get_by_role("status")).to_contain_text("目录已报送厅办公室审核")
 
 
+def test_a_refused_form_says_why_in_chinese_only_beside_each_field__art10(
+    page: Page, console: Console
+) -> None:
+    # Art. 10: a catalog entry states its name, category, summary and data items; the form
+    # says what is missing at each field, in the one language its officials read.
+    sign_in(page, console.token("department", "ZYKF"))
+    page.goto("/workbench")
+    page.get_by_label("信息资源代码").fill("3/10300200098")
+    page.get_by_role("button", name="编目").click()
+    beside_name = page.locator(".row", has=page.locator("#r-name")).locator(".field-error")
+    expect(beside_name).to_have_text("缺少必填字段")
+    errors = page.locator("#new-resource .field-error").all_inner_texts()
+    assert len(errors) >= 5
+    for text in errors:
+        assert re.search(r"[\u4e00-\u9fff]", text), text
+        assert not re.search(r"[A-Za-z]{2,}", text), text
+
+
 def test_a_post_without_the_csrf_token_is_refused_and_records_nothing(
     page: Page, console: Console
 ) -> None:
