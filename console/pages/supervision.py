@@ -26,6 +26,7 @@ from console.session import signed_in
 from domain.deadlines import Status
 from domain.findings import SHORT_LABELS, Category
 from domain.principals import Principal
+from domain.vocabulary import Role
 from replays.asof import Instant
 
 router = APIRouter()
@@ -176,6 +177,7 @@ def evidence(
             "checkpoint": checkpoint,
             "shown": shown,
             "event_label": event_label,
+            "role_label": Role.labels(),
         },
         principal=principal,
     )

@@ -143,6 +143,21 @@ def test_a_cells_evidence_is_verified_against_the_latest_signed_checkpoint(
     screenshot(page, "evidence", console)
 
 
+def test_evidence_names_every_fact_and_role_in_chinese__art39(
+    page: Page, console: Console
+) -> None:
+    # Art. 39: the demo's finding on CYFZ's unanswered request went through a rectification
+    # report and its rejection; the leading group reads each step by its 中文 name.
+    sign_in(page, console.token("leading_group"))
+    page.goto("/supervision/evidence?department=CYFZ&category=V06&at=2025-12-31")
+    events = page.locator("section.card tbody tr td:nth-child(2)")
+    expect(events.filter(has_text="报告整改")).not_to_have_count(0)
+    expect(events.filter(has_text="审核整改")).not_to_have_count(0)
+    actors = page.locator("section.card tbody tr td:nth-child(3)")
+    for text in [*events.all_inner_texts(), *actors.all_inner_texts()]:
+        assert not re.search(r"[A-Za-z]{3,}", text), text
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="the workbench form still sends a typed legal basis (kind, title); Art. 24(1) now "
