@@ -8,8 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from api.auth import OVERSIGHT
 from api.pagination import MAX_LIMIT
 from api.routes import deadlines as api
+from api.routes import lists as list_api
 from console.bridge import call
 from console.instants import PageInstant, page_instant
 from console.rendering import render
@@ -23,6 +25,19 @@ Shown = Annotated[PageInstant, Depends(page_instant)]
 VIEWS = {"open": "未到期", "soon": "临期", "breached": "已逾期", "met": "已履行"}
 
 
+def departments(request: Request, principal: Principal, shown: PageInstant) -> list[dict[str, Any]]:
+    """The departments an overseer may filter by, by name (``GET /v1/departments``); a
+    department sees its own obligations only, as the API decides, and gets no choice."""
+    if principal.role not in OVERSIGHT:
+        return []
+    listed = call(
+        list_api.list_departments, request, principal, inst=shown.instant, status=None,
+        limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = listed["items"]
+    return sorted(items, key=lambda d: d["code"])
+
+
 @router.get("/deadlines", response_class=HTMLResponse)
 def register(
     request: Request,
@@ -31,9 +46,11 @@ def register(
     view: str = "open",
     within: Annotated[int, Query(ge=1, le=60)] = 5,
     department: str | None = None,
-    kind: ObligationKind | None = None,
+    kind: str | None = None,
 ) -> HTMLResponse:
     view = view if view in VIEWS else "open"
+    # The filter form sends an empty kind for 全部; an unknown one is no filter either.
+    chosen = next((k for k in ObligationKind if k.value == kind), None)
     soon = view == "soon"
     report = call(
         api.read_deadlines,
@@ -41,7 +58,7 @@ def register(
         principal,
         inst=shown.instant,
         status=None if soon else Status(view),
-        kind=kind,
+        kind=chosen,
         department=department or None,
         due_within=within if soon else None,
         sort=api.DeadlineOrder.DUE_DATE,
@@ -64,7 +81,8 @@ def register(
             "view": view,
             "within": within,
             "department": department or "",
-            "kind": kind,
+            "departments": departments(request, principal, shown),
+            "kind": chosen,
             "kinds": list(ObligationKind),
             "shown": shown,
             "more": report.get("next_cursor") is not None,

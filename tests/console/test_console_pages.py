@@ -261,6 +261,28 @@ def test_deadlines_and_audit_pages_answer_as_the_api(page: Page, console: Consol
     screenshot(page, "audit", console)
 
 
+def test_deadlines_filter_by_department_name_and_count_in_working_days__art26(
+    page: Page, console: Console
+) -> None:
+    # Art. 26: a share request is answered within 10 working days; the register says how
+    # many working days are left or overdue, as it computes them, for a department chosen
+    # by its name.
+    sign_in(page, console.token("office"))
+    page.goto("/deadlines?view=breached&at=2025-12-31")
+    page.get_by_label("部门", exact=True).select_option(label="产业发展处")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url(re.compile(r"department=CYFZ"))
+    rows = page.locator("tbody tr")
+    expect(rows.first).to_contain_text("产业发展处")
+    for row in rows.all():
+        cells = row.locator("td").all_inner_texts()
+        assert cells[0] == "产业发展处"
+        assert re.fullmatch(r"逾期 \d+ 个工作日", cells[4]), cells[4]
+    page.goto("/deadlines?view=open")
+    for text in page.locator("tbody tr td:nth-child(5)").all_inner_texts():
+        assert re.fullmatch(r"剩 \d+ 个工作日|—", text), text
+
+
 def test_pages_work_from_the_keyboard_on_a_phone_and_in_print(
     browser: Browser, console: Console
 ) -> None:
