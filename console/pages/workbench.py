@@ -15,6 +15,7 @@ from api.models import ResourceIn, SubmissionIn
 from api.pagination import MAX_LIMIT
 from api.routes import catalog as catalog_api
 from api.routes import data_uses as data_use_api
+from api.routes import legal_instruments as instrument_api
 from api.routes import lists as list_api
 from api.routes import obligations as obligation_api
 from api.routes import resources as resource_api
@@ -34,7 +35,6 @@ from domain.vocabulary import (
     AcquisitionMethod,
     BasicDataKind,
     DataItemType,
-    LegalBasisKind,
     MediumType,
     OpenType,
     ResourceCategory,
@@ -60,7 +60,6 @@ VOCABULARIES = {
     "open_type": OpenType,
     "update_cycle": UpdateCycle,
     "basic_data_kind": BasicDataKind,
-    "legal_basis_kind": LegalBasisKind,
     "method": AcquisitionMethod,
     "medium": MediumType,
 }
@@ -88,6 +87,17 @@ def outbox(request: Request, principal: Principal, inst: Instant) -> list[dict[s
     )
     items: list[dict[str, Any]] = report["items"]
     return items
+
+
+def instruments(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
+    """What a not-shared resource may cite (Art. 24(1)): the office's register of laws,
+    regulations and central policies, ``GET /v1/legal-instruments``."""
+    listed = call(
+        instrument_api.list_legal_instruments, request, principal, inst=inst,
+        limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = listed["items"]
+    return sorted(items, key=lambda i: (i["kind"], i["title"]))
 
 
 def own_resources(principal: Principal, state: CatalogState) -> list[Resource]:
@@ -137,6 +147,7 @@ def page(
             "outbox": outbox(request, principal, inst),
             "resources": own_resources(principal, state),
             "catalog": catalog,
+            "instruments": instruments(request, principal, inst),
             "pick_limit": PICK_LIMIT,
             "people": people(request, principal),
             "vocab": VOCABULARIES,
@@ -196,10 +207,13 @@ def resource_body(form: FormData, department: str) -> dict[str, Any]:
             "content": _text(form, "content") or "",
             "uses": [u for u in uses if u],
         }
-    if share_type == ShareType.NOT_SHARED.value and _text(form, "legal_kind"):
+    # Art. 24(1): an instrument of the office's register, by id, and its article; the
+    # ledger fills in its kind and title from the register.
+    if share_type == ShareType.NOT_SHARED.value and (
+        _text(form, "legal_instrument_id") or _text(form, "legal_article")
+    ):
         body["legal_basis"] = {
-            "kind": _text(form, "legal_kind"),
-            "title": _text(form, "legal_title"),
+            "instrument_id": _text(form, "legal_instrument_id"),
             "article": _text(form, "legal_article"),
         }
     return {key: value for key, value in body.items() if value is not None}

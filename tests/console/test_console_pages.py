@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import httpx
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.console.conftest import Console, screenshot, sign_in
@@ -158,11 +157,6 @@ def test_evidence_names_every_fact_and_role_in_chinese__art39(
         assert not re.search(r"[A-Za-z]{3,}", text), text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the workbench form still sends a typed legal basis (kind, title); Art. 24(1) now "
-    "takes an instrument of the office's register, which the form does not offer yet",
-)
 def test_a_not_shared_resource_needs_a_legal_basis_shown_at_the_field__art24_1(
     page: Page, console: Console
 ) -> None:
@@ -182,18 +176,23 @@ def test_a_not_shared_resource_needs_a_legal_basis_shown_at_the_field__art24_1(
     page.get_by_label("使用要求").fill("仅限履职使用")
     page.get_by_label("共享属性").select_option("not_shared")
     expect(page.get_by_text("第二十四条第（一）项：列为不予共享的")).to_have_class(re.compile("active"))
-    # An internal rule is no legal basis for not sharing (Art. 24(1)).
-    page.get_by_label("依据类型").select_option("internal_rule")
-    page.get_by_label("依据名称").fill("厅机关数据管理暂行办法")
+    # Art. 24(1): no basis at all is refused at the basis, in Chinese, naming the article.
     page.get_by_role("button", name="编目").click()
-    error = page.locator("#err-legal_basis-kind")
+    error = page.locator("#err-legal_basis")
     expect(error).to_be_visible()
-    # In Chinese, naming the article broken.
     expect(error).to_contain_text(re.compile(r"[\u4e00-\u9fff].*第(二十四|24)条"))
+    # The basis is an instrument of the office's register, offered by its title ...
+    instrument = page.get_by_label("所依据的法律法规（厅办公室登记册）")
+    options = instrument.locator("option").all_inner_texts()
+    assert any("中华人民共和国网络安全法（法律" in text for text in options), options
+    instrument.select_option(label=next(t for t in options if "网络安全法" in t))
+    page.get_by_role("button", name="编目").click()
+    # ... and its article, without which it is refused at the article's field.
+    error = page.locator("#err-legal_basis-article")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(re.compile(r"条款.*第(二十四|24)条"))
     screenshot(page, "workbench-error", console)
-    page.get_by_label("依据类型").select_option("law")
-    page.get_by_label("依据名称").fill("中华人民共和国保守国家秘密法")
-    page.get_by_label("依据条款").fill("第九条")
+    page.get_by_label("依据条款").fill("第二十一条")
     page.get_by_role("button", name="编目").click()
     page.wait_for_url("**/workbench?done=resource**")
     row = page.locator(f'tr[data-code="{code}"]')
