@@ -38,7 +38,21 @@ def shanghai(value: Any, with_time: bool = True) -> str:
     return str(value)
 
 
+def chinese_date(value: Any) -> str:
+    """A date (or a datetime-local value) as written in Chinese, 2025年6月30日 [09:30]: the
+    browser shows a date input in its own locale's order (mm/dd/yyyy on an English system),
+    so the page says beside it which day was chosen."""
+    text = str(value or "")
+    try:
+        when = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
+    except ValueError:
+        return ""
+    day = f"{when.year}年{when.month}月{when.day}日"
+    return f"{day} {when:%H:%M}" if isinstance(when, datetime) else day
+
+
 templates.env.filters["shanghai"] = shanghai
+templates.env.filters["chinese_date"] = chinese_date
 
 
 def department_namer(request: Request) -> Callable[[str | None], str]:

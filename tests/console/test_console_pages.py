@@ -7,7 +7,7 @@ import re
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
-from tests.console.conftest import Console, screenshot, sign_in
+from tests.console.conftest import Console, official_context, screenshot, sign_in
 
 EVERY_PAGE = {"监督总览", "期限", "发现与整改", "部门工作台", "审计", "账本"}
 # What the API admits each role to, page by page (DOMAIN.md roles; api/routes guards):
@@ -116,6 +116,27 @@ def test_moving_the_time_bar_shows_a_backdated_finding_from_the_day_it_says(
     page.get_by_label("按当时所知").check()
     page.wait_for_url(re.compile(r"known=then"))
     expect(page.locator('td[data-cell="ZYKF-V11"]')).to_have_count(0)
+
+
+def test_a_chosen_date_reads_in_chinese_whatever_the_browsers_locale__art39(
+    browser: Browser, page: Page, console: Console
+) -> None:
+    # Art. 39: a finding may be backdated; the leading group must see which day it chose,
+    # in Chinese, even where the browser draws the date input as mm/dd/yyyy.
+    assert page.evaluate("navigator.language") == "zh-CN"
+    assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "Asia/Shanghai"
+    english = browser.new_context(base_url=console.base_url, locale="en-US", timezone_id="UTC")
+    try:
+        for tab in (page, english.new_page()):
+            sign_in(tab, console.token("leading_group"))
+            tab.goto("/findings")
+            tab.get_by_label("发生日期（可补录，默认今日）").fill("2026-06-05")
+            expect(tab.locator('.date-zh[data-date-for="f-when"]')).to_have_text("2026年6月5日")
+            tab.goto("/supervision?at=2025-06-30")
+            expect(tab.locator('.date-zh[data-date-for="at-date"]')).to_have_text("2025年6月30日")
+            expect(tab.locator("#at-shown")).to_contain_text("2025年6月30日 23:59")
+    finally:
+        english.close()
 
 
 def test_a_cells_evidence_is_verified_against_the_latest_signed_checkpoint(
@@ -285,9 +306,7 @@ def test_deadlines_filter_by_department_name_and_count_in_working_days__art26(
 def test_pages_work_from_the_keyboard_on_a_phone_and_in_print(
     browser: Browser, console: Console
 ) -> None:
-    context = browser.new_context(
-        base_url=console.base_url, viewport={"width": 390, "height": 844}, locale="zh-CN"
-    )
+    context = official_context(browser, console, {"width": 390, "height": 844})
     page = context.new_page()
     try:
         sign_in(page, console.token("leading_group"))
