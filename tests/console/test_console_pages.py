@@ -139,6 +139,79 @@ def test_a_chosen_date_reads_in_chinese_whatever_the_browsers_locale__art39(
         english.close()
 
 
+def api_post(console: Console, token: str, path: str, body: dict[str, object]) -> str:
+    answer = httpx.post(
+        f"{console.base_url}/v1{path}",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+    assert answer.status_code in (200, 201), answer.text
+    return str(answer.json().get("subject_id") or answer.json().get("id"))
+
+
+def test_the_leading_group_reviews_a_rectification_report_on_the_findings_page__art39(
+    page: Page, console: Console
+) -> None:
+    # Art. 39: a finding's rectification is reported by the department and accepted or
+    # rejected (with a reason) by the leading group; the category reads by its name.
+    group = console.token("leading_group")
+    finding = api_post(console, group, "/findings", {
+        "department": "ZYKF", "category": "V10", "evidence": ["1"],
+        "description": "开发应用情况报告内容不完整",
+    })
+    api_post(console, group, f"/findings/{finding}/rectification-order", {
+        "due_date": "2099-12-31",
+    })
+    staff = console.token("department", "ZYKF")
+    report = {"evidence": ["吉文旅资〔2026〕3号"], "description": "已补报开发应用情况"}
+    api_post(console, staff, f"/findings/{finding}/rectification", report)
+    sign_in(page, group)
+    page.goto("/findings")
+    row = page.locator(f"#f-{finding}")
+    expect(row.locator("td.category")).to_contain_text("V10 开发应用")
+    expect(row.locator("td.category")).to_contain_text("未按要求开展数据资源开发应用")
+    expect(row).to_contain_text("已报告整改，待审核")
+    # Rejected without a reason: refused at the reason, in Chinese, and nothing changes.
+    row.get_by_label("整改不通过").check()
+    row.get_by_role("button", name="审核整改").click()
+    row = page.locator(f"#f-{finding}")
+    expect(row.locator(".field-error")).to_contain_text("理由")
+    expect(row).to_contain_text("已报告整改，待审核")
+    screenshot(page, "findings-review", console)
+    row.get_by_label("整改不通过").check()
+    row.get_by_label("审核意见（不通过须说明理由）").fill("未附补报的报告正文")
+    row.get_by_role("button", name="审核整改").click()
+    page.wait_for_url(f"**/findings?done=1#f-{finding}")
+    row = page.locator(f"#f-{finding}")
+    expect(row).to_contain_text("退回 1 次，最近理由：未附补报的报告正文")
+    expect(row.get_by_role("button", name="审核整改")).to_have_count(0)
+    # Reported again, and accepted: rectified.
+    api_post(console, staff, f"/findings/{finding}/rectification", report)
+    page.reload()
+    row = page.locator(f"#f-{finding}")
+    row.get_by_label("整改通过").check()
+    row.get_by_role("button", name="审核整改").click()
+    page.wait_for_url(f"**/findings?done=1#f-{finding}")
+    expect(page.locator(f"#f-{finding}")).to_contain_text("已整改")
+
+
+def test_a_criticism_offers_its_notice_as_word_and_pdf__art39(
+    page: Page, console: Console
+) -> None:
+    # Art. 39: the demo's criticism of CYFZ is circulated as a 通报, downloadable.
+    sign_in(page, console.token("leading_group"))
+    page.goto("/findings")
+    row = page.locator("tr", has_text="对公共服务处的有条件共享申请逾期未予答复")
+    expect(row.locator("td.category")).to_contain_text("V06 申请答复")
+    for link, suffix, magic in (("下载 Word", "docx", b"PK"), ("下载 PDF", "pdf", b"%PDF")):
+        with page.expect_download() as download:
+            row.get_by_role("link", name=link).click()
+        path = download.value.path()
+        assert download.value.suggested_filename.endswith(f".{suffix}")
+        assert path.read_bytes().startswith(magic)
+
+
 def test_a_cells_evidence_is_verified_against_the_latest_signed_checkpoint(
     page: Page, console: Console
 ) -> None:
