@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.auth import ledger_of
 from api.models import ResourceIn, SubmissionIn
 from api.pagination import MAX_LIMIT
 from api.routes import catalog as catalog_api
@@ -18,6 +17,7 @@ from api.routes import data_uses as data_use_api
 from api.routes import legal_instruments as instrument_api
 from api.routes import lists as list_api
 from api.routes import obligations as obligation_api
+from api.routes import persons as person_api
 from api.routes import resources as resource_api
 from api.views import catalog_entry
 from console.bridge import admits, call, enforce
@@ -27,8 +27,6 @@ from console.labels import RESOURCE_FIELD_LABELS
 from console.rendering import render
 from console.session import check_csrf, signed_in
 from domain.calendar import SHANGHAI
-from domain.departments import Department, department_id
-from domain.errors import NotFound
 from domain.principals import Principal
 from domain.resources import Resource
 from domain.vocabulary import (
@@ -113,14 +111,29 @@ def own_resources(principal: Principal, state: CatalogState) -> list[Resource]:
     )
 
 
-def people(request: Request, principal: Principal) -> list[str]:
-    """Who may be named as user or approver: the department's designated persons (Art. 38)."""
-    try:
-        department = ledger_of(request).get(department_id(principal.department), Department)
-    except NotFound:
-        return [principal.name]
-    named = [department.responsible_person, *department.data_staff, principal.name]
-    return list(dict.fromkeys(p for p in named if p))
+def granted_requests(
+    request: Request, principal: Principal, inst: Instant
+) -> list[dict[str, Any]]:
+    """What a use may rely on (Art. 36): the department's own granted requests,
+    ``GET /v1/share-requests?department=&role=requester&status=granted``."""
+    report = call(
+        list_api.list_share_requests, request, principal, inst=inst,
+        department=principal.department, status="granted", role=list_api.Side("requester"),
+        limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = report["items"]
+    return items
+
+
+def people(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
+    """Who may be named as user or approver (Art. 36): the department's own persons in the
+    register, ``GET /v1/persons?department=``, chosen by id (two people may share a name)."""
+    report = call(
+        person_api.list_persons, request, principal, inst=inst,
+        department=principal.department, name=None, limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = report["items"]
+    return sorted(items, key=lambda p: (p["title"] != "处长", p["name"]))
 
 
 def page(
@@ -149,7 +162,9 @@ def page(
             "catalog": catalog,
             "instruments": instruments(request, principal, inst),
             "pick_limit": PICK_LIMIT,
-            "people": people(request, principal),
+            "people": people(request, principal, inst),
+            "granted": granted_requests(request, principal, inst),
+            "resource_names": {e["id"]: e["name"] for e in catalog},
             "vocab": VOCABULARIES,
             "labels": RESOURCE_FIELD_LABELS,
             "item_rows": range(ITEM_ROWS),
@@ -257,10 +272,15 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
     data: dict[str, Any] = {
         name: _text(form, name)
         for name in (
-            "share_request_id", "resource_id", "purpose", "user_person", "approver",
-            "data_content", "method", "medium",
+            "share_request_id", "resource_id", "purpose", "user_person_id",
+            "approver_person_id", "data_content", "method", "medium",
         )
     }
+    if data["share_request_id"] and not data["resource_id"]:
+        # The request names its resource: a use under it need not pick the resource again.
+        granted = granted_requests(request, principal, shown.instant)
+        chosen = next((r for r in granted if r["id"] == data["share_request_id"]), None)
+        data["resource_id"] = chosen["resource_id"] if chosen else None
     if obtained:
         try:
             data["obtained_at"] = datetime.fromisoformat(obtained).replace(tzinfo=SHANGHAI)

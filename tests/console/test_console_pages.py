@@ -316,6 +316,56 @@ def test_a_refused_form_says_why_in_chinese_only_beside_each_field__art10(
         assert not re.search(r"[A-Za-z]{2,}", text), text
 
 
+def test_a_use_relies_on_a_granted_request_and_names_persons_of_the_register__art36(
+    page: Page, console: Console
+) -> None:
+    # Art. 36: a use records the request it relies on, and who used and who approved it,
+    # chosen from the department's own persons, so the record names them by id.
+    token = console.token("department", "SCGL")
+    headers = {"Authorization": f"Bearer {token}"}
+    v1 = f"{console.base_url}/v1"
+    granted = httpx.get(
+        f"{v1}/share-requests",
+        params={"department": "SCGL", "role": "requester", "status": "granted"},
+        headers=headers, timeout=60,
+    ).json()["items"]
+    persons = {
+        p["name"]: p["id"]
+        for p in httpx.get(
+            f"{v1}/persons", params={"department": "SCGL"}, headers=headers, timeout=60
+        ).json()["items"]
+    }
+    assert granted and {"高远", "林国栋"} <= persons.keys()
+    sign_in(page, token)
+    page.goto("/workbench#uses")
+    uses = page.locator("#uses")
+    offered = uses.get_by_label("所依据的共享申请").locator("option").evaluate_all(
+        "options => options.map(o => o.value).filter(v => v)"
+    )
+    assert sorted(offered) == sorted(r["id"] for r in granted)
+    request = granted[0]
+    uses.get_by_label("所依据的共享申请").select_option(request["id"])
+    uses.get_by_label("使用人员").select_option(label="高远（科员）")
+    uses.get_by_label("批准人员").select_option(label="林国栋（处长）")
+    uses.get_by_label("具体用途").fill(request["purpose"])
+    uses.get_by_label("数据内容").fill("受理编号、处理结果")
+    uses.get_by_label("获取时间").fill("2025-08-01T09:30")
+    expect(uses.locator('.date-zh[data-date-for="u-when"]')).to_have_text("2025年8月1日 09:30")
+    uses.get_by_label("获取方式").select_option("api")
+    uses.get_by_label("介质类型").select_option("network")
+    screenshot(page, "workbench-use", console)
+    uses.get_by_role("button", name="记录使用").click()
+    expect(page.get_by_role("status")).to_contain_text("数据使用已记录")
+    recorded = httpx.get(
+        f"{v1}/data-uses", params={"department": "SCGL"}, headers=headers, timeout=60
+    ).json()["items"]
+    use = next(u for u in recorded if u["obtained_at"].startswith("2025-08-01T09:30"))
+    assert use["share_request_id"] == request["id"]
+    assert use["resource_id"] == request["resource_id"]
+    assert use["user_person_id"] == persons["高远"]
+    assert use["approver_person_id"] == persons["林国栋"]
+
+
 def test_a_post_without_the_csrf_token_is_refused_and_records_nothing(
     page: Page, console: Console
 ) -> None:
