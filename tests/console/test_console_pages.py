@@ -426,6 +426,31 @@ def test_deadlines_filter_by_department_name_and_count_in_working_days__art26(
         assert re.fullmatch(r"剩 \d+ 个工作日|—", text), text
 
 
+def test_the_deadline_and_supervision_reports_download_as_the_apis_spreadsheets__art39(
+    page: Page, console: Console
+) -> None:
+    # Art. 39: supervision reports circulate as spreadsheets; each page offers the API's own
+    # xlsx and CSV of what it shows, at its instant and with its filters.
+    sign_in(page, console.token("office"))
+    for path, heading in (
+        ("/deadlines?view=breached&department=CYFZ&at=2025-12-31", "产业发展处"),
+        ("/supervision?at=2025-12-31", "产业发展处"),
+    ):
+        page.goto(path)
+        exports = page.locator("p.exports")
+        with page.expect_download() as xlsx:
+            exports.get_by_role("link", name="Excel（xlsx）").click()
+        assert xlsx.value.suggested_filename.endswith(".xlsx")
+        assert xlsx.value.path().read_bytes().startswith(b"PK")
+        with page.expect_download() as csv:
+            exports.get_by_role("link", name="CSV").click()
+        text = csv.value.path().read_bytes().decode("utf-8-sig")
+        assert heading in text, path
+        if path.startswith("/deadlines"):
+            # The filter holds: only the department chosen.
+            assert "资源开发处" not in text
+
+
 def test_pages_work_from_the_keyboard_on_a_phone_and_in_print(
     browser: Browser, console: Console
 ) -> None:
