@@ -241,5 +241,7 @@ async def act(
         errors = {
             f"{finding_id}.{action}.{key}": value for key, value in refused.errors.items()
         }
-        return page(request, principal, shown, errors=errors, status_code=422)
+        # What was chosen stays chosen, as on the other forms.
+        values = {f"{finding_id}.{action}.{key}": value for key, value in _values(form).items()}
+        return page(request, principal, shown, errors=errors, values=values, status_code=422)
     return RedirectResponse(f"/findings?done=1#f-{finding_id}", status_code=303)
