@@ -234,7 +234,8 @@ _ITEM = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "
 
 TRAIL_COLUMNS = {
     "position": "位置",
-    "event_type": "事件类型",
+    "event_type": "事件类型代码",
+    "event_type_label": "事件类型",
     "object_id": "对象",
     "occurred_at": "发生时间",
     "recorded_at": "记录时间",

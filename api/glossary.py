@@ -225,6 +225,7 @@ FIELDS: dict[str, Entry] = {
     "channel_label": ("申请渠道的中文名称", "厅共享系统"),
     "share_type_label": ("共享属性的中文名称", "有条件共享"),
     "build_status_label": ("建设状态的中文名称", "已建系统"),
+    "event_type_label": ("事件类型的中文名称（每类事件一个）", "提出共享申请"),
     # -- persons, legal instruments, arrangements, third parties, external sharing
     "person_id": ("人员 id", UUID_EXAMPLE),
     "user_person_id": ("使用人员 id（第36条）", UUID_EXAMPLE),

@@ -152,6 +152,7 @@ class TrailItem(BaseModel):
 
     position: int
     event_type: str | None = None
+    event_type_label: str | None = None
     object_id: str | None = None
     object_version: int | None = None
     occurred_at: datetime | None = None

@@ -1,55 +1,10 @@
-"""中文 names of the facts the console shows, and of the fields its forms ask for."""
+"""中文 names of the fields the console's forms ask for and the rules it shows; the names of
+recorded facts are the domain's (``domain.event_labels``)."""
 
 from __future__ import annotations
 
-EVENT_LABELS = {
-    "UsageReported": "报告开发应用情况",
-    "ResourceCataloged": "编目数据资源",
-    "ResourceAmended": "修改数据资源",
-    "JoinedCatalog": "纳入厅级目录",
-    "ResourceRetired": "注销数据资源",
-    "UniqueSourceDesignated": "确定唯一来源",
-    "ResourceCodeClaimed": "占用资源代码",
-    "ConsistencyCheckRecorded": "记录一致性检测",
-    "SourceConflictRecorded": "记录多源异义",
-    "SourceConflictResolved": "解决多源异义",
-    "HolidaySchedulePublished": "发布节假日安排",
-    "ShareRequested": "提出共享申请",
-    "ShareReplied": "答复共享申请",
-    "NegotiationRecorded": "记录协商",
-    "ShareRequestEscalated": "提请协调",
-    "CoordinationDecided": "作出协调决定",
-    "PrincipalRegistered": "登记用户",
-    "PrincipalRevoked": "停用用户",
-    "VerificationRequested": "提出校核申请",
-    "VerificationAnswered": "答复校核申请",
-    "ArrangementAgreed": "约定时效性安排",
-    "FindingRecorded": "记录违规发现",
-    "RectificationOrdered": "通知整改",
-    "FindingRectified": "报告整改",
-    "CriticismCirculated": "通报批评",
-    "FindingWithdrawn": "撤销违规发现",
-    "LawChangeRecorded": "记录法律法规修改",
-    "FunctionsChanged": "记录职能变更",
-    "CatalogSubmitted": "报送目录",
-    "CatalogApproved": "审核通过目录",
-    "CatalogReturned": "退回目录",
-    "CatalogUpdateApplied": "申请更新目录",
-    "CatalogUpdateFiled": "目录更新备案",
-    "AggregationReceived": "数据汇聚",
-    "AggregationRejected": "汇聚数据被拒收",
-    "SystemRegistered": "登记信息系统",
-    "ProjectApproved": "系统立项",
-    "SystemConnected": "系统接入共享系统",
-    "TrialOperationStarted": "系统试运行",
-    "SystemRetired": "系统下线",
-    "ForensicQueryMade": "审计查询",
-    "DepartmentRegistered": "登记部门",
-    "ResponsiblePersonsDesignated": "指定负责人和数据专员",
-    "DepartmentDissolved": "撤销部门",
-    "DataUseRecorded": "记录数据使用",
-    "LedgerInitialised": "账本初始化",
-}
+# The pages show facts by the domain's one table of names.
+from domain.event_labels import event_label as event_label
 
 # Field names of the resource form, as the measures and the national guide name them.
 RESOURCE_FIELD_LABELS = {
@@ -66,8 +21,7 @@ RESOURCE_FIELD_LABELS = {
     "share_conditions.content": "数据内容",
     "share_conditions.uses": "使用用途",
     "legal_basis": "不予共享的法律依据",
-    "legal_basis.kind": "依据类型",
-    "legal_basis.title": "依据名称",
+    "legal_basis.instrument_id": "所依据的法律法规（厅办公室登记册）",
     "legal_basis.article": "依据条款",
     "share_method": "共享方式",
     "open_type": "开放属性",
@@ -78,9 +32,6 @@ RESOURCE_FIELD_LABELS = {
     "publication_date": "发布日期",
 }
 
-
-def event_label(class_name: str) -> str:
-    return EVENT_LABELS.get(class_name.removesuffix("Event"), class_name)
 
 # The supervision rules that count a detection (projections/supervision.py), in 中文.
 RULE_LABELS = {

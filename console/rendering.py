@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.auth import ledger_of
+from api.names import DepartmentNames
 from console.session import csrf_token, principal_or_none
 from domain.calendar import SHANGHAI
-from domain.departments import Department, department_id
-from domain.errors import NotFound
 from domain.principals import Principal
 
 HERE = Path(__file__).parent
@@ -38,25 +38,32 @@ def shanghai(value: Any, with_time: bool = True) -> str:
     return str(value)
 
 
+def chinese_date(value: Any) -> str:
+    """A date (or a datetime-local value) as written in Chinese, 2025年6月30日 [09:30]: the
+    browser shows a date input in its own locale's order (mm/dd/yyyy on an English system),
+    so the page says beside it which day was chosen."""
+    text = str(value or "")
+    try:
+        when = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
+    except ValueError:
+        return ""
+    day = f"{when.year}年{when.month}月{when.day}日"
+    return f"{day} {when:%H:%M}" if isinstance(when, datetime) else day
+
+
 templates.env.filters["shanghai"] = shanghai
+templates.env.filters["chinese_date"] = chinese_date
 
 
-class Names:
-    """Department codes to their 中文 names, read once per page."""
+def department_namer(request: Request) -> Callable[[str | None], str]:
+    """A department's 中文 name by its code, read through the API's own ``DepartmentNames``
+    (once per page); a code the ledger does not know is shown as it is."""
+    names = DepartmentNames(ledger_of(request))
 
-    def __init__(self, request: Request) -> None:
-        self.ledger = ledger_of(request)
-        self.known: dict[str, str] = {}
+    def name(code: str | None) -> str:
+        return (names(code) or code) if code else "—"
 
-    def __call__(self, code: str | None) -> str:
-        if not code:
-            return "—"
-        if code not in self.known:
-            try:
-                self.known[code] = self.ledger.get(department_id(code), Department).name
-            except NotFound:
-                self.known[code] = code
-        return self.known[code]
+    return name
 
 
 def render(
@@ -74,7 +81,7 @@ def render(
         "principal": who,
         "menu": menu(request, who) if who else [],
         "csrf": csrf_token(request),
-        "dept_name": context.get("dept_name") or Names(request),
+        "dept_name": context.get("dept_name") or department_namer(request),
         **context,
     }
     return templates.TemplateResponse(request, template, page, status_code=status_code)

@@ -28,6 +28,7 @@ from api.times import InstantFromParam, InstantParam, dumps_local
 from domain.aggregate import Command
 from domain.calendar import WorkingDayCalendar, shanghai_date
 from domain.errors import RuleViolation
+from domain.event_labels import event_label
 from domain.principals import Principal
 from domain.rules import ANOMALIES
 from domain.rules.forensics import LATE_ENTRY_THRESHOLD
@@ -178,6 +179,7 @@ def event_item(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "position": row["position"],
         "event_type": row["event_type"],
+        "event_type_label": event_label(row["event_type"]),
         "object_id": str(UUID(row["originator_id"])),
         "object_version": row["originator_version"],
         "occurred_at": row["occurred_at"],

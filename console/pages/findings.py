@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from api.auth import ledger_of, may_see
+from api.routes import findings as findings_api
+from api.routes import notices as notices_api
 from api.routes import supervision as api
 from api.runtime import recorder_of
 from console.bridge import admits, call
@@ -23,7 +25,7 @@ from console.labels import rule_label
 from console.pages.supervision import breached_obligations
 from console.rendering import render
 from console.session import check_csrf, signed_in
-from domain.findings import SHORT_LABELS, Category, Finding
+from domain.findings import SHORT_LABELS, Category, Finding, FindingStatus, ReviewDecision
 from domain.principals import Principal
 from replays.reports import supervision_report
 
@@ -45,6 +47,9 @@ ACTIONS: dict[str, tuple[Callable[..., Any], type[BaseModel], tuple[str, ...]]] 
     "rectification": (api.rectify, api.RectificationIn, ("evidence",)),
     "criticism": (api.circulate_criticism, api.NoteIn, ("note",)),
     "withdrawal": (api.withdraw_finding, api.WithdrawalIn, ("reason",)),
+    "rectification-review": (
+        findings_api.review_rectification, findings_api.ReviewIn, ("decision", "reason"),
+    ),
 }
 # Which actions a finding's standing invites; the ledger still decides each (Art. 39).
 OFFERED = {
@@ -56,17 +61,25 @@ OFFERED = {
 ACTION_ZH = {
     "rectification-order": "通知整改",
     "rectification": "报告整改",
+    "rectification-review": "审核整改",
     "criticism": "通报批评",
     "withdrawal": "撤销",
 }
 
 
-def notice_route(request: Request) -> str | None:
-    """The 通报 document's path, where the API offers one."""
-    for path in request.app.openapi().get("paths", {}):
-        if path.startswith("/v1/findings/{") and "notice" in path:
-            return str(path)
-    return None
+def offered(standing: str, finding: Finding) -> list[str]:
+    """The actions a finding invites: by where it stands at the page's instant, and the
+    review while a rectification report awaits the leading group (Art. 39)."""
+    actions = list(OFFERED.get(standing, ()))
+    if finding.status is FindingStatus.RECTIFICATION_REPORTED and standing != "withdrawn":
+        actions.insert(0, "rectification-review")
+    return actions
+
+
+def standing_zh(standing: str, finding: Finding) -> str:
+    if finding.status is FindingStatus.RECTIFICATION_REPORTED and standing in OFFERED:
+        return FindingStatus.RECTIFICATION_REPORTED.label
+    return STATUS_ZH.get(standing, standing)
 
 
 def cells_seen(
@@ -90,19 +103,25 @@ def findings_seen(
     request: Request, cells: list[tuple[str, Category, list[dict[str, Any]]]]
 ) -> list[dict[str, Any]]:
     ledger = ledger_of(request)
-    return [
-        {
-            "id": row["subject_id"],
-            "department": code,
-            "category": category.value,
-            "status": row["status"],
-            "status_zh": STATUS_ZH.get(row["status"], row["status"]),
-            "finding": ledger.get(UUID(row["subject_id"]), Finding),
-        }
-        for code, category, rows in cells
-        for row in rows
-        if row["source"] == "found"
-    ]
+    found = []
+    for code, category, rows in cells:
+        for row in rows:
+            if row["source"] != "found":
+                continue
+            finding = ledger.get(UUID(row["subject_id"]), Finding)
+            found.append(
+                {
+                    "id": row["subject_id"],
+                    "department": code,
+                    "category": category,
+                    "short": SHORT_LABELS[category],
+                    "status": row["status"],
+                    "status_zh": standing_zh(row["status"], finding),
+                    "actions": offered(row["status"], finding),
+                    "finding": finding,
+                }
+            )
+    return found
 
 
 def page(
@@ -140,10 +159,9 @@ def page(
             "may_record": admits(api.record_finding, principal),
             "may": {name: admits(route, principal) for name, (route, _, _) in ACTIONS.items()},
             "action_zh": ACTION_ZH,
-            "offered": OFFERED,
+            "decisions": list(ReviewDecision),
             "errors": errors or {},
             "values": values or {},
-            "notice": notice_route(request),
             "shown": shown,
         },
         status_code=status_code,
@@ -182,6 +200,17 @@ async def record(request: Request, principal: SignedIn, shown: Shown) -> Respons
     return RedirectResponse("/findings?done=1", status_code=303)
 
 
+@router.get("/findings/{finding_id}/notice.{fmt}")
+def notice(request: Request, principal: SignedIn, finding_id: UUID, fmt: str) -> Response:
+    """The 通报 of a criticism (Art. 39) as the API renders it, .docx or .pdf, to download."""
+    chosen = notices_api.NoticeFormat(fmt) if fmt in ("docx", "pdf") else None
+    response: Response = call(
+        notices_api.read_notice, request, principal, raw=True, finding_id=finding_id,
+        format=chosen or notices_api.NoticeFormat.docx,
+    )
+    return response
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
 
@@ -208,6 +237,11 @@ async def act(
             )
         )
     except FormRefused as refused:
-        errors = {f"{finding_id}.{key}": value for key, value in refused.errors.items()}
-        return page(request, principal, shown, errors=errors, status_code=422)
+        # Keyed by the action too: two forms of one finding may both ask for a reason.
+        errors = {
+            f"{finding_id}.{action}.{key}": value for key, value in refused.errors.items()
+        }
+        # What was chosen stays chosen, as on the other forms.
+        values = {f"{finding_id}.{action}.{key}": value for key, value in _values(form).items()}
+        return page(request, principal, shown, errors=errors, values=values, status_code=422)
     return RedirectResponse(f"/findings?done=1#f-{finding_id}", status_code=303)

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api.auth import ledger_of
+from api.exports import ExportFormat
 from api.pagination import MAX_LIMIT
 from api.routes import deadlines as deadlines_api
 from api.routes import evidence as evidence_api
@@ -19,6 +20,7 @@ from api.runtime import recorder_of, utc_now
 from console.bridge import call
 from console.chart import trend_svg
 from console.evidence import events_of, latest_checkpoint
+from console.exports import SPREADSHEETS, spreadsheet
 from console.instants import PageInstant, month_ends, page_instant
 from console.labels import event_label, rule_label
 from console.rendering import render
@@ -26,6 +28,7 @@ from console.session import signed_in
 from domain.deadlines import Status
 from domain.findings import SHORT_LABELS, Category
 from domain.principals import Principal
+from domain.vocabulary import Role
 from replays.asof import Instant
 
 router = APIRouter()
@@ -35,9 +38,20 @@ Shown = Annotated[PageInstant, Depends(page_instant)]
 
 def violations(request: Request, principal: Principal, inst: Instant) -> dict[str, Any]:
     report: dict[str, Any] = call(
-        api.read_violations, request, principal, inst=inst, department=None
+        api.read_violations, request, principal, inst=inst, department=None,
+        fmt=ExportFormat.json,
     )
     return report
+
+
+@router.get("/supervision/export.{fmt}")
+def export(request: Request, principal: SignedIn, shown: Shown, fmt: str) -> Response:
+    """The grid at the page's instant as the API's xlsx or CSV (the same rows it shows)."""
+    answer: Response = call(
+        api.read_violations, request, principal, raw=True, inst=shown.instant,
+        department=None, fmt=spreadsheet(fmt),
+    )
+    return answer
 
 
 def breached_obligations(
@@ -78,6 +92,9 @@ def overview(request: Request, principal: SignedIn, shown: Shown) -> HTMLRespons
             "shown": shown,
             "span_start": start,
             "span_end": end,
+            "spreadsheets": SPREADSHEETS,
+            "export_path": "/supervision/export",
+            "export_query": shown.query(),
         },
         principal=principal,
     )
@@ -176,6 +193,7 @@ def evidence(
             "checkpoint": checkpoint,
             "shown": shown,
             "event_label": event_label,
+            "role_label": Role.labels(),
         },
         principal=principal,
     )

@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from api.auth import ledger_of
 from api.models import ResourceIn, SubmissionIn
 from api.pagination import MAX_LIMIT
 from api.routes import catalog as catalog_api
 from api.routes import data_uses as data_use_api
+from api.routes import legal_instruments as instrument_api
 from api.routes import lists as list_api
 from api.routes import obligations as obligation_api
+from api.routes import persons as person_api
 from api.routes import resources as resource_api
 from api.views import catalog_entry
 from console.bridge import admits, call, enforce
@@ -26,15 +27,12 @@ from console.labels import RESOURCE_FIELD_LABELS
 from console.rendering import render
 from console.session import check_csrf, signed_in
 from domain.calendar import SHANGHAI
-from domain.departments import Department, department_id
-from domain.errors import NotFound
 from domain.principals import Principal
 from domain.resources import Resource
 from domain.vocabulary import (
     AcquisitionMethod,
     BasicDataKind,
     DataItemType,
-    LegalBasisKind,
     MediumType,
     OpenType,
     ResourceCategory,
@@ -60,7 +58,6 @@ VOCABULARIES = {
     "open_type": OpenType,
     "update_cycle": UpdateCycle,
     "basic_data_kind": BasicDataKind,
-    "legal_basis_kind": LegalBasisKind,
     "method": AcquisitionMethod,
     "medium": MediumType,
 }
@@ -90,6 +87,17 @@ def outbox(request: Request, principal: Principal, inst: Instant) -> list[dict[s
     return items
 
 
+def instruments(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
+    """What a not-shared resource may cite (Art. 24(1)): the office's register of laws,
+    regulations and central policies, ``GET /v1/legal-instruments``."""
+    listed = call(
+        instrument_api.list_legal_instruments, request, principal, inst=inst,
+        limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = listed["items"]
+    return sorted(items, key=lambda i: (i["kind"], i["title"]))
+
+
 def own_resources(principal: Principal, state: CatalogState) -> list[Resource]:
     """The department's entries, drafts included, as ``GET /v1/resources/{id}`` shows them."""
     return sorted(
@@ -103,14 +111,29 @@ def own_resources(principal: Principal, state: CatalogState) -> list[Resource]:
     )
 
 
-def people(request: Request, principal: Principal) -> list[str]:
-    """Who may be named as user or approver: the department's designated persons (Art. 38)."""
-    try:
-        department = ledger_of(request).get(department_id(principal.department), Department)
-    except NotFound:
-        return [principal.name]
-    named = [department.responsible_person, *department.data_staff, principal.name]
-    return list(dict.fromkeys(p for p in named if p))
+def granted_requests(
+    request: Request, principal: Principal, inst: Instant
+) -> list[dict[str, Any]]:
+    """What a use may rely on (Art. 36): the department's own granted requests,
+    ``GET /v1/share-requests?department=&role=requester&status=granted``."""
+    report = call(
+        list_api.list_share_requests, request, principal, inst=inst,
+        department=principal.department, status="granted", role=list_api.Side("requester"),
+        limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = report["items"]
+    return items
+
+
+def people(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
+    """Who may be named as user or approver (Art. 36): the department's own persons in the
+    register, ``GET /v1/persons?department=``, chosen by id (two people may share a name)."""
+    report = call(
+        person_api.list_persons, request, principal, inst=inst,
+        department=principal.department, name=None, limit=MAX_LIMIT, cursor=None,
+    )
+    items: list[dict[str, Any]] = report["items"]
+    return sorted(items, key=lambda p: (p["title"] != "处长", p["name"]))
 
 
 def page(
@@ -137,8 +160,11 @@ def page(
             "outbox": outbox(request, principal, inst),
             "resources": own_resources(principal, state),
             "catalog": catalog,
+            "instruments": instruments(request, principal, inst),
             "pick_limit": PICK_LIMIT,
-            "people": people(request, principal),
+            "people": people(request, principal, inst),
+            "granted": granted_requests(request, principal, inst),
+            "resource_names": {e["id"]: e["name"] for e in catalog},
             "vocab": VOCABULARIES,
             "labels": RESOURCE_FIELD_LABELS,
             "item_rows": range(ITEM_ROWS),
@@ -196,10 +222,13 @@ def resource_body(form: FormData, department: str) -> dict[str, Any]:
             "content": _text(form, "content") or "",
             "uses": [u for u in uses if u],
         }
-    if share_type == ShareType.NOT_SHARED.value and _text(form, "legal_kind"):
+    # Art. 24(1): an instrument of the office's register, by id, and its article; the
+    # ledger fills in its kind and title from the register.
+    if share_type == ShareType.NOT_SHARED.value and (
+        _text(form, "legal_instrument_id") or _text(form, "legal_article")
+    ):
         body["legal_basis"] = {
-            "kind": _text(form, "legal_kind"),
-            "title": _text(form, "legal_title"),
+            "instrument_id": _text(form, "legal_instrument_id"),
             "article": _text(form, "legal_article"),
         }
     return {key: value for key, value in body.items() if value is not None}
@@ -243,10 +272,15 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
     data: dict[str, Any] = {
         name: _text(form, name)
         for name in (
-            "share_request_id", "resource_id", "purpose", "user_person", "approver",
-            "data_content", "method", "medium",
+            "share_request_id", "resource_id", "purpose", "user_person_id",
+            "approver_person_id", "data_content", "method", "medium",
         )
     }
+    if data["share_request_id"] and not data["resource_id"]:
+        # The request names its resource: a use under it need not pick the resource again.
+        granted = granted_requests(request, principal, shown.instant)
+        chosen = next((r for r in granted if r["id"] == data["share_request_id"]), None)
+        data["resource_id"] = chosen["resource_id"] if chosen else None
     if obtained:
         try:
             data["obtained_at"] = datetime.fromisoformat(obtained).replace(tzinfo=SHANGHAI)

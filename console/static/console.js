@@ -1,4 +1,5 @@
-// A little script where it helps: the time bar's slider, and the resource form's Art. 24 hints.
+// A little script where it helps: the time bar's slider, the resource form's Art. 24 hints,
+// and the chosen day beside each date input in Chinese.
 // Every page works without it.
 (function () {
   "use strict";
@@ -38,6 +39,20 @@
     show();
   }
 
+  // A date input is drawn in the browser's own locale (mm/dd/yyyy on an English system):
+  // the text beside it says the chosen day as officials write it, 2025年6月30日.
+  function chineseDate(input) {
+    var shown = document.querySelector('.date-zh[data-date-for="' + input.id + '"]');
+    if (!shown) { return; }
+    function say() {
+      var m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?/.exec(input.value);
+      shown.textContent = m ? m[1] + "年" + Number(m[2]) + "月" + Number(m[3]) + "日" +
+        (m[4] ? " " + m[4] : "") : "";
+    }
+    input.addEventListener("input", say);
+    input.addEventListener("change", say);
+  }
+
   // Sections that take longer to compute than the page around them arrive after it.
   function later(section) {
     fetch(section.dataset.src, { credentials: "same-origin" })
@@ -54,6 +69,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-src]").forEach(later);
     document.querySelectorAll("input[type=range][data-for]").forEach(timebar);
+    document.querySelectorAll("input[type=date], input[type=datetime-local]").forEach(chineseDate);
     var share = document.getElementById("r-share_type");
     if (share) { shareRules(share); }
   });

@@ -129,10 +129,10 @@ def test_a_forensic_trail_as_csv(portal: Portal, story: Any, live_client: TestCl
     assert answer.status_code == 200, answer.text
     rows = _csv(answer.content)
     header = rows[1]
-    assert header[:5] == ["位置", "事件类型", "对象", "发生时间", "记录时间"]
+    assert header[:6] == ["位置", "事件类型代码", "事件类型", "对象", "发生时间", "记录时间"]
     events = rows[2:]
-    assert events and events[0][1] == "ResourceCataloged"
-    assert events[0][3] == CATALOGED
+    assert events and events[0][1:3] == ["ResourceCataloged", "编目数据资源"]
+    assert events[0][4] == CATALOGED
 
 
 def test_the_cli_writes_the_same_sheets(
@@ -207,8 +207,8 @@ def test_the_cli_writes_a_forensic_trail_and_records_the_query(
     result = CliRunner().invoke(cli, [*args, "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output
     rows = _xlsx(out.read_bytes())
-    assert rows[1][:5] == ["位置", "事件类型", "对象", "发生时间", "记录时间"]
-    assert rows[2][1] == "ResourceCataloged" and rows[2][3] == CATALOGED
+    assert rows[1][:6] == ["位置", "事件类型代码", "事件类型", "对象", "发生时间", "记录时间"]
+    assert rows[2][1:3] == ["ResourceCataloged", "编目数据资源"] and rows[2][4] == CATALOGED
     # Reads of audit data are audited, from the command line too.
     head = ledger.recorder.head().position  # type: ignore[attr-defined]
     last = ledger.recorder.select_notifications(head, 1)[0]  # type: ignore[attr-defined]

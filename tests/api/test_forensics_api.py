@@ -69,6 +69,14 @@ def test_resource_history_lists_every_event_touching_it_in_order__art36(portal: 
         "CatalogSubmitted",
         "JoinedCatalog",
     ]
+    # Each fact also by its one 中文 name (domain/event_labels.py), as exports show it.
+    assert [item["event_type_label"] for item in items] == [
+        "编目数据资源",
+        "占用资源代码",
+        "修改数据资源",
+        "报送目录",
+        "纳入厅级目录",
+    ]
     assert [i["position"] for i in items] == sorted(i["position"] for i in items)
     assert items[0]["actor"] == {"person": "孙悦", "department": "ZYKF", "role": "department"}
     assert items[0]["occurred_at"] and items[0]["recorded_at"]

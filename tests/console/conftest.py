@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from api.cli_integrity import ensure_key
 from api.demo import load_demo
@@ -156,12 +156,25 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+# An official's browser: Chinese, in Jilin's time zone, on an office screen.
+OFFICE_SCREEN = {"width": 1366, "height": 768}
+
+
+def official_context(
+    browser: Browser, console: Console, viewport: dict[str, int] = OFFICE_SCREEN
+) -> BrowserContext:
+    return browser.new_context(
+        base_url=console.base_url,
+        viewport={"width": viewport["width"], "height": viewport["height"]},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    )
+
+
 @pytest.fixture
 def page(browser: Browser, console: Console) -> Iterator[Page]:
-    """A fresh browser context (no cookies) at an office screen's size."""
-    context = browser.new_context(
-        base_url=console.base_url, viewport={"width": 1366, "height": 768}, locale="zh-CN"
-    )
+    """A fresh browser context (no cookies) as an official's, at an office screen's size."""
+    context = official_context(browser, console)
     tab = context.new_page()
     try:
         yield tab
