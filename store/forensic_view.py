@@ -2,7 +2,12 @@
 
 Each event's rows and the tracking position are written in one transaction (the
 library's TrackingRecorder), so a runner killed midway resumes where it stopped:
-no event applied twice, none skipped.
+no event applied twice, none skipped. One view class per backend; the backend's
+factory names it (store/sqlite.py, store/postgres.py), so whatever selects the store
+(``PERSISTENCE_MODULE``) selects its forensic tables too.
+
+Replays ask the tables only through ``ForensicIndex``, which the ledger's recorder
+offers (``LedgerRecorder.forensic_index``), beside the events they index.
 """
 
 from __future__ import annotations
@@ -10,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from uuid import UUID
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import PersistenceError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Composed
@@ -29,6 +34,7 @@ EventRows: TypeAlias = "tuple[EventRow, Sequence[UUID], DataUseRow | None]"
 """What one event adds to the tables: its row, the resources it names, its use if any."""
 
 PROJECTION_NAME = "forensics"  # the runner's name: its settings' prefix, its tracking table's
+TRACKING_TABLE = f"{PROJECTION_NAME}_tracking"  # as the library's factory names it
 
 TABLES = {
     "forensic_events": (
@@ -99,6 +105,14 @@ class ForensicQueries:
     def _storable(self, value: Any) -> Any:
         """A value as the backend's text column can hold it (as is, but on PostgreSQL)."""
         return value
+
+    def reach(self, application_name: str, upto: int) -> int:
+        """The last position, at most ``upto``, that the tables include (0 where the
+        database keeps none: they are derived data, made by the projector)."""
+        try:
+            return min(self.max_tracking_id(application_name) or 0, upto)  # type: ignore[attr-defined]
+        except PersistenceError:  # no forensic tables in this database
+            return 0
 
     def _sql(self, text: str) -> str:
         return text.replace("{t}", self.prefix).replace("?", self.placeholder)
@@ -309,10 +323,17 @@ class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
         # accepted stays (older ledgers, imports), and the read model must not stop on it:
         # its NULs read as U+FFFD, the replacement character; the event itself is intact.
         return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+
     recorded_at_statement = "SELECT recorded_at FROM {t}ledger_entries WHERE position = ?"
 
-    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        *,
+        tracking_table_name: str = TRACKING_TABLE,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
         self.prefix = f'"{datastore.schema}".'
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in _statements(self.prefix))
 
@@ -321,12 +342,15 @@ ForensicView: TypeAlias = SQLiteForensicView | PostgresForensicView
 """The forensic tables: their queries, and the library's tracking of what they include."""
 
 
-def forensic_view_of(datastore: Any) -> ForensicView | None:
-    """The forensic tables beside the ledger's events, as the projection runner names them
-    (None on a datastore that keeps none). They may be absent or behind: ask
-    ``max_tracking_id`` how far they reach."""
-    if isinstance(datastore, PostgresDatastore):
-        return PostgresForensicView(datastore, tracking_table_name=f"{PROJECTION_NAME}_tracking")
-    if isinstance(datastore, SQLiteDatastore):
-        return SQLiteForensicView(datastore)
-    return None
+class ForensicIndex(Protocol):
+    """What replays ask the forensic tables: which events occurred by an instant, which
+    created objects of a kind, and how far the tables reach. They may be absent or behind
+    the log: a replay uses them up to ``reach`` and reads the log after it."""
+
+    def reach(self, application_name: str, upto: int) -> int: ...
+
+    def occurred_by(
+        self, after: int, upto: int, at: datetime, event_types: Sequence[str]
+    ) -> list[int]: ...
+
+    def events_of_type(self, event_types: Sequence[str], page: Page) -> list[dict[str, Any]]: ...
