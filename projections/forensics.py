@@ -63,6 +63,8 @@ class DataUseRow:
     provider: str
     user_person: str
     approver: str
+    user_person_id: UUID | None  # the registered persons, where the use names them (Art. 36)
+    approver_person_id: UUID | None
     purpose: str
     data_content: str
     obtained_at: datetime
@@ -83,6 +85,8 @@ def data_use_row(event: DataUseRecorded, position: int) -> DataUseRow:
         provider=event.provider,
         user_person=event.user_person,
         approver=event.approver,
+        user_person_id=event.user_person_id,
+        approver_person_id=event.approver_person_id,
         purpose=event.purpose,
         data_content=event.data_content,
         obtained_at=event.obtained_at,

@@ -53,6 +53,17 @@ TABLES = {
         "recorded_at TEXT NOT NULL, occurred_at TEXT NOT NULL"
     ),
 }
+# Columns a table gained after it was first laid out: added to tables made before (their
+# earlier rows have none), then indexed.
+ADDED_COLUMNS = {
+    # The registered persons a use names (Art. 36), beside their names; None on uses
+    # recorded before persons had ids.
+    "forensic_data_uses": ("user_person_id", "approver_person_id"),
+}
+ADDED_INDEXES = [
+    "forensic_data_uses (user_person_id, position)",
+    "forensic_data_uses (approver_person_id, position)",
+]
 INDEXES = [
     "forensic_events (originator_id)",
     # Which events occurred by an instant: replays about the past as known now (replays/asof.py).
@@ -87,11 +98,26 @@ def _statements(prefix: str) -> list[str]:
     statements = [
         f"CREATE TABLE IF NOT EXISTS {prefix}{name} ({columns})" for name, columns in TABLES.items()
     ]
-    for index in INDEXES:
+    return statements + _indexes(prefix, INDEXES)
+
+
+def _indexes(prefix: str, indexes: Sequence[str]) -> list[str]:
+    statements = []
+    for index in indexes:
         table, columns = index.split(" ", 1)
         name = f"{table}_{columns.strip('()').replace(', ', '_')}_idx"
         statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {prefix}{table} {columns}")
     return statements
+
+
+USE_ID_COLUMNS = (
+    "use_id",
+    "resource_id",
+    "share_request_id",
+    "arrangement_id",
+    "user_person_id",
+    "approver_person_id",
+)
 
 
 class ForensicQueries:
@@ -135,7 +161,7 @@ class ForensicQueries:
 
     def _insert_use(self, cursor: Any, use: DataUseRow, event: dict[str, Any]) -> None:
         values = asdict(use)
-        for key in ("use_id", "resource_id", "share_request_id", "arrangement_id"):
+        for key in USE_ID_COLUMNS:
             values[key] = values[key].hex if values[key] is not None else None
         values["obtained_at"] = format_instant(use.obtained_at)
         values["recorded_at"] = event["recorded_at"]
@@ -227,6 +253,23 @@ class ForensicQueries:
             page,
         )
 
+    def person_trail(
+        self, person: PersonKey, page: Page, since: datetime | None, until: datetime | None
+    ) -> list[dict[str, Any]]:
+        """What one registered person did: the events recorded with them as actor (actors are
+        recorded by name, within their department), and the uses naming them by id as the
+        user or the approver of the data (Art. 36)."""
+        person_id = person.person_id.hex
+        return self._events(
+            "position IN (SELECT position FROM {t}forensic_events "
+            "WHERE actor_person = ? AND actor_department = ? "
+            "UNION SELECT position FROM {t}forensic_data_uses WHERE user_person_id = ? "
+            "UNION SELECT position FROM {t}forensic_data_uses WHERE approver_person_id = ?) "
+            + _window("occurred_at", since, until),
+            [person.name, person.department, person_id, person_id, *_window_params(since, until)],
+            page,
+        )
+
     def events_of_type(self, event_types: Sequence[str], page: Page) -> list[dict[str, Any]]:
         marks = ", ".join("?" for _ in event_types)
         return self._events(f"event_type IN ({marks})", list(event_types), page)
@@ -254,6 +297,9 @@ class ForensicQueries:
         if filters.person is not None:
             where.append("(user_person = ? OR approver = ?)")
             params.extend([filters.person, filters.person])
+        if filters.person_id is not None:
+            where.append("(user_person_id = ? OR approver_person_id = ?)")
+            params.extend([filters.person_id.hex, filters.person_id.hex])
         if filters.since is not None:
             where.append("obtained_at >= ?")
             params.append(format_instant(filters.since))
@@ -279,6 +325,17 @@ class UseFilters:
     since: datetime | None = None
     until: datetime | None = None
     marks: tuple[str, ...] = ()  # DataUseMark codes: uses with any of them
+    person_id: UUID | None = None  # the registered person who used, or who approved
+
+
+@dataclass(frozen=True)
+class PersonKey:
+    """A registered person as the tables find them: by id where a record names the id, by
+    name within the department where it names the actor."""
+
+    person_id: UUID
+    name: str
+    department: str
 
 
 @dataclass(frozen=True)
@@ -314,6 +371,18 @@ class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *_statements("")]
 
+    def create_table(self) -> None:
+        super().create_table()
+        with self.datastore.transaction(commit=True) as cursor:
+            for table, columns in ADDED_COLUMNS.items():
+                cursor.execute(f"PRAGMA table_info({table})")
+                present = {row[1] for row in cursor.fetchall()}
+                for column in columns:
+                    if column not in present:  # SQLite has no ADD COLUMN IF NOT EXISTS
+                        cursor.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+            for statement in _indexes("", ADDED_INDEXES):
+                cursor.execute(statement)
+
 
 class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
     placeholder = "%s"
@@ -335,7 +404,13 @@ class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
     ) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
         self.prefix = f'"{datastore.schema}".'
-        self.sql_create_statements.extend(Composed([SQL(s)]) for s in _statements(self.prefix))
+        statements = _statements(self.prefix) + [
+            f"ALTER TABLE {self.prefix}{table} ADD COLUMN IF NOT EXISTS {column} TEXT"
+            for table, columns in ADDED_COLUMNS.items()
+            for column in columns
+        ]
+        statements += _indexes(self.prefix, ADDED_INDEXES)
+        self.sql_create_statements.extend(Composed([SQL(s)]) for s in statements)
 
 
 ForensicView: TypeAlias = SQLiteForensicView | PostgresForensicView
