@@ -50,14 +50,15 @@ TABLES = {
         "provider TEXT NOT NULL, user_person TEXT NOT NULL, approver TEXT NOT NULL, "
         "purpose TEXT NOT NULL, data_content TEXT NOT NULL, obtained_at TEXT NOT NULL, "
         "method TEXT NOT NULL, medium TEXT NOT NULL, recipient TEXT, marks TEXT NOT NULL, "
-        "recorded_at TEXT NOT NULL, occurred_at TEXT NOT NULL"
+        "recorded_at TEXT NOT NULL, occurred_at TEXT NOT NULL, "
+        # The registered persons a use names (Art. 36), beside their names; None on uses
+        # recorded before persons had ids.
+        "user_person_id TEXT, approver_person_id TEXT"
     ),
 }
-# Columns a table gained after it was first laid out: added to tables made before (their
-# earlier rows have none), then indexed.
+# Columns a table gained after it was first laid out: a table made before gets them, filled
+# from the payloads of the events its rows were made from; their indexes come after them.
 ADDED_COLUMNS = {
-    # The registered persons a use names (Art. 36), beside their names; None on uses
-    # recorded before persons had ids.
     "forensic_data_uses": ("user_person_id", "approver_person_id"),
 }
 ADDED_INDEXES = [
@@ -131,6 +132,32 @@ class ForensicQueries:
     def _storable(self, value: Any) -> Any:
         """A value as the backend's text column can hold it (as is, but on PostgreSQL)."""
         return value
+
+    def _columns_of(self, cursor: Any, table: str) -> set[str]:
+        raise NotImplementedError
+
+    def _json_text(self, column: str, key: str) -> str:
+        """SQL for a text field of a JSON column."""
+        raise NotImplementedError
+
+    def _upgrade(self) -> None:
+        """Bring tables laid out before a column was added up to the layout: the column,
+        filled from the payloads of the events the rows were made from, and its index."""
+        with self.datastore.transaction(commit=True) as cursor:
+            for table, columns in ADDED_COLUMNS.items():
+                present = self._columns_of(cursor, table)
+                for column in (c for c in columns if c not in present):
+                    cursor.execute(self._sql(f"ALTER TABLE {{t}}{table} ADD COLUMN {column} TEXT"))
+                    # The payload keeps a UUID with hyphens; the column, 32 hex digits.
+                    cursor.execute(
+                        self._sql(
+                            f"UPDATE {{t}}{table} AS u SET {column} = (SELECT replace("
+                            f"{self._json_text('e.payload', column)}, '-', '') "
+                            "FROM {t}forensic_events AS e WHERE e.position = u.position)"
+                        )
+                    )
+            for statement in _indexes(self.prefix, ADDED_INDEXES):
+                cursor.execute(statement)
 
     def reach(self, application_name: str, upto: int) -> int:
         """The last position, at most ``upto``, that the tables include (0 where the
@@ -373,15 +400,14 @@ class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
 
     def create_table(self) -> None:
         super().create_table()
-        with self.datastore.transaction(commit=True) as cursor:
-            for table, columns in ADDED_COLUMNS.items():
-                cursor.execute(f"PRAGMA table_info({table})")
-                present = {row[1] for row in cursor.fetchall()}
-                for column in columns:
-                    if column not in present:  # SQLite has no ADD COLUMN IF NOT EXISTS
-                        cursor.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
-            for statement in _indexes("", ADDED_INDEXES):
-                cursor.execute(statement)
+        self._upgrade()
+
+    def _columns_of(self, cursor: Any, table: str) -> set[str]:
+        cursor.execute(f"PRAGMA table_info({table})")
+        return {row[1] for row in cursor.fetchall()}
+
+    def _json_text(self, column: str, key: str) -> str:
+        return f"json_extract({column}, '$.{key}')"
 
 
 class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
@@ -404,13 +430,22 @@ class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
     ) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
         self.prefix = f'"{datastore.schema}".'
-        statements = _statements(self.prefix) + [
-            f"ALTER TABLE {self.prefix}{table} ADD COLUMN IF NOT EXISTS {column} TEXT"
-            for table, columns in ADDED_COLUMNS.items()
-            for column in columns
-        ]
-        statements += _indexes(self.prefix, ADDED_INDEXES)
-        self.sql_create_statements.extend(Composed([SQL(s)]) for s in statements)
+        self.sql_create_statements.extend(Composed([SQL(s)]) for s in _statements(self.prefix))
+
+    def create_table(self) -> None:
+        super().create_table()
+        self._upgrade()
+
+    def _columns_of(self, cursor: Any, table: str) -> set[str]:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = %s AND table_name = %s",
+            [self.datastore.schema, table],
+        )
+        return {row["column_name"] for row in cursor.fetchall()}
+
+    def _json_text(self, column: str, key: str) -> str:
+        return f"({column}::jsonb ->> '{key}')"
 
 
 ForensicView: TypeAlias = SQLiteForensicView | PostgresForensicView

@@ -11,6 +11,7 @@ import time
 from typing import Any
 from uuid import uuid4
 
+import orjson
 import pytest
 from eventsourcing.persistence import Tracking
 
@@ -20,7 +21,7 @@ from domain.departments import register_department
 from domain.ledger import Ledger
 from domain.vocabulary import DepartmentKind
 from projections.forensics import ForensicProjection
-from store.forensic_view import PROJECTION_NAME
+from store.forensic_view import PROJECTION_NAME, TABLES
 
 
 def record_departments(ledger: Ledger, count: int) -> int:
@@ -120,3 +121,38 @@ def test_the_view_is_the_one_the_store_factory_names_and_tracks_under_the_projec
     with start_runner(env) as live:
         live.wait(last, timeout=30)
     assert index.reach(Ledger.name, last + 10) == caught_up_to(view) == last
+
+
+def test_tables_laid_out_before_uses_named_persons_get_the_ids_from_the_events(
+    ledger: Ledger,
+) -> None:
+    """Art. 36: a read model made before persons had ids is brought up to the layout, and
+    the uses it already held carry the ids their events named."""
+    env = dict(ledger.env)
+    view = open_view(env)
+    user, approver = uuid4(), uuid4()
+    payload = orjson.dumps({"user_person_id": str(user), "approver_person_id": str(approver)})
+    earlier = TABLES["forensic_data_uses"].split(", user_person_id")[0]
+    with view.datastore.transaction(commit=True) as cursor:
+        for statement, params in (
+            ("DROP TABLE {t}forensic_data_uses", []),
+            (f"CREATE TABLE {{t}}forensic_data_uses ({earlier})", []),
+            (
+                "INSERT INTO {t}forensic_events (position, recorded_at, occurred_at, "
+                "lag_seconds, originator_id, event_type, payload) VALUES (?, ?, ?, 0, ?, ?, ?)",
+                [1, "t", "t", uuid4().hex, "DataUseRecorded", payload.decode()],
+            ),
+            (
+                "INSERT INTO {t}forensic_data_uses (position, use_id, resource_id, department, "
+                "provider, user_person, approver, purpose, data_content, obtained_at, method, "
+                "medium, marks, recorded_at, occurred_at) "
+                "VALUES (?, ?, ?, 'SCGL', 'ZYKF', '何佳', '林国栋', '统计', '名称', "
+                "'t', 'api', 'network', '', 't', 't')",
+                [1, uuid4().hex, uuid4().hex],
+            ),
+        ):
+            cursor.execute(view._sql(statement), params)
+    upgraded = open_view(env)
+    columns = "user_person_id, approver_person_id"
+    rows = upgraded._rows(f"SELECT {columns} FROM {{t}}forensic_data_uses", [])
+    assert rows == [{"user_person_id": user.hex, "approver_person_id": approver.hex}]
