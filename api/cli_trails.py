@@ -19,10 +19,11 @@ from rich.console import Console
 from api.exports import ExportFormat, as_csv, as_xlsx, trail_sheet
 from api.names import rows_with_names
 from api.read_models import caught_up_to, open_view, start_runner
-from api.routes.forensics import TRAIL_TITLES, event_item, use_item
+from api.routes.forensics import TRAIL_TITLES, Fetch, event_item, person_trail, use_item
 from api.runtime import admin_command, current_database, open_ledger, recorder_of, utc_now
 from api.server import run_projections_here
 from api.times import parse_instant, parse_instant_from
+from domain.errors import RuleViolation
 from domain.events import Actor
 from domain.ledger import Ledger
 from domain.vocabulary import Role
@@ -33,7 +34,8 @@ console = Console(stderr=True)
 PAGE = 1000
 CATCH_UP_SECONDS = 600.0
 
-Query = Callable[[ForensicView, Page], list[dict[str, Any]]]
+# A trail's query, given the ledger and the tables it reads: a page of rows at a time.
+Query = Callable[[Ledger, ForensicView], Fetch]
 FormatOption = Annotated[ExportFormat, typer.Option("--format", help="csv, xlsx or json")]
 OutOption = Annotated[Path | None, typer.Option("--out", help="Write to this file")]
 AtOption = Annotated[str | None, typer.Option("--at", help="Occurred by (a date: its end)")]
@@ -52,7 +54,7 @@ def history(
     _run(
         "resource_history",
         {"resource_id": resource_id},
-        lambda view, page: view.resource_history(resource_id, page),
+        lambda _, view: lambda page: view.resource_history(resource_id, page),
         event_item,
         (output_format, out, at, known_at),
     )
@@ -60,17 +62,23 @@ def history(
 
 @trail.command("actor")
 def actor(
-    person: Annotated[str, typer.Option(help="The person, as registered")],
+    person: Annotated[
+        str,
+        typer.Option(
+            help="The person's id in the person register; or, for records made before "
+            "persons had ids, the name the actor was recorded under"
+        ),
+    ],
     output_format: FormatOption = ExportFormat.csv,
     out: OutOption = None,
     at: AtOption = None,
     known_at: KnownOption = None,
 ) -> None:
-    """Everything a person did, with times."""
+    """Everything a person did, with times; two people of one name have separate trails."""
     _run(
         "actor_trail",
         {"person": person},
-        lambda view, page: view.actor_trail(person, page, None, None),
+        lambda ledger, view: person_trail(ledger, view, person, None, None),
         event_item,
         (output_format, out, at, known_at),
     )
@@ -81,6 +89,9 @@ def uses(
     resource_id: Annotated[UUID | None, typer.Option(help="Uses of this resource")] = None,
     department: Annotated[str | None, typer.Option(help="Uses by this department")] = None,
     person: Annotated[str | None, typer.Option(help="Who used, or who approved")] = None,
+    person_id: Annotated[
+        UUID | None, typer.Option(help="Who used, or who approved, by registered id")
+    ] = None,
     since: Annotated[str | None, typer.Option("--from", help="Obtained from")] = None,
     until: Annotated[str | None, typer.Option("--to", help="Obtained until")] = None,
     output_format: FormatOption = ExportFormat.csv,
@@ -95,12 +106,18 @@ def uses(
         person,
         _instant(since, "--from", parse_instant_from) if since else None,
         _instant(until, "--to", parse_instant) if until else None,
+        person_id=person_id,
     )
-    parameters = {"resource_id": resource_id, "department": department, "person": person}
+    parameters = {
+        "resource_id": resource_id,
+        "department": department,
+        "person": person,
+        "person_id": person_id,
+    }
     _run(
         "data_use_trail",
         {**parameters, "from": since, "to": until},
-        lambda view, page: view.data_uses(filters, page),
+        lambda _, view: lambda page: view.data_uses(filters, page),
         use_item,
         (output_format, out, at, known_at),
     )
@@ -128,8 +145,12 @@ def _run(
     page = Page(0, PAGE, _instant(at, "--at"), _instant(known_at, "--known-at"))
     ledger = open_ledger()
     view = open_view(ledger.env)
+    try:
+        fetch_page = fetch(ledger, view)
+    except RuleViolation as refused:  # a person id the register does not hold
+        raise typer.BadParameter(str(refused), param_hint=f"--{refused.field}") from None
     _catch_up(ledger, view)
-    items = [shape(row) for row in _all(view, page, fetch)]
+    items = [shape(row) for row in _all(page, fetch_page)]
     _audit(ledger, query, parameters, len(items))
     body = {
         "at": page.at.isoformat(),
@@ -176,10 +197,10 @@ def _wait(view: ForensicView, head: int) -> None:
         time.sleep(0.1)
 
 
-def _all(view: ForensicView, page: Page, fetch: Query) -> list[dict[str, Any]]:
+def _all(page: Page, fetch: Fetch) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     while True:
-        batch = fetch(view, page)
+        batch = fetch(page)
         rows.extend(batch)
         if len(batch) < page.limit:
             return rows

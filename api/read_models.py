@@ -1,60 +1,42 @@
-"""Live read models: the forensic tables, kept up to date by the library's ProjectionRunner.
+"""Live read models: the forensic tables, kept up to date by the library's projection runner.
 
 ``ledger project`` runs the runner as a process of its own (several API workers, one
 projector); the embedded default runs it inside the API process. Either way the
 tracking position is written with the rows, so a restart resumes exactly.
+
+The tables' class is the one the store's factory names (``PERSISTENCE_MODULE`` selects
+the factory; store/sqlite.py, store/postgres.py), opened the library's way: a factory
+built from the settings as the projection's name prefixes them.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking
-from eventsourcing.projection import Projection, ProjectionRunner
+from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.projection import BaseProjectionRunner
+from eventsourcing.utils import Environment
 
-from api.write_behind import WriteBehind
-from domain.data_uses import DataUseRecorded
-from domain.events import LedgerEvent
 from domain.ledger import Ledger
-from projections.forensics import data_use_row, event_row, referenced_resources
-from store.forensic_view import (
-    PROJECTION_NAME,
-    EventRows,
-    ForensicView,
-    PostgresForensicView,
-    SQLiteForensicView,
-)
+from projections.forensics import ForensicProjection
+from store.forensic_view import ForensicView
 
 
-class ForensicProjection(Projection[ForensicView]):
-    name = PROJECTION_NAME
-    topics = ()
-
-    def __init__(self, view: ForensicView) -> None:
-        super().__init__(view)
-        self.batches: WriteBehind[EventRows] = WriteBehind(view.record_batch)
-
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        event: LedgerEvent = domain_event
-        position = tracking.notification_id
-        refs = sorted(referenced_resources(event), key=str)
-        use = data_use_row(event, position) if isinstance(event, DataUseRecorded) else None
-        self.batches.add(tracking, (event_row(event, position), refs, use))
-
-
-def view_class(env: Mapping[str, str]) -> type[ForensicView]:
-    module = env.get("PERSISTENCE_MODULE", "")
-    return PostgresForensicView if module.startswith("store.postgres") else SQLiteForensicView
+def projection_env(name: str, env: Mapping[str, str]) -> Environment:
+    """The settings a projection reads: the process's, overridden by ``env``, each looked
+    up first with the projection's name as prefix (``FORENSICS_SQLITE_DBNAME`` before
+    ``SQLITE_DBNAME``), the rule the library documents for a projection's settings."""
+    return Environment(name, {**os.environ, **env})
 
 
 def open_view(env: Mapping[str, str]) -> ForensicView:
     """The forensic tables for reading (and created if absent)."""
     factory = InfrastructureFactory[ForensicView].construct(
-        env=ProjectionRunner._construct_env(PROJECTION_NAME, dict(env))
+        env=projection_env(ForensicProjection.name, env)
     )
-    return factory.tracking_recorder(view_class(env))
+    return factory.tracking_recorder()
 
 
 def close_view(view: ForensicView) -> None:
@@ -62,11 +44,25 @@ def close_view(view: ForensicView) -> None:
     view.datastore.close()
 
 
-class ForensicRunner(ProjectionRunner[Ledger, Any]):
-    """The library's runner; when it stops (cleanly or not) the projection writes the
-    batch it holds, for events it processed, and then nothing more."""
+class ForensicRunner(BaseProjectionRunner[Ledger]):
+    """The library's runner, following the ledger into the forensic tables; when it stops
+    (cleanly or not) the projection writes the batch it holds, for events it processed,
+    and then nothing more."""
 
-    projection: ForensicProjection
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        projection_class: type[ForensicProjection] = ForensicProjection,
+    ) -> None:
+        self.view = open_view(env)
+        self.projection = projection_class(self.view)
+        super().__init__(
+            projection=self.projection,
+            application_class=Ledger,
+            tracking_recorder=self.view,
+            topics=self.projection.topics,
+            env=dict(env),
+        )
 
     def failure(self) -> BaseException | None:
         """A batch that failed to write while no event came (a timer's flush): the runner
@@ -87,12 +83,7 @@ class ForensicRunner(ProjectionRunner[Ledger, Any]):
 
 def start_runner(env: Mapping[str, str]) -> ForensicRunner:
     """Start following the ledger; stop with ``runner.stop()`` or leave its ``with`` block."""
-    return ForensicRunner(
-        application_class=Ledger,
-        projection_class=ForensicProjection,
-        view_class=view_class(env),
-        env=dict(env),
-    )
+    return ForensicRunner(env)
 
 
 def caught_up_to(view: ForensicView, app_name: str = Ledger.name) -> int:

@@ -171,6 +171,10 @@ class TrailItem(BaseModel):
     purpose: str | None = None
     user_person: str | None = None
     approver: str | None = None
+    user_person_id: str | None = Field(default=None, description="使用人员编号 (registered person)")
+    approver_person_id: str | None = Field(
+        default=None, description="批准人员编号 (registered person)"
+    )
     data_content: str | None = None
     obtained_at: datetime | None = None
     method: str | None = None

@@ -117,7 +117,10 @@ def seeded_calendar() -> WorkingDayCalendar:
 
 
 def calendar_with(published: Iterable[HolidaySchedule]) -> WorkingDayCalendar:
-    """The seeded calendar with the published schedules laid over it (latest per year wins)."""
+    """The seeded calendar with the published schedules laid over it (latest per year wins).
+
+    The one cache of known calendars: the ledger's commands (``Ledger.calendar``) and every
+    report at an instant ask here, so equal publications give the very same calendar."""
     return _calendar_with(tuple(published))
 
 

@@ -1,7 +1,9 @@
 """What investigators search, extracted from each event: who, when (both times), about what.
 
-Pure functions from a domain event to rows; the SQL that keeps them is in
-store/forensic_view.py, kept exactly once by the library's ProjectionRunner.
+Pure functions from a domain event to rows, and the projection that hands them, a batch
+at a time (projections/write_behind.py), to the forensic tables: the SQL that keeps them
+is in store/forensic_view.py, kept exactly once by the library's projection runner
+(api/read_models.py starts it).
 """
 
 from __future__ import annotations
@@ -9,13 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
 
 from domain.data_uses import DataUseRecorded
 from domain.events import LedgerEvent
+from projections.write_behind import WriteBehind
+
+if TYPE_CHECKING:
+    # The tables' type only: the store is a layer below, and the projection only writes
+    # to the view the runner gives it.
+    from store.forensic_view import EventRows, ForensicView
+
 
 BASE_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "occurred_at", "actor", "command_id"}
@@ -52,6 +63,8 @@ class DataUseRow:
     provider: str
     user_person: str
     approver: str
+    user_person_id: UUID | None  # the registered persons, where the use names them (Art. 36)
+    approver_person_id: UUID | None
     purpose: str
     data_content: str
     obtained_at: datetime
@@ -72,6 +85,8 @@ def data_use_row(event: DataUseRecorded, position: int) -> DataUseRow:
         provider=event.provider,
         user_person=event.user_person,
         approver=event.approver,
+        user_person_id=event.user_person_id,
+        approver_person_id=event.approver_person_id,
         purpose=event.purpose,
         data_content=event.data_content,
         obtained_at=event.obtained_at,
@@ -119,3 +134,24 @@ def _named_resources(data: Any) -> Iterator[UUID]:
     elif isinstance(data, list | tuple):
         for item in data:
             yield from _named_resources(item)
+
+
+class ForensicProjection(Projection["ForensicView"]):
+    """Every event's rows, held and written a batch at a time with the last event's
+    tracking position (exactly once: a batch is written whole or not at all)."""
+
+    # Its settings' prefix and its tracking table's name; the store's view names the
+    # same table (store/forensic_view.PROJECTION_NAME, tests/replays check they agree).
+    name = "forensics"
+    topics = ()
+
+    def __init__(self, view: ForensicView) -> None:
+        super().__init__(view)
+        self.batches: WriteBehind[EventRows] = WriteBehind(view.record_batch)
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        event: LedgerEvent = domain_event
+        position = tracking.notification_id
+        refs = sorted(referenced_resources(event), key=str)
+        use = data_use_row(event, position) if isinstance(event, DataUseRecorded) else None
+        self.batches.add(tracking, (event_row(event, position), refs, use))

@@ -1,7 +1,9 @@
 """One share request, arrangement or data use at an instant: a fold of that object's events.
 
-The fold is the domain's own (``event.mutate``), so a request read "at T as known at K"
-is exactly the request the ledger would have decided commands against then.
+The fold is the domain's own (``domain.object_at``: ``event.mutate`` over the events that
+occurred by the instant, as ``replays.asof.replay_object`` feeds it), so a request read
+"at T as known at K" is exactly the request the ledger would have decided commands
+against then.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from domain.aggregate import AggregateState
 from domain.arrangements import ArrangementEvent, TimeSensitiveArrangement
 from domain.data_uses import DataUse, DataUseRecorded, ThirdPartyConsented
 from domain.events import LedgerEvent
+from domain.object_at import mutated
 from domain.share_requests import ShareRequest, ShareRequestEvent
 from projections.base import Meta, topics_of
 
@@ -37,8 +40,8 @@ class OneObject(Generic[T]):
     def apply(self, state: T | None, event: LedgerEvent, meta: Meta) -> T | None:
         if event.originator_id != self.object_id:
             return state
-        mutated: T = event.mutate(state)
-        return mutated
+        changed: T = mutated(state, event)
+        return changed
 
 
 class OneShareRequest(OneObject[ShareRequest]):

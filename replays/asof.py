@@ -14,18 +14,19 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any, Generic, Protocol, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.persistence import Mapper, PersistenceError, StoredEvent
+from eventsourcing.persistence import Mapper, StoredEvent
 from pydantic import TypeAdapter
 
 from domain.events import LedgerEvent
 from domain.ledger import Ledger
+from domain.object_at import ObjectAt
 from projections.base import Meta, PayloadTest, Projection, Selective
 from store.fold_snapshots import FoldSnapshots, Snapshot
-from store.forensic_view import ForensicView, forensic_view_of
+from store.forensic_view import ForensicIndex
 from store.records import LedgerRecorder, RecordRow
 
 S = TypeVar("S")
@@ -171,25 +172,18 @@ class _OccurredIndex:
     is used only as far as the projector has reached (and not at all where it is absent)."""
 
     def __init__(self, recorder: LedgerRecorder) -> None:
-        self.view: ForensicView | None = forensic_view_of(getattr(recorder, "datastore", None))
+        self.index: ForensicIndex = recorder.forensic_index()
 
     def reach(self, upto: int) -> int:
         """The last position, at most ``upto``, whose occurred_at the index holds."""
-        if self.view is None:
-            return 0
-        try:
-            return min(self.view.max_tracking_id(LEDGER) or 0, upto)
-        except PersistenceError:  # no forensic tables in this database
-            self.view = None
-            return 0
+        return self.index.reach(LEDGER, upto)
 
     def pages(
         self, after: int, upto: int, at: datetime, topics: frozenset[str]
     ) -> Iterator[list[int]]:
         """Positions in (after, upto] of events of ``topics`` that occurred by ``at``."""
-        assert self.view is not None
         kinds = sorted({topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1] for topic in topics})
-        positions = self.view.occurred_by(after, upto, at, kinds)
+        positions = self.index.occurred_by(after, upto, at, kinds)
         for start in range(0, len(positions), PAGE):
             yield positions[start : start + PAGE]
 
@@ -241,13 +235,12 @@ def replay_object(
     folding many objects at one instant passes that prefix's end as ``upto``."""
     if upto is None:
         upto = recorder.position_known_at(instant.known_at)
-    state = projection.initial()
+    fold = ObjectAt(instant.at, projection.initial())
     for record in recorder.select_object_records(projection.object_id):
         if record.position > upto:
             break
         if record.event.topic not in projection.topics:
             continue
         event = cast(LedgerEvent, mapper.to_domain_event(record.event))
-        if event.occurred_at <= instant.at:
-            state = projection.apply(state, event, Meta(record.position, record.recorded_at))
-    return Replayed(state, instant, upto)
+        fold.add(event, partial(projection.apply, meta=Meta(record.position, record.recorded_at)))
+    return Replayed(fold.state, instant, upto)

@@ -16,14 +16,14 @@ from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import Mapper, PersistenceError, StoredEvent
+from eventsourcing.persistence import Mapper, StoredEvent
 
 from domain.aggregate import AggregateState
 from domain.events import LedgerEvent
 from projections.base import topics_of
 from projections.listings import Kind
 from replays.asof import LEDGER, PAGE, Instant, replay_object
-from store.forensic_view import ForensicView, Page, forensic_view_of
+from store.forensic_view import ForensicIndex, Page
 from store.records import LedgerRecorder
 
 T = TypeVar("T", bound=AggregateState)
@@ -103,30 +103,20 @@ def creations(
 ) -> Iterator[tuple[int, UUID, Parties]]:
     """The creating events of ``kind`` in (after, upto] that occurred by ``at``, in
     position order: from the forensic read model as far as it reaches, then the log."""
-    view = forensic_view_of(getattr(recorder, "datastore", None))
-    reach = _reach(view, upto)
-    if view is not None and reach > after:
-        yield from _from_view(view, kind, instant, after, reach)
+    index = recorder.forensic_index()
+    reach = index.reach(LEDGER, upto)
+    if reach > after:
+        yield from _from_index(index, kind, instant, after, reach)
         after = reach
     yield from _from_log(recorder, mapper, kind, instant, after, upto)
 
 
-def _reach(view: ForensicView | None, upto: int) -> int:
-    """The last position, at most ``upto``, that the forensic read model includes."""
-    if view is None:
-        return 0
-    try:
-        return min(view.max_tracking_id(LEDGER) or 0, upto)
-    except PersistenceError:  # no forensic tables in this database
-        return 0
-
-
-def _from_view(
-    view: ForensicView, kind: Kind[Any], instant: Instant, after: int, reach: int
+def _from_index(
+    index: ForensicIndex, kind: Kind[Any], instant: Instant, after: int, reach: int
 ) -> Iterator[tuple[int, UUID, Parties]]:
     while True:
         page = Page(after=after, limit=PAGE, at=instant.at, known_at=instant.known_at)
-        rows = view.events_of_type(kind.event_types, page)
+        rows = index.events_of_type(kind.event_types, page)
         for row in rows:
             position = int(row["position"])
             if position > reach:  # the projector moved on since: the log answers from here

@@ -2,7 +2,12 @@
 
 Each event's rows and the tracking position are written in one transaction (the
 library's TrackingRecorder), so a runner killed midway resumes where it stopped:
-no event applied twice, none skipped.
+no event applied twice, none skipped. One view class per backend; the backend's
+factory names it (store/sqlite.py, store/postgres.py), so whatever selects the store
+(``PERSISTENCE_MODULE``) selects its forensic tables too.
+
+Replays ask the tables only through ``ForensicIndex``, which the ledger's recorder
+offers (``LedgerRecorder.forensic_index``), beside the events they index.
 """
 
 from __future__ import annotations
@@ -10,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from uuid import UUID
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import PersistenceError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Composed
@@ -29,6 +34,7 @@ EventRows: TypeAlias = "tuple[EventRow, Sequence[UUID], DataUseRow | None]"
 """What one event adds to the tables: its row, the resources it names, its use if any."""
 
 PROJECTION_NAME = "forensics"  # the runner's name: its settings' prefix, its tracking table's
+TRACKING_TABLE = f"{PROJECTION_NAME}_tracking"  # as the library's factory names it
 
 TABLES = {
     "forensic_events": (
@@ -44,9 +50,21 @@ TABLES = {
         "provider TEXT NOT NULL, user_person TEXT NOT NULL, approver TEXT NOT NULL, "
         "purpose TEXT NOT NULL, data_content TEXT NOT NULL, obtained_at TEXT NOT NULL, "
         "method TEXT NOT NULL, medium TEXT NOT NULL, recipient TEXT, marks TEXT NOT NULL, "
-        "recorded_at TEXT NOT NULL, occurred_at TEXT NOT NULL"
+        "recorded_at TEXT NOT NULL, occurred_at TEXT NOT NULL, "
+        # The registered persons a use names (Art. 36), beside their names; None on uses
+        # recorded before persons had ids.
+        "user_person_id TEXT, approver_person_id TEXT"
     ),
 }
+# Columns a table gained after it was first laid out: a table made before gets them, filled
+# from the payloads of the events its rows were made from; their indexes come after them.
+ADDED_COLUMNS = {
+    "forensic_data_uses": ("user_person_id", "approver_person_id"),
+}
+ADDED_INDEXES = [
+    "forensic_data_uses (user_person_id, position)",
+    "forensic_data_uses (approver_person_id, position)",
+]
 INDEXES = [
     "forensic_events (originator_id)",
     # Which events occurred by an instant: replays about the past as known now (replays/asof.py).
@@ -81,11 +99,26 @@ def _statements(prefix: str) -> list[str]:
     statements = [
         f"CREATE TABLE IF NOT EXISTS {prefix}{name} ({columns})" for name, columns in TABLES.items()
     ]
-    for index in INDEXES:
+    return statements + _indexes(prefix, INDEXES)
+
+
+def _indexes(prefix: str, indexes: Sequence[str]) -> list[str]:
+    statements = []
+    for index in indexes:
         table, columns = index.split(" ", 1)
         name = f"{table}_{columns.strip('()').replace(', ', '_')}_idx"
         statements.append(f"CREATE INDEX IF NOT EXISTS {name} ON {prefix}{table} {columns}")
     return statements
+
+
+USE_ID_COLUMNS = (
+    "use_id",
+    "resource_id",
+    "share_request_id",
+    "arrangement_id",
+    "user_person_id",
+    "approver_person_id",
+)
 
 
 class ForensicQueries:
@@ -99,6 +132,40 @@ class ForensicQueries:
     def _storable(self, value: Any) -> Any:
         """A value as the backend's text column can hold it (as is, but on PostgreSQL)."""
         return value
+
+    def _columns_of(self, cursor: Any, table: str) -> set[str]:
+        raise NotImplementedError
+
+    def _json_text(self, column: str, key: str) -> str:
+        """SQL for a text field of a JSON column."""
+        raise NotImplementedError
+
+    def _upgrade(self) -> None:
+        """Bring tables laid out before a column was added up to the layout: the column,
+        filled from the payloads of the events the rows were made from, and its index."""
+        with self.datastore.transaction(commit=True) as cursor:
+            for table, columns in ADDED_COLUMNS.items():
+                present = self._columns_of(cursor, table)
+                for column in (c for c in columns if c not in present):
+                    cursor.execute(self._sql(f"ALTER TABLE {{t}}{table} ADD COLUMN {column} TEXT"))
+                    # The payload keeps a UUID with hyphens; the column, 32 hex digits.
+                    cursor.execute(
+                        self._sql(
+                            f"UPDATE {{t}}{table} AS u SET {column} = (SELECT replace("
+                            f"{self._json_text('e.payload', column)}, '-', '') "
+                            "FROM {t}forensic_events AS e WHERE e.position = u.position)"
+                        )
+                    )
+            for statement in _indexes(self.prefix, ADDED_INDEXES):
+                cursor.execute(statement)
+
+    def reach(self, application_name: str, upto: int) -> int:
+        """The last position, at most ``upto``, that the tables include (0 where the
+        database keeps none: they are derived data, made by the projector)."""
+        try:
+            return min(self.max_tracking_id(application_name) or 0, upto)  # type: ignore[attr-defined]
+        except PersistenceError:  # no forensic tables in this database
+            return 0
 
     def _sql(self, text: str) -> str:
         return text.replace("{t}", self.prefix).replace("?", self.placeholder)
@@ -121,7 +188,7 @@ class ForensicQueries:
 
     def _insert_use(self, cursor: Any, use: DataUseRow, event: dict[str, Any]) -> None:
         values = asdict(use)
-        for key in ("use_id", "resource_id", "share_request_id", "arrangement_id"):
+        for key in USE_ID_COLUMNS:
             values[key] = values[key].hex if values[key] is not None else None
         values["obtained_at"] = format_instant(use.obtained_at)
         values["recorded_at"] = event["recorded_at"]
@@ -213,6 +280,23 @@ class ForensicQueries:
             page,
         )
 
+    def person_trail(
+        self, person: PersonKey, page: Page, since: datetime | None, until: datetime | None
+    ) -> list[dict[str, Any]]:
+        """What one registered person did: the events recorded with them as actor (actors are
+        recorded by name, within their department), and the uses naming them by id as the
+        user or the approver of the data (Art. 36)."""
+        person_id = person.person_id.hex
+        return self._events(
+            "position IN (SELECT position FROM {t}forensic_events "
+            "WHERE actor_person = ? AND actor_department = ? "
+            "UNION SELECT position FROM {t}forensic_data_uses WHERE user_person_id = ? "
+            "UNION SELECT position FROM {t}forensic_data_uses WHERE approver_person_id = ?) "
+            + _window("occurred_at", since, until),
+            [person.name, person.department, person_id, person_id, *_window_params(since, until)],
+            page,
+        )
+
     def events_of_type(self, event_types: Sequence[str], page: Page) -> list[dict[str, Any]]:
         marks = ", ".join("?" for _ in event_types)
         return self._events(f"event_type IN ({marks})", list(event_types), page)
@@ -240,6 +324,9 @@ class ForensicQueries:
         if filters.person is not None:
             where.append("(user_person = ? OR approver = ?)")
             params.extend([filters.person, filters.person])
+        if filters.person_id is not None:
+            where.append("(user_person_id = ? OR approver_person_id = ?)")
+            params.extend([filters.person_id.hex, filters.person_id.hex])
         if filters.since is not None:
             where.append("obtained_at >= ?")
             params.append(format_instant(filters.since))
@@ -265,6 +352,17 @@ class UseFilters:
     since: datetime | None = None
     until: datetime | None = None
     marks: tuple[str, ...] = ()  # DataUseMark codes: uses with any of them
+    person_id: UUID | None = None  # the registered person who used, or who approved
+
+
+@dataclass(frozen=True)
+class PersonKey:
+    """A registered person as the tables find them: by id where a record names the id, by
+    name within the department where it names the actor."""
+
+    person_id: UUID
+    name: str
+    department: str
 
 
 @dataclass(frozen=True)
@@ -300,6 +398,17 @@ class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *_statements("")]
 
+    def create_table(self) -> None:
+        super().create_table()
+        self._upgrade()
+
+    def _columns_of(self, cursor: Any, table: str) -> set[str]:
+        cursor.execute(f"PRAGMA table_info({table})")
+        return {row[1] for row in cursor.fetchall()}
+
+    def _json_text(self, column: str, key: str) -> str:
+        return f"json_extract({column}, '$.{key}')"
+
 
 class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
     placeholder = "%s"
@@ -309,24 +418,49 @@ class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
         # accepted stays (older ledgers, imports), and the read model must not stop on it:
         # its NULs read as U+FFFD, the replacement character; the event itself is intact.
         return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+
     recorded_at_statement = "SELECT recorded_at FROM {t}ledger_entries WHERE position = ?"
 
-    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
-        super().__init__(datastore, **kwargs)
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        *,
+        tracking_table_name: str = TRACKING_TABLE,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
         self.prefix = f'"{datastore.schema}".'
         self.sql_create_statements.extend(Composed([SQL(s)]) for s in _statements(self.prefix))
+
+    def create_table(self) -> None:
+        super().create_table()
+        self._upgrade()
+
+    def _columns_of(self, cursor: Any, table: str) -> set[str]:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = %s AND table_name = %s",
+            [self.datastore.schema, table],
+        )
+        return {row["column_name"] for row in cursor.fetchall()}
+
+    def _json_text(self, column: str, key: str) -> str:
+        return f"({column}::jsonb ->> '{key}')"
 
 
 ForensicView: TypeAlias = SQLiteForensicView | PostgresForensicView
 """The forensic tables: their queries, and the library's tracking of what they include."""
 
 
-def forensic_view_of(datastore: Any) -> ForensicView | None:
-    """The forensic tables beside the ledger's events, as the projection runner names them
-    (None on a datastore that keeps none). They may be absent or behind: ask
-    ``max_tracking_id`` how far they reach."""
-    if isinstance(datastore, PostgresDatastore):
-        return PostgresForensicView(datastore, tracking_table_name=f"{PROJECTION_NAME}_tracking")
-    if isinstance(datastore, SQLiteDatastore):
-        return SQLiteForensicView(datastore)
-    return None
+class ForensicIndex(Protocol):
+    """What replays ask the forensic tables: which events occurred by an instant, which
+    created objects of a kind, and how far the tables reach. They may be absent or behind
+    the log: a replay uses them up to ``reach`` and reads the log after it."""
+
+    def reach(self, application_name: str, upto: int) -> int: ...
+
+    def occurred_by(
+        self, after: int, upto: int, at: datetime, event_types: Sequence[str]
+    ) -> list[int]: ...
+
+    def events_of_type(self, event_types: Sequence[str], page: Page) -> list[dict[str, Any]]: ...

@@ -24,6 +24,7 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from store.entries import Entry
+from store.forensic_view import ForensicIndex, PostgresForensicView
 from store.frontier import Frontier, LastEntry, ThreadInserts, read_nodes
 from store.records import (
     Head,
@@ -46,6 +47,10 @@ LOCK_CLASS = 0x6C656467
 
 
 class LedgerPostgresRecorder(PostgresApplicationRecorder):
+    # This backend's forensic tables: the replays' index, and what the factory opens for
+    # the projector (``Factory.tracking_recorder_class``).
+    forensic_view_class = PostgresForensicView
+
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         if datastore.enable_db_functions:
             msg = "POSTGRES_ENABLE_DB_FUNCTIONS bypasses the ledger's insert lock and Merkle tree"
@@ -77,6 +82,10 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
             "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], "
             "%b::bytea[], %b::bytea[])"
         )
+
+    def forensic_index(self) -> ForensicIndex:
+        """The forensic tables beside these events (ask ``reach`` how far they include)."""
+        return self.forensic_view_class(self.datastore)
 
     @property
     def database_file(self) -> str | None:
@@ -516,6 +525,7 @@ def _checkpoint(row: DictRow) -> StoredCheckpoint:
 
 class Factory(PostgresFactory):
     application_recorder_class = LedgerPostgresRecorder
+    tracking_recorder_class = LedgerPostgresRecorder.forensic_view_class
 
 
 def _records(rows: Sequence[RecordRow]) -> list[Record]:

@@ -7,12 +7,15 @@ from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
 from store.entries import Entry
+
+if TYPE_CHECKING:
+    from store.forensic_view import ForensicIndex
 
 NodeKey = tuple[int, int]
 """A tree node's ``(level, index)``; level 0 is a leaf."""
@@ -119,6 +122,11 @@ class LedgerRecorder(Protocol):
     def position_known_at(self, known_at: datetime) -> int: ...
 
     def head(self) -> Head: ...
+
+    def forensic_index(self) -> ForensicIndex:
+        """The forensic read model beside these events, as replays ask it: which events
+        occurred by an instant, which created what. It may be absent or behind."""
+        ...
 
 
 class TreeRecorder(LedgerRecorder, Protocol):

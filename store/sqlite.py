@@ -29,6 +29,7 @@ from eventsourcing.sqlite import (
 from eventsourcing.utils import Environment, EnvType
 
 from store.entries import Entry, format_instant, parse_instant
+from store.forensic_view import ForensicIndex, SQLiteForensicView
 from store.frontier import Frontier, LastEntry, ThreadInserts, read_nodes
 from store.polling import PollingSubscription, wake_local_subscriptions
 from store.records import (
@@ -58,6 +59,10 @@ class EarlierLayout(RuntimeError):
 
 
 class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
+    # This backend's forensic tables: the replays' index, and what the factory opens for
+    # the projector (``Factory.tracking_recorder_class``).
+    forensic_view_class = SQLiteForensicView
+
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
         self.frontier = Frontier()
@@ -70,6 +75,10 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             f"SELECT rowid, leaf_index, recorded_at, leaf_hash FROM {events_table_name} "
             "ORDER BY rowid DESC LIMIT 1"
         )
+
+    def forensic_index(self) -> ForensicIndex:
+        """The forensic tables beside these events (ask ``reach`` how far they include)."""
+        return self.forensic_view_class(self.datastore)
 
     @property
     def database_file(self) -> str | None:
@@ -525,6 +534,7 @@ def _checkpoint(row: Any) -> StoredCheckpoint:
 
 class Factory(SQLiteFactory):
     application_recorder_class = LedgerSQLiteRecorder
+    tracking_recorder_class = LedgerSQLiteRecorder.forensic_view_class
 
     def __init__(self, env: Environment | EnvType | None):
         super().__init__(env)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api.auth import actor_of, ledger_of, require
@@ -29,13 +29,14 @@ from domain.aggregate import Command
 from domain.calendar import WorkingDayCalendar, shanghai_date
 from domain.errors import RuleViolation
 from domain.event_labels import event_label
+from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.rules import ANOMALIES
 from domain.rules.forensics import LATE_ENTRY_THRESHOLD
 from domain.rules.sharing import says_no_reason
 from domain.vocabulary import Anomaly, Role
 from replays.asof import Instant
-from store.forensic_view import Page, UseFilters
+from store.forensic_view import USE_ID_COLUMNS, Page, PersonKey, UseFilters
 from store.records import LedgerRecorder, Record
 
 router = APIRouter(prefix="/v1", tags=["forensics"])
@@ -215,11 +216,42 @@ def resource_history(
     )
 
 
+def person_trail(
+    ledger: Ledger, view: ForensicView, person: str, since: datetime | None, until: datetime | None
+) -> Fetch:
+    """A person's trail: by the id of the person register, or, for records made before
+    persons had ids, by the name the actor was recorded under (every namesake's together)."""
+    try:
+        person_id = UUID(person.strip())
+    except ValueError:
+        return lambda page: view.actor_trail(person, page, since, until)
+    registered = ledger.named_person(person_id, "person")
+    assert registered is not None  # an id was named
+    key = PersonKey(person_id, registered.name, registered.department)
+    return lambda page: view.person_trail(key, page, since, until)
+
+
 @router.get(
-    "/forensics/actors/{person}", response_model=TrailOut, dependencies=[Depends(export_format)]
+    "/forensics/actors/{person}",
+    response_model=TrailOut,
+    dependencies=[Depends(export_format)],
+    description=(
+        "某人员的全部操作记录。`person` 为人员名册中的人员编号（UUID）：其本人所为之事"
+        "（操作人按姓名及所在部门记录），以及以其编号记为使用人员或批准人员的数据使用"
+        "（第三十六条）；不同部门的同名者各有其轨迹。"
+        "`person` 亦可为姓名，用于人员尚无编号时的旧记录：按记录中的操作人姓名查找，"
+        "同名者的记录合在一起。\n\n"
+        "Everything a person did. `person` is the id of the person register (a UUID): what "
+        "they did as the actor (actors are recorded by name within their department), and "
+        "the uses naming them by id as user or approver (Art. 36); two people of the same "
+        "name in different departments have separate trails. A name is accepted "
+        "for old records made before persons had ids: it finds the events whose actor was "
+        "recorded under that name, namesakes together. An id the register does not hold "
+        "is refused (422, naming `person`)."
+    ),
 )
 def actor_trail(
-    person: str,
+    person: Annotated[str, Path(description="人员编号（UUID），或旧记录中的姓名 (id, or name)")],
     request: Request,
     principal: Investigator,
     page: ForensicPage,
@@ -230,22 +262,21 @@ def actor_trail(
         InstantParam | None, Query(alias="to", description="时间止（日期为该日 24 时）")
     ] = None,
 ) -> Response:
-    """Everything a person did, with times."""
-    view = view_of(request)
+    fetch = person_trail(ledger_of(request), view_of(request), person, since, until)
     return answer(
         request,
         principal,
         "actor_trail",
         {"person": person, "from": since, "to": until},
         page,
-        lambda p: view.actor_trail(person, p, since, until),
+        fetch,
         event_item,
     )
 
 
 def use_item(row: dict[str, Any]) -> dict[str, Any]:
     item = {key: row[key] for key in USE_FIELDS}
-    for key in ("use_id", "resource_id", "share_request_id", "arrangement_id"):
+    for key in USE_ID_COLUMNS:
         item[key] = str(UUID(row[key])) if row[key] else None
     item["marks"] = row["marks"].split(",") if row["marks"] else []
     return item
@@ -262,6 +293,8 @@ USE_FIELDS = (
     "purpose",
     "user_person",
     "approver",
+    "user_person_id",
+    "approver_person_id",
     "data_content",
     "obtained_at",
     "method",
@@ -280,7 +313,12 @@ def data_use_trail(
     page: ForensicPage,
     resource_id: UUID | None = None,
     department: str | None = None,
-    person: Annotated[str | None, Query(description="Who used, or who approved")] = None,
+    person: Annotated[
+        str | None, Query(description="使用或批准人员的姓名 (who used, or approved, by name)")
+    ] = None,
+    person_id: Annotated[
+        UUID | None, Query(description="使用或批准人员的编号 (who used, or approved, by id)")
+    ] = None,
     since: Annotated[
         InstantFromParam | None, Query(alias="from", description="获取时间起（日期为该日 0 时）")
     ] = None,
@@ -290,11 +328,12 @@ def data_use_trail(
 ) -> Response:
     """Art. 36 records: purpose, user, approver, content, when and how obtained, medium."""
     view = view_of(request)
-    filters = UseFilters(resource_id, department, person, since, until)
+    filters = UseFilters(resource_id, department, person, since, until, person_id=person_id)
     parameters = {
         "resource_id": resource_id,
         "department": department,
         "person": person,
+        "person_id": person_id,
         "from": since,
         "to": until,
     }

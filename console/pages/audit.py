@@ -1,5 +1,9 @@
 """审计: a resource's history, a person's trail, anomalies — the API's forensic routes as
-the signed-in principal, so each query is itself recorded, exactly as over ``/v1``."""
+the signed-in principal, so each query is itself recorded, exactly as over ``/v1``.
+
+A person is picked from the person register (``GET /v1/persons``), by id: two officials of
+one name are two entries, each with a trail of their own. A name typed instead finds the
+records made before persons had ids."""
 
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.pagination import MAX_LIMIT
 from api.routes import forensics as api
+from api.routes import persons as person_routes
 from console.bridge import call, enforce
 from console.instants import PageInstant, page_instant
 from console.labels import event_label
@@ -44,8 +50,13 @@ def run_query(
         return call(api.resource_history, request, principal, resource_id=resource_id, page=page)
     if query == "person":
         return call(
-            api.actor_trail, request, principal, person=subject.strip(), page=page,
-            since=None, until=None,
+            api.actor_trail,
+            request,
+            principal,
+            person=subject.strip(),
+            page=page,
+            since=None,
+            until=None,
         )
     try:
         kind = api.Anomaly(subject)  # type: ignore[call-arg]  # lookup by code
@@ -54,14 +65,40 @@ def run_query(
     return call(api.anomalies, request, principal, page=page, kind=kind)
 
 
+def registered_persons(
+    request: Request, principal: Principal, shown: PageInstant
+) -> list[dict[str, Any]]:
+    """The person register at the page's instant, by department and name, to pick from."""
+    listed = call(
+        person_routes.list_persons,
+        request,
+        principal,
+        inst=shown.instant,
+        department=None,
+        name=None,
+        limit=MAX_LIMIT,
+        cursor=None,
+    )
+    persons: list[dict[str, Any]] = listed["items"]
+    return sorted(persons, key=lambda p: (p["department"], p["name"], p["id"]))
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit(
-    request: Request, principal: SignedIn, shown: Shown, query: str = "history", subject: str = ""
+    request: Request,
+    principal: SignedIn,
+    shown: Shown,
+    query: str = "history",
+    subject: str = "",
+    name: str = "",
 ) -> HTMLResponse:
     query = query if query in QUERIES else "history"
     # Asking is refused to those the forensic routes refuse, before anything else.
     enforce(api.resource_history, principal)
+    if query == "person" and name.strip():
+        subject = name.strip()  # a name: the records made before persons had ids
     result = run_query(request, principal, shown, query, subject)
+    persons = registered_persons(request, principal, shown) if query == "person" else []
     return render(
         request,
         "audit.html",
@@ -69,6 +106,7 @@ def audit(
             "queries": QUERIES,
             "query": query,
             "subject": subject,
+            "persons": persons,
             "result": result,
             "anomalies": list(api.Anomaly),
             "shown": shown,

@@ -23,14 +23,17 @@ SCHEDULE_TOPICS = [get_topic(HolidaySchedulePublished)]
 
 
 class CalendarVerbs(LedgerBase):
-    _calendar_lock = threading.Lock()
-    _calendar_cache: tuple[int, dict[int, HolidaySchedule]] = (0, {})
+    # The publications read so far (a fold of the log, brought up to date on each call),
+    # not a calendar: the calendar made from them is kept once, by ``calendar_with``, the
+    # same one the reports at an instant are given for the same publications.
+    _publications_lock = threading.Lock()
+    _publications: tuple[int, dict[int, HolidaySchedule]] = (0, {})
 
     def calendar(self) -> WorkingDayCalendar:
         """Seeded schedules with every publication recorded so far laid over them."""
-        with self._calendar_lock:
-            self._calendar_cache = self.caught_up(self._calendar_cache, SCHEDULE_TOPICS, _published)
-            _, published = self._calendar_cache
+        with self._publications_lock:
+            self._publications = self.caught_up(self._publications, SCHEDULE_TOPICS, _published)
+            _, published = self._publications
         return calendar_with(published.values())
 
     def due_in_working_days(self, cmd: Command, days: int) -> Due:

@@ -17,6 +17,7 @@ from domain.external_sharing import (
     register_external_resource,
     request_external_data,
 )
+from domain.object_at import ObjectAt
 from domain.resources import Resource
 from domain.rules.sharing import SHARE_REPLY
 from domain.share_requests import Reply, ShareRequest, request_share
@@ -227,16 +228,15 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         # One read of the stream: the state now (to know the object is a ``kind``) and
         # the state at ``at`` are folded together.
         now: Any = None
-        then: S | None = None
+        then: ObjectAt[S | None] = ObjectAt(at, None)
         for event in self.events.get(object_id):
             assert isinstance(event, LedgerEvent)
             now = event.mutate(now)
-            if event.occurred_at <= at:
-                then = event.mutate(then)
+            then.add(event)
         if not isinstance(now, kind):
             error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
             raise error(f"no {kind.__name__} with id {object_id}", field=field)
-        return then
+        return then.state
 
 
 def mark_fields(marks: tuple[DataUseMark, ...]) -> dict[str, Any]:

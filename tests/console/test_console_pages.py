@@ -397,11 +397,18 @@ def test_deadlines_and_audit_pages_answer_as_the_api(page: Page, console: Consol
     expect(page.get_by_role("heading", level=1)).to_have_text("期限")
     expect(page.locator("tbody tr").first).to_contain_text("逾期")
     screenshot(page, "deadlines", console)
+    # Art. 36: the person is picked from the register, by id, not typed as a name.
     page.goto("/audit?query=person")
-    page.get_by_label("人员姓名").fill("孙悦")
+    sun = page.locator("#subject option", has_text="孙悦（资源开发处").first.get_attribute("value")
+    page.get_by_label("人员", exact=True).select_option(sun)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("tbody tr").first).to_contain_text("孙悦（资源开发处）")
+    expect(page.get_by_label("人员", exact=True)).to_have_value(sun or "")
+    screenshot(page, "audit", console)
+    # A name still finds the records made before persons had ids.
+    page.get_by_label("或按姓名（人员尚无编号时的旧记录）").fill("孙悦")
     page.get_by_role("button", name="查询").click()
     expect(page.locator("tbody tr").first).to_contain_text("孙悦")
-    screenshot(page, "audit", console)
 
 
 def test_deadlines_filter_by_department_name_and_count_in_working_days__art26(

@@ -11,21 +11,17 @@ import time
 from typing import Any
 from uuid import uuid4
 
+import orjson
 import pytest
 from eventsourcing.persistence import Tracking
 
-from api.read_models import (
-    ForensicProjection,
-    ForensicRunner,
-    caught_up_to,
-    open_view,
-    start_runner,
-    view_class,
-)
+from api.read_models import ForensicRunner, caught_up_to, open_view, start_runner
 from api.runtime import admin_command
 from domain.departments import register_department
 from domain.ledger import Ledger
 from domain.vocabulary import DepartmentKind
+from projections.forensics import ForensicProjection
+from store.forensic_view import PROJECTION_NAME, TABLES
 
 
 def record_departments(ledger: Ledger, count: int) -> int:
@@ -71,12 +67,7 @@ def test_runner_that_crashes_midway_resumes_exactly_once(ledger: Ledger) -> None
     env = dict(ledger.env)
     last = record_departments(ledger, 170)
     CrashingProjection.processed = 0
-    runner = ForensicRunner(
-        application_class=Ledger,
-        projection_class=CrashingProjection,
-        view_class=view_class(env),  # type: ignore[arg-type]
-        env=env,
-    )
+    runner = ForensicRunner(env, projection_class=CrashingProjection)
     with pytest.raises(RuntimeError, match="power cut"), runner:
         runner.run_forever(timeout=30)
     # Written: the first 100 events as one batch; the 49 after them, processed but held,
@@ -114,3 +105,54 @@ def test_projector_process_killed_midway_resumes_exactly_once(
         second.wait(timeout=10)
     positions = projected_positions(env)
     assert positions == list(range(1, last + 1))
+
+
+def test_the_view_is_the_one_the_store_factory_names_and_tracks_under_the_projection(
+    ledger: Ledger,
+) -> None:
+    """The backend's factory chooses the forensic tables' class, and the recorder offers the
+    same tables to replays: what the projector writes is what replays read."""
+    env = dict(ledger.env)
+    view = open_view(env)
+    index = ledger.recorder.forensic_index()  # type: ignore[attr-defined]
+    assert type(view) is type(index) is type(ledger.recorder).forensic_view_class  # type: ignore[attr-defined]
+    assert ForensicProjection.name == PROJECTION_NAME
+    last = record_departments(ledger, 3)
+    with start_runner(env) as live:
+        live.wait(last, timeout=30)
+    assert index.reach(Ledger.name, last + 10) == caught_up_to(view) == last
+
+
+def test_tables_laid_out_before_uses_named_persons_get_the_ids_from_the_events(
+    ledger: Ledger,
+) -> None:
+    """Art. 36: a read model made before persons had ids is brought up to the layout, and
+    the uses it already held carry the ids their events named."""
+    env = dict(ledger.env)
+    view = open_view(env)
+    user, approver = uuid4(), uuid4()
+    payload = orjson.dumps({"user_person_id": str(user), "approver_person_id": str(approver)})
+    earlier = TABLES["forensic_data_uses"].split(", user_person_id")[0]
+    with view.datastore.transaction(commit=True) as cursor:
+        for statement, params in (
+            ("DROP TABLE {t}forensic_data_uses", []),
+            (f"CREATE TABLE {{t}}forensic_data_uses ({earlier})", []),
+            (
+                "INSERT INTO {t}forensic_events (position, recorded_at, occurred_at, "
+                "lag_seconds, originator_id, event_type, payload) VALUES (?, ?, ?, 0, ?, ?, ?)",
+                [1, "t", "t", uuid4().hex, "DataUseRecorded", payload.decode()],
+            ),
+            (
+                "INSERT INTO {t}forensic_data_uses (position, use_id, resource_id, department, "
+                "provider, user_person, approver, purpose, data_content, obtained_at, method, "
+                "medium, marks, recorded_at, occurred_at) "
+                "VALUES (?, ?, ?, 'SCGL', 'ZYKF', '何佳', '林国栋', '统计', '名称', "
+                "'t', 'api', 'network', '', 't', 't')",
+                [1, uuid4().hex, uuid4().hex],
+            ),
+        ):
+            cursor.execute(view._sql(statement), params)
+    upgraded = open_view(env)
+    columns = "user_person_id, approver_person_id"
+    rows = upgraded._rows(f"SELECT {columns} FROM {{t}}forensic_data_uses", [])
+    assert rows == [{"user_person_id": user.hex, "approver_person_id": approver.hex}]

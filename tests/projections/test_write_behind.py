@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pytest
 from eventsourcing.persistence import Tracking
 
-from api.write_behind import WriteBehind
+from projections.write_behind import WriteBehind
 
 
 class Written:
