@@ -1,16 +1,17 @@
 """What every group of verbs stands on: reading objects, deciding, recording.
 
 Each verb gets the objects it needs, lets them decide (raising a named error when
-a rule is broken) and returns a ``Decision``: the events to record and what the
-command decides. ``record`` saves a decision's events in one transaction, so a
-command records all of its facts or none.
+a rule is broken) and returns a ``Decision``: the events to record and the facts its
+answer states (domain/facts.py). ``record`` saves events in one transaction, so a
+command records all of its facts or none; commands reach it through
+domain/commands.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -20,6 +21,7 @@ from domain.aggregate import AggregateState
 from domain.departments import Department, department_id
 from domain.errors import Conflict, NotFound, PreconditionFailed, UnknownDepartment
 from domain.events import LedgerEvent
+from domain.facts import Fact
 from domain.principals import Principal, principal_id_for_token
 
 S = TypeVar("S", bound=AggregateState)
@@ -35,7 +37,7 @@ class Decision:
 
     subject_id: UUID
     events: list[LedgerEvent]
-    extra: dict[str, Any] = field(default_factory=dict)
+    facts: tuple[Fact, ...] = ()
 
     @property
     def subject_version(self) -> int:
