@@ -7,9 +7,8 @@ functions; Art. 13: the office checks consistency once a year.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
