@@ -19,8 +19,9 @@ does that the API does not, said here so nobody is surprised:
   years, and "as known at" replays see a real history;
 - the ids the verbs draw with ``uuid4`` come from the seed, so the same seed gives the
   same bytes and the same Merkle root;
-- decisions are recorded in batches of about ``BATCH`` events (one ``ledger.record``,
-  one transaction), flushed early whenever a command reads an object still in the batch.
+- decisions are recorded in batches of about ``BATCH`` events (one save of the command
+  service, domain/commands.py: one transaction), flushed early whenever a command reads
+  an object still in the batch.
 
 Data-use records are decided by the domain's own ``record_data_use`` function with the
 resource and share request read once and kept (what the verb reads, minus the reads):

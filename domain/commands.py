@@ -137,7 +137,7 @@ class CommandService:
         positions, end = [], 0
         for decision in decisions:
             end += len(decision.events)
-            positions.append(recordings[end - 1].notification.id if decision.events else 0)
+            positions.append(recordings[end - 1].notification.id if end else 0)
         return positions
 
     def _execute(self, cmd: Command, decide: Decide, receipt: Idempotency | None) -> Outcome:
