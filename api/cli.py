@@ -15,7 +15,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from api import cli_commands, cli_integrity, cli_reports, cli_rules, cli_trails
+from api import cli_commands, cli_import, cli_integrity, cli_reports, cli_rules, cli_trails
 from api.demo import is_loaded, load_demo
 from api.read_models import open_view, start_runner
 from api.runtime import StoreUnreachable, open_ledger
@@ -38,6 +38,7 @@ principals.command("revoke")(cli_commands.revoke)
 app.add_typer(cli_trails.trail, name="trail")
 app.command("replay")(cli_reports.replay_command)
 app.command("rules")(cli_rules.rules_command)
+app.command("import-uses")(cli_import.import_uses)
 cli_integrity.register(app)
 console = Console()
 

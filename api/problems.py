@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -78,19 +79,18 @@ def field_error(field: str, zh: str, en: str, english: bool, **extra: Any) -> di
     return {"field": field, **bilingual("message", zh, en, english), **extra}
 
 
-def problem(
+def problem_body(
     status: int,
     title: str,
     detail: str,
     *,
     kind: str | None = None,
     errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
     detail_zh: str | None = None,
     title_zh: str | None = None,
     english: bool = False,
     **extra: Any,
-) -> JSONResponse:
+) -> dict[str, Any]:
     """A problem in Chinese first (or English first for a reader who prefers it), both kept:
     ``title``/``detail`` in the reader's language, ``title_zh``/``detail_zh`` and
     ``title_en``/``detail_en`` always."""
@@ -105,26 +105,47 @@ def problem(
     if errors is not None:
         body["errors"] = errors
     body.update(extra)
+    return body
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **fields: Any,
+) -> JSONResponse:
+    """The problem as a response (application/problem+json); ``fields`` as ``problem_body``."""
+    body = problem_body(status, title, detail, **fields)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def ledger_error_response(error: LedgerError, english: bool = False) -> JSONResponse:
+def ledger_error_body(error: LedgerError, english: bool = False) -> dict[str, Any]:
     errors = None
     field = error.field or ("body" if error.status == 422 else None)
     if field is not None:
         errors = [field_error(field, error.detail_zh, error.detail, english)]
     extra = {"article": error.article} if error.article else {}
-    return problem(
+    return problem_body(
         error.status,
         error.title,
         error.detail,
         kind=_kebab(type(error).__name__),
         errors=errors,
-        headers=getattr(error, "headers", None),
         detail_zh=error.detail_zh,
         title_zh=error.title_zh,
         english=english,
         **extra,
+    )
+
+
+def ledger_error_response(error: LedgerError, english: bool = False) -> JSONResponse:
+    return JSONResponse(
+        ledger_error_body(error, english),
+        status_code=error.status,
+        media_type=PROBLEM_JSON,
+        headers=getattr(error, "headers", None),
     )
 
 
@@ -139,7 +160,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def _error_field(item: dict[str, Any]) -> str:
+def _error_field(item: Mapping[str, Any]) -> str:
     """Where an error is: its location, or deeper, the field a whole-body check names
     (``ctx.field``, api/limits.py); malformed JSON names the body, not a byte offset."""
     if item.get("type") == "json_invalid":
@@ -151,7 +172,8 @@ def _error_field(item: dict[str, Any]) -> str:
     return _field_path(loc)
 
 
-def validation_problem(error: RequestValidationError, english: bool = False) -> JSONResponse:
+def validation_body(items: Sequence[Mapping[str, Any]], english: bool = False) -> dict[str, Any]:
+    """The 422 for pydantic's errors (``errors()``), each naming its field."""
     errors = [
         field_error(
             _error_field(item),
@@ -160,10 +182,10 @@ def validation_problem(error: RequestValidationError, english: bool = False) -> 
             english,
             **{"in": item["loc"][0]},
         )
-        for item in error.errors()
+        for item in items
     ]
     fields = ", ".join(sorted({e["field"] for e in errors}))
-    return problem(
+    return problem_body(
         422,
         "Invalid request",
         f"invalid or missing: {fields}",
@@ -172,6 +194,11 @@ def validation_problem(error: RequestValidationError, english: bool = False) -> 
         detail_zh=f"以下字段缺失或无效：{fields}",
         english=english,
     )
+
+
+def validation_problem(error: RequestValidationError, english: bool = False) -> JSONResponse:
+    body = validation_body(error.errors(), english)
+    return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON)
 
 
 def install(app: FastAPI) -> None:

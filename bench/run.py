@@ -78,7 +78,15 @@ QUICK = Plan(
     2,
     300,
     3000,
-    measure_http.Plan(levels=(1, 8), requests=200, seconds=5, open_seconds=5, bare_seconds=2),
+    measure_http.Plan(
+        levels=(1, 8),
+        requests=200,
+        seconds=5,
+        open_seconds=5,
+        bare_seconds=2,
+        bulk_lines=3000,
+        bulk_per_request=500,
+    ),
     30,
     10.0,
     30,
@@ -88,7 +96,15 @@ TINY = Plan(
     1,
     40,
     400,
-    measure_http.Plan(levels=(2,), requests=30, seconds=3, open_seconds=1.5, bare_seconds=0.5),
+    measure_http.Plan(
+        levels=(2,),
+        requests=30,
+        seconds=3,
+        open_seconds=1.5,
+        bare_seconds=0.5,
+        bulk_lines=200,
+        bulk_per_request=100,
+    ),
     4,
     3.0,
     4,
@@ -338,7 +354,11 @@ def run_backend(
                 lambda tick: add_rows(
                     measure_console.measure_pages(
                         # a fifth as many instants per page as (d) asks its reports
-                        cached, plan.runs, max(plan.instants // 5, 4), args.seed, tick
+                        cached,
+                        plan.runs,
+                        max(plan.instants // 5, 4),
+                        args.seed,
+                        tick,
                     )
                 ),
             )

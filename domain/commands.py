@@ -127,6 +127,55 @@ class CommandService:
             with self._lock:
                 self._in_flight.discard(rid)
 
+    def handle_each(
+        self, commands: Sequence[tuple[Caller, Decide, datetime | None]]
+    ) -> list[Outcome | Exception]:
+        """Many commands at once (a bulk load), each with its own outcome: its ``Outcome``
+        (201, or 200 replaying its receipt) or the error that refused it alone.
+
+        Each is decided as ``handle`` would, then all are saved through group commit in as
+        few transactions as their conflicts allow; a key given twice in one batch, or saved
+        meanwhile by another process, answers as the first did."""
+        now = datetime.now(UTC)
+        outcomes: list[Outcome | Exception | None] = [None] * len(commands)
+        pending: list[tuple[int, Command, Decision, Mapping[str, Any], Idempotency | None]] = []
+        for n, (caller, decide, occurred_at) in enumerate(commands):
+            retry = caller.idempotency
+            try:
+                if retry is not None:
+                    if not 0 < len(retry.key) <= MAX_KEY_LENGTH:
+                        msg = f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters"
+                        raise RuleViolation(msg, field="Idempotency-Key")
+                    replay = self._replay(receipt_id(retry.principal_id, retry.key), retry)
+                    if replay is not None:
+                        outcomes[n] = replay
+                        continue
+                cmd = Command(
+                    actor=caller.actor,
+                    occurred_at=occurred_at or now,
+                    command_id=retry.key if retry is not None else uuid4().hex,
+                    now=now,
+                )
+                decision = decide(cmd)
+            except Exception as error:  # the refusal of this command alone
+                outcomes[n] = error
+                continue
+            pending.append((n, cmd, decision, self.answer(decision), retry))
+        saved = self.ledger.record_each(
+            [self._events(cmd, decision, body, retry) for _, cmd, decision, body, retry in pending]
+        )
+        for (n, _, decision, body, retry), result in zip(pending, saved, strict=True):
+            if isinstance(result, Conflict) and retry is not None:
+                replay = self._replay(receipt_id(retry.principal_id, retry.key), retry)
+                outcomes[n] = replay if replay is not None else result
+            elif isinstance(result, Exception):
+                outcomes[n] = result
+            else:
+                position = result[len(decision.events) - 1].notification.id
+                outcomes[n] = Outcome(201, body, position, decision)
+        assert all(outcome is not None for outcome in outcomes)
+        return [outcome for outcome in outcomes if outcome is not None]
+
     def save(self, decisions: Sequence[Decision]) -> list[int]:
         """Save decisions already made, in one transaction; each one's position.
 
@@ -143,17 +192,24 @@ class CommandService:
     def _execute(self, cmd: Command, decide: Decide, receipt: Idempotency | None) -> Outcome:
         decision = decide(cmd)
         body = self.answer(decision)
+        recordings = self.ledger.record(self._events(cmd, decision, body, receipt))
+        # The command's own last event, not the receipt recorded after it: with or without
+        # an idempotency key, reading from it sees everything the command did.
+        position = recordings[len(decision.events) - 1].notification.id
+        return Outcome(201, body, position, decision)
+
+    @staticmethod
+    def _events(
+        cmd: Command, decision: Decision, body: Mapping[str, Any], receipt: Idempotency | None
+    ) -> list[LedgerEvent]:
+        """A decision's events, and its receipt after them when it may be retried."""
         events: list[LedgerEvent] = list(decision.events)
         if receipt is not None:
             kept = {k: v for k, v in body.items() if k not in SECRET_FIELDS}
             events.append(
                 record_receipt(cmd, receipt.principal_id, receipt.key, receipt.fingerprint, kept)
             )
-        recordings = self.ledger.record(events)
-        # The command's own last event, not the receipt recorded after it: with or without
-        # an idempotency key, reading from it sees everything the command did.
-        position = recordings[len(decision.events) - 1].notification.id
-        return Outcome(201, body, position, decision)
+        return events
 
     def _replay(self, rid: UUID, retry: Idempotency) -> Outcome | None:
         try:

@@ -9,7 +9,7 @@ domain/commands.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 from uuid import UUID
@@ -22,10 +22,13 @@ from domain.departments import Department, department_id
 from domain.errors import Conflict, NotFound, PreconditionFailed, UnknownDepartment
 from domain.events import LedgerEvent
 from domain.facts import Fact
+from domain.group_commit import GroupCommit
 from domain.principals import Principal, principal_id_for_token
 
 S = TypeVar("S", bound=AggregateState)
 T = TypeVar("T")
+
+CONCURRENT_CHANGE = "another command changed this object at the same time; read it again and retry"
 
 # Notifications read at once when a fold kept in memory catches up with the log.
 PAGE = 500
@@ -48,6 +51,12 @@ class Decision:
 class LedgerBase(Application[UUID]):
     name = "ledger"
     env: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._group_commit: GroupCommit[LedgerEvent, Recording[UUID]] = GroupCommit(
+            lambda events: self.save(*events)
+        )
 
     # -- reading objects -------------------------------------------------------
 
@@ -113,8 +122,26 @@ class LedgerBase(Application[UUID]):
     # -- recording -------------------------------------------------------------
 
     def record(self, events: list[LedgerEvent]) -> list[Recording[UUID]]:
+        """Saves ``events`` in one transaction, shared with the commands of other threads
+        that wait meanwhile (domain/group_commit.py); answers once they are committed."""
         try:
-            return self.save(*events)
+            return self._group_commit.record(events)
         except IntegrityError:
-            msg = "another command changed this object at the same time; read it again and retry"
-            raise Conflict(msg) from None
+            raise Conflict(CONCURRENT_CHANGE) from None
+
+    def record_each(
+        self, commands: Sequence[list[LedgerEvent]]
+    ) -> list[list[Recording[UUID]] | Exception]:
+        """Saves many commands at once (a bulk load): each command's recordings, or the
+        error that failed it alone — a conflict is the domain's ``Conflict``."""
+        outcomes: list[list[Recording[UUID]] | Exception] = []
+        for outcome in self._group_commit.record_each(commands):
+            if isinstance(outcome, IntegrityError):
+                outcomes.append(Conflict(CONCURRENT_CHANGE))
+            elif isinstance(outcome, Exception):
+                outcomes.append(outcome)
+            elif isinstance(outcome, BaseException):
+                raise outcome
+            else:
+                outcomes.append(outcome)
+        return outcomes

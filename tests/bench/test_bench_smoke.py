@@ -56,3 +56,25 @@ def test_the_generated_ledger_is_cached_and_deterministic(report: tuple[run.Repo
     again = stores.prepare("sqlite", "tiny", 7)
     assert again.meta["root"] == meta["root"]
     assert meta["events"] == 2_500
+
+
+def test_time_travel_measures_every_report_through_http(tmp_path: Path) -> None:
+    # The reports auditors move through time with, asked over a real socket of `ledger serve`.
+    from bench import time_travel
+
+    output = tmp_path / "RESULTS-time-travel.md"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stores, "CACHE", tmp_path / "cache")
+        time_travel.main(
+            ["--sizes", "tiny", "--backend", "sqlite", "--instants", "2", "--output", str(output)]
+        )
+    text = output.read_text(encoding="utf-8")
+    for report in time_travel.REPORTS:
+        for mode in time_travel.MODES:
+            assert f"| sqlite | 2,500 | {report} | {mode} |" in text
+    trend = next(
+        line
+        for line in text.splitlines()
+        if line.startswith("| sqlite | 2,500 |") and line.endswith("× |")
+    )
+    assert math.isfinite(float(trend.split("|")[-2].strip().rstrip("×")))

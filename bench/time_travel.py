@@ -1,0 +1,230 @@
+"""Time travel as an auditor meets it: reports at random instants through ``ledger serve``.
+
+    python -m bench.time_travel                                  # 100k and 1m, both backends
+    python -m bench.time_travel --sizes 20k,100k --backend sqlite --instants 30
+
+For each backend and size, a throwaway copy of the cached bench ledger is served in the
+shipped configuration — SQLite: ``ledger serve`` (one worker, the projector in process);
+PostgreSQL: ``ledger serve --workers 2``, which runs ``ledger project`` beside its workers —
+and a leading-group client asks, over a real socket, at the same random business instants
+(``known_at`` = the instant itself, and now):
+
+- the supervision counts (``GET /v1/supervision/violations``),
+- the deadline register's first page (``GET /v1/deadlines``),
+- the catalog (``GET /v1/catalog``).
+
+It reports p50 and p95 per report, mode and size; the growth of p95 from the smallest size
+to the largest, measured in the same run; a 12-month trend of the supervision counts as the
+console asks it (twelve month-end reports, as known now) against the p50 of one report as
+known now; and the forensic projector's
+catch-up rate when the ledger was generated, against the bare library reading and decoding
+the same log in this run. The results go to bench/RESULTS-time-travel.md (``--output``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from api.runtime import open_ledger
+from bench import stores
+from bench.generate import OFFICE, SIZES, token_for
+from bench.measure_http import server
+from bench.measure_reads import (
+    LAST_DAY,
+    bare_read_and_decode,
+    percentile,
+    random_instants,
+    stock_recorder,
+)
+from domain.vocabulary import Role
+
+REPORTS = {
+    "supervision": "/v1/supervision/violations",
+    "deadlines": "/v1/deadlines",
+    "catalog": "/v1/catalog",
+}
+MODES = ("at", "now")
+TREND_MONTHS = 12
+HERE = Path(__file__).parent
+
+
+@dataclass
+class Series:
+    """The latencies (ms) of one report in one mode on one ledger."""
+
+    report: str
+    mode: str
+    size: str
+    backend: str
+    latencies: list[float] = field(default_factory=list)
+
+    def stat(self, q: float) -> float:
+        return percentile(self.latencies, q)
+
+
+@dataclass
+class Measured:
+    backend: str
+    size: str
+    events: int
+    series: list[Series]
+    trend_ms: list[float]
+    catch_up: dict[str, Any]
+
+
+def ask(client: httpx.Client, path: str, params: dict[str, str]) -> float:
+    """One GET, timed to its last byte (ms); anything but a 200 stops the run."""
+    begun = time.perf_counter()
+    response = client.get(path, params=params)
+    elapsed = (time.perf_counter() - begun) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(
+            f"{path} {params} answered {response.status_code}: {response.text[:300]}"
+        )
+    return elapsed
+
+
+def month_ends(last: datetime, months: int) -> list[datetime]:
+    """The last instant of each of the ``months`` months up to ``last``'s (Asia/Shanghai end
+    of month is what the console's trend asks; here month ends in UTC, near enough)."""
+    ends, year, month = [], last.year, last.month
+    for _ in range(months):
+        following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+        ends.append(following - timedelta(seconds=1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return sorted(ends)
+
+
+def measure_one(backend: str, size: str, seed: int, instants: int) -> Measured:
+    cached = stores.prepare(backend, size, seed)
+    token = token_for(seed, OFFICE, Role.LEADING_GROUP)
+    moments = random_instants(seed, instants)
+    series = {(r, m): Series(r, m, size, backend) for r in REPORTS for m in MODES}
+    trend_ms: list[float] = []
+    with (
+        stores.copy_of(cached, f"tt-{size}") as url,
+        server(url, workers=_workers(backend)) as (
+            base,
+            _pid,
+        ),
+    ):
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=base, headers=headers, timeout=300) as client:
+            for path in REPORTS.values():  # warm-up: the first request may fold and save
+                ask(client, path, {"at": LAST_DAY.isoformat()})
+            for n, at in enumerate(moments):
+                now = datetime.now(UTC)
+                for mode in MODES if n % 2 == 0 else tuple(reversed(MODES)):
+                    known_at = at if mode == "at" else now
+                    params = {"at": at.isoformat(), "known_at": known_at.isoformat()}
+                    for name, path in REPORTS.items():
+                        series[(name, mode)].latencies.append(ask(client, path, params))
+            for _ in range(3):
+                begun = time.perf_counter()
+                for end in month_ends(LAST_DAY, TREND_MONTHS):
+                    ask(client, REPORTS["supervision"], {"at": end.isoformat()})
+                trend_ms.append((time.perf_counter() - begun) * 1000)
+    ledger = open_ledger(cached.url)
+    try:
+        read, seconds = bare_read_and_decode(stock_recorder(ledger))
+    finally:
+        ledger.close()
+    forensics = dict(cached.meta.get("forensics") or {})
+    catch_up = {
+        "projector_events_per_second": forensics.get("runner_events_per_second"),
+        "bare_read_and_decode_per_second": round(read / seconds) if seconds else None,
+    }
+    return Measured(backend, size, cached.events, list(series.values()), trend_ms, catch_up)
+
+
+def _workers(backend: str) -> int:
+    return 1 if backend == "sqlite" else 2
+
+
+def render(measured: list[Measured], command: str, started: datetime) -> str:
+    lines = [
+        "# Time travel through HTTP",
+        "",
+        f"`{command}` — started {started:%Y-%m-%d %H:%M} UTC. Latencies in ms, to the last byte,",
+        "through `ledger serve` on a real socket (SQLite: one worker, projector in process;",
+        "PostgreSQL: `--workers 2` with `ledger project`). The client shares the two cores.",
+        "",
+        "| backend | events | report | known_at | p50 | p95 |",
+        "|---|---:|---|---|---:|---:|",
+    ]
+    for m in measured:
+        for s in m.series:
+            lines.append(
+                f"| {m.backend} | {m.events:,} | {s.report} | {s.mode} "
+                f"| {s.stat(50):,.1f} | {s.stat(95):,.1f} |"
+            )
+    lines += ["", "## Growth of p95 with the ledger (largest size ÷ smallest, same run)", ""]
+    lines += ["| backend | report | known_at | growth |", "|---|---|---|---:|"]
+    for backend in sorted({m.backend for m in measured}):
+        runs = sorted((m for m in measured if m.backend == backend), key=lambda m: m.events)
+        if len(runs) < 2:
+            continue
+        small, large = runs[0], runs[-1]
+        for s_small, s_large in zip(small.series, large.series, strict=True):
+            growth = s_large.stat(95) / s_small.stat(95) if s_small.stat(95) else float("nan")
+            lines.append(f"| {backend} | {s_small.report} | {s_small.mode} | {growth:.2f}× |")
+    lines += ["", f"## A {TREND_MONTHS}-month trend (median of 3) against one report (p50)", ""]
+    lines += [
+        "| backend | events | trend ms | one report ms | ratio |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for m in measured:
+        # The trend asks as known now, so it is set against one report known now (p50).
+        one = next(s for s in m.series if (s.report, s.mode) == ("supervision", "now")).stat(50)
+        trend = percentile(m.trend_ms, 50)
+        lines.append(
+            f"| {m.backend} | {m.events:,} | {trend:,.0f} | {one:,.0f} | {trend / one:.1f}× |"
+        )
+    lines += ["", "## Forensic projector catch-up against the bare library's read-and-decode", ""]
+    lines += ["| backend | events | projector ev/s | bare read ev/s | ratio |"]
+    lines += ["|---|---:|---:|---:|---:|"]
+    for m in measured:
+        ours = m.catch_up["projector_events_per_second"]
+        bare = m.catch_up["bare_read_and_decode_per_second"]
+        ratio = f"{ours / bare:.3f}×" if ours and bare else "—"
+        lines.append(f"| {m.backend} | {m.events:,} | {ours or '—'} | {bare or '—'} | {ratio} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.time_travel", description=__doc__)
+    parser.add_argument("--sizes", default="100k,1m", help="ledger sizes, smallest first")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--instants", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS-time-travel.md")
+    args = parser.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",")]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown sizes {unknown}; choose from {list(SIZES)}")
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    started = datetime.now(UTC)
+    measured = [
+        measure_one(backend, size, args.seed, args.instants)
+        for backend in backends
+        for size in sizes
+    ]
+    command = "python -m bench.time_travel " + " ".join(argv or [])
+    args.output.write_text(render(measured, command.strip(), started), encoding="utf-8")
+    raw = args.output.with_suffix(".json")
+    raw.write_text(json.dumps([m.__dict__ for m in measured], default=lambda o: o.__dict__))
+    print(args.output.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
