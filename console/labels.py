@@ -82,7 +82,6 @@ RESOURCE_FIELD_LABELS = {
 def event_label(class_name: str) -> str:
     return EVENT_LABELS.get(class_name.removesuffix("Event"), class_name)
 
-
 # The supervision rules that count a detection (projections/supervision.py), in 中文.
 RULE_LABELS = {
     "aggregation_rejected": "汇聚数据被拒收（第二十一条）",
@@ -131,7 +130,7 @@ def chinese_number(n: int) -> str:
 
 
 def article_label(article: str) -> str:
-    """ "24(1)" → 第二十四条第（一）项; "39" → 第三十九条."""
+    """"24(1)" → 第二十四条第（一）项; "39" → 第三十九条."""
     number, _, item = article.partition("(")
     if not number.isdigit():
         return f"第{article}条"

@@ -63,7 +63,9 @@ def csrf_token(request: Request) -> str:
     token = session_token(request)
     if token is not None:
         return hmac.new(token.encode(), b"console-csrf", hashlib.sha256).hexdigest()
-    return getattr(request.state, "login_csrf", None) or request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    return getattr(request.state, "login_csrf", None) or request.cookies.get(
+        LOGIN_CSRF_COOKIE, ""
+    )
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:

@@ -97,7 +97,9 @@ def deadlines_report(
     return Report(instant, replayed.position, rows, policies)
 
 
-def policies_known(publications: Iterable[Publication], instant: Instant, position: int) -> InForce:
+def policies_known(
+    publications: Iterable[Publication], instant: Instant, position: int
+) -> InForce:
     """In force at ``at`` among the publications the ledger knew at ``known_at`` (up to the
     replay's position): a back-dated one changes "as known now", never "as known then"."""
     return in_force((p for p in publications if p.position <= position), instant.at)

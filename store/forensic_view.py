@@ -309,7 +309,6 @@ class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
         # accepted stays (older ledgers, imports), and the read model must not stop on it:
         # its NULs read as U+FFFD, the replacement character; the event itself is intact.
         return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
-
     recorded_at_statement = "SELECT recorded_at FROM {t}ledger_entries WHERE position = ?"
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:

@@ -56,7 +56,9 @@ def read_inbox(
         department = principal.department
     inst, after = resolve(inst, cursor)
     ledger = ledger_of(request)
-    report = inbox(recorder_of(ledger), ledger.mapper, inst, department, ledger.publications())
+    report = inbox(
+        recorder_of(ledger), ledger.mapper, inst, department, ledger.publications()
+    )
     rows, next_cursor = page(report.rows, _soonest, after, limit, inst)
     return {
         **report_fields(inst, report.position),

@@ -44,13 +44,8 @@ def run_query(
         return call(api.resource_history, request, principal, resource_id=resource_id, page=page)
     if query == "person":
         return call(
-            api.actor_trail,
-            request,
-            principal,
-            person=subject.strip(),
-            page=page,
-            since=None,
-            until=None,
+            api.actor_trail, request, principal, person=subject.strip(), page=page,
+            since=None, until=None,
         )
     try:
         kind = api.Anomaly(subject)  # type: ignore[call-arg]  # lookup by code

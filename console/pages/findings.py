@@ -177,9 +177,8 @@ async def record(request: Request, principal: SignedIn, shown: Shown) -> Respons
         body = validated(api.FindingIn, {k: v for k, v in data.items() if v is not None})
         attempt(lambda: call(api.record_finding, request, principal, body=body))
     except FormRefused as refused:
-        return page(
-            request, principal, shown, errors=refused.errors, values=_values(form), status_code=422
-        )
+        return page(request, principal, shown, errors=refused.errors, values=_values(form),
+                    status_code=422)
     return RedirectResponse("/findings?done=1", status_code=303)
 
 
@@ -204,7 +203,9 @@ async def act(
     try:
         body = validated(model, data)
         attempt(
-            lambda: call(route, request, principal, body=body, finding_id=finding_id, version=None)
+            lambda: call(
+                route, request, principal, body=body, finding_id=finding_id, version=None
+            )
         )
     except FormRefused as refused:
         errors = {f"{finding_id}.{key}": value for key, value in refused.errors.items()}

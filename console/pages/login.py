@@ -58,7 +58,9 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
+def logout(
+    request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = ""
+) -> Response:
     check_csrf(request, csrf_token)
     response = RedirectResponse("/login", status_code=303)
     end_session(response)

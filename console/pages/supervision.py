@@ -45,15 +45,8 @@ def breached_obligations(
 ) -> dict[str, dict[str, Any]]:
     """The department's breached obligations by id, from the API's deadline register."""
     report = call(
-        deadlines_api.read_deadlines,
-        request,
-        principal,
-        inst=inst,
-        status=Status.BREACHED,
-        kind=None,
-        department=department,
-        limit=MAX_LIMIT,
-        cursor=None,
+        deadlines_api.read_deadlines, request, principal, inst=inst, status=Status.BREACHED,
+        kind=None, department=department, limit=MAX_LIMIT, cursor=None,
     )
     return {row["obligation_id"]: row for row in report["items"]}
 
@@ -142,20 +135,13 @@ def evidence(
 ) -> HTMLResponse:
     """One cell: the objects counted, and every event of each with its proof."""
     page = call(
-        evidence_api.read_evidence,
-        request,
-        principal,
-        department=department,
-        category=category,
-        inst=shown.instant,
-        limit=MAX_LIMIT,
-        cursor=None,
+        evidence_api.read_evidence, request, principal, department=department,
+        category=category, inst=shown.instant, limit=MAX_LIMIT, cursor=None,
     )
     cell = {
         "detected": sum(1 for item in page["items"] if item["source"] == "detected"),
         "found": sum(
-            1
-            for item in page["items"]
+            1 for item in page["items"]
             if item["source"] == "found" and item["status"] != "withdrawn"
         ),
     }

@@ -72,13 +72,8 @@ PICK_LIMIT = 300
 def inbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
     """What the department must answer, soonest first (Art. 26, 29, 31): ``GET /v1/inbox``."""
     report = call(
-        obligation_api.read_inbox,
-        request,
-        principal,
-        inst=inst,
-        department=None,
-        limit=MAX_LIMIT,
-        cursor=None,
+        obligation_api.read_inbox, request, principal, inst=inst, department=None,
+        limit=MAX_LIMIT, cursor=None,
     )
     items: list[dict[str, Any]] = report["items"]
     return items
@@ -87,15 +82,9 @@ def inbox(request: Request, principal: Principal, inst: Instant) -> list[dict[st
 def outbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
     """The requests the department made: ``GET /v1/share-requests?role=requester``."""
     report = call(
-        list_api.list_share_requests,
-        request,
-        principal,
-        inst=inst,
-        department=principal.department,
-        status=None,
-        role=list_api.Side("requester"),
-        limit=MAX_LIMIT,
-        cursor=None,
+        list_api.list_share_requests, request, principal, inst=inst,
+        department=principal.department, status=None, role=list_api.Side("requester"),
+        limit=MAX_LIMIT, cursor=None,
     )
     items: list[dict[str, Any]] = report["items"]
     return items
@@ -107,7 +96,8 @@ def own_resources(principal: Principal, state: CatalogState) -> list[Resource]:
         (
             r
             for r in state.resources.values()
-            if r.department == principal.department and resource_api.may_see_resource(principal, r)
+            if r.department == principal.department
+            and resource_api.may_see_resource(principal, r)
         ),
         key=lambda r: r.fields.code,
     )
@@ -188,19 +178,9 @@ def resource_body(form: FormData, department: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         name: _text(form, name)
         for name in (
-            "code",
-            "name",
-            "category",
-            "source",
-            "summary",
-            "format",
-            "share_type",
-            "share_method",
-            "open_type",
-            "update_cycle",
-            "usage_requirements",
-            "basic_data_kind",
-            "publication_date",
+            "code", "name", "category", "source", "summary", "format", "share_type",
+            "share_method", "open_type", "update_cycle", "usage_requirements",
+            "basic_data_kind", "publication_date",
         )
     }
     body.update(
@@ -235,13 +215,8 @@ async def add_resource(request: Request, principal: SignedIn, shown: Shown) -> R
     except FormRefused as refused:
         values = {key: value for key, value in form.items() if isinstance(value, str)}
         return page(
-            request,
-            principal,
-            shown,
-            errors=refused.errors,
-            values=values,
-            form="resource",
-            status_code=422,
+            request, principal, shown, errors=refused.errors, values=values,
+            form="resource", status_code=422,
         )
     return RedirectResponse("/workbench?done=resource#catalog", status_code=303)
 
@@ -268,14 +243,8 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
     data: dict[str, Any] = {
         name: _text(form, name)
         for name in (
-            "share_request_id",
-            "resource_id",
-            "purpose",
-            "user_person",
-            "approver",
-            "data_content",
-            "method",
-            "medium",
+            "share_request_id", "resource_id", "purpose", "user_person", "approver",
+            "data_content", "method", "medium",
         )
     }
     if obtained:
@@ -290,12 +259,7 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
     except FormRefused as refused:
         values = {key: value for key, value in form.items() if isinstance(value, str)}
         return page(
-            request,
-            principal,
-            shown,
-            errors=refused.errors,
-            values=values,
-            form="use",
+            request, principal, shown, errors=refused.errors, values=values, form="use",
             status_code=422,
         )
     return RedirectResponse("/workbench?done=use#uses", status_code=303)

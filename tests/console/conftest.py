@@ -111,17 +111,8 @@ def console(console_database: tuple[str, str, Path]) -> Iterator[Console]:
     port = free_port()
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.server:create",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
+            sys.executable, "-m", "uvicorn", "api.server:create", "--factory",
+            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
         ],
         cwd=ROOT,
         env=env,

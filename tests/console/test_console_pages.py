@@ -166,9 +166,7 @@ def test_a_not_shared_resource_needs_a_legal_basis_shown_at_the_field__art24_1(
     page.get_by_label("更新周期").select_option("monthly")
     page.get_by_label("使用要求").fill("仅限履职使用")
     page.get_by_label("共享属性").select_option("not_shared")
-    expect(page.get_by_text("第二十四条第（一）项：列为不予共享的")).to_have_class(
-        re.compile("active")
-    )
+    expect(page.get_by_text("第二十四条第（一）项：列为不予共享的")).to_have_class(re.compile("active"))
     # An internal rule is no legal basis for not sharing (Art. 24(1)).
     page.get_by_label("依据类型").select_option("internal_rule")
     page.get_by_label("依据名称").fill("厅机关数据管理暂行办法")

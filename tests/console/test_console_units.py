@@ -21,13 +21,8 @@ from domain.vocabulary import Role
 
 def principal(role: Role, department: str = "ZYKF") -> Principal:
     return Principal(
-        id=uuid4(),
-        version=1,
-        created_at=datetime.now(UTC),
-        name="某人",
-        department=department,
-        role=role,
-        token_hash="0" * 64,
+        id=uuid4(), version=1, created_at=datetime.now(UTC), name="某人",
+        department=department, role=role, token_hash="0" * 64,
     )
 
 
