@@ -4,12 +4,15 @@ with the problem a single request would get, and a retry recording nothing twice
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from api import cli
 from domain.ledger import Ledger
 from tests.api.test_data_uses_api import granted, resource, use_body
 from tests.support.portal import Portal, auth
@@ -161,3 +164,33 @@ def test_the_batch_is_documented(client: TestClient, content_type: str) -> None:
     schema = operation["requestBody"]["content"][content_type]["schema"]
     ref = schema.get("$ref") or schema["items"]["$ref"]
     assert ref.rsplit("/", 1)[-1] in spec["components"]["schemas"]
+
+
+def test_import_uses_from_the_command_line(
+    portal: Portal, grant: tuple[str, str], database_url: str, tmp_path: Path
+) -> None:
+    # `ledger import-uses` records an access log as the batch route does, line by line.
+    resource_id, request_id = grant
+    log = tmp_path / "access.ndjson"
+    lines = [
+        {**use_body(resource_id, request_id, data_content=f"名称 {n}"), "idempotency_key": f"a{n}"}
+        for n in range(3)
+    ]
+    log.write_bytes(ndjson([*lines, {"purpose": "行业监管"}]))
+    out = tmp_path / "results.ndjson"
+    env = {"LEDGER_DATABASE_URL": database_url, "LEDGER_TOKEN": portal.tokens["高远"]}
+    command = ["import-uses", str(log), "--results", str(out), "--chunk", "2"]
+    first = CliRunner().invoke(cli.app, command, env=env)
+    assert first.exit_code == 2, first.output  # one line refused
+    answered = results(out.read_text(encoding="utf-8"))
+    assert [(r["line"], r["status"]) for r in answered] == [(1, 201), (2, 201), (3, 201), (4, 422)]
+    again = CliRunner().invoke(cli.app, command, env=env)
+    assert again.exit_code == 2
+    replayed = results(out.read_text(encoding="utf-8"))
+    assert [r["status"] for r in replayed] == [200, 200, 200, 422]
+    assert [r["id"] for r in replayed[:3]] == [r["id"] for r in answered[:3]]
+    # Only a department's token records uses: the office's is refused, nothing recorded.
+    office = {**env, "LEDGER_TOKEN": portal.tokens["李静"]}
+    refused = CliRunner().invoke(cli.app, command, env=office)
+    assert refused.exit_code == 1, refused.output
+    assert "department" in refused.output  # the role it needs, named
