@@ -254,11 +254,12 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> R
         Path(__file__).parent
         / ("RESULTS.md" if not (args.quick or args.tiny) else "RESULTS-quick.md")
     )
-    output.write_text(markdown(report, output))
+    # The figures first: a run's results are kept even if writing them up fails.
     stores.CACHE.mkdir(parents=True, exist_ok=True)
     (stores.CACHE / "last-run.json").write_text(
         json.dumps(report.as_json(), indent=2, ensure_ascii=False, default=str)
     )
+    output.write_text(markdown(report, output))
     console.print(f"wrote {output} ({report.seconds / 60:.1f} min)")
     return report
 
