@@ -9,7 +9,9 @@ domain/commands.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 from uuid import UUID
@@ -57,16 +59,32 @@ class LedgerBase(Application[UUID]):
         self._group_commit: GroupCommit[LedgerEvent, Recording[UUID]] = GroupCommit(
             lambda events: self.save(*events)
         )
+        self._reads = threading.local()
 
     # -- reading objects -------------------------------------------------------
 
     def find(self, object_id: UUID) -> object | None:
         """The object with that id, of whatever kind, or None."""
+        memo: dict[UUID, object | None] | None = getattr(self._reads, "memo", None)
+        if memo is not None and object_id in memo:
+            return memo[object_id]
         try:
-            state: object = self.repository.get(object_id)
+            state: object | None = self.repository.get(object_id)
         except AggregateNotFoundError:
-            return None
+            state = None
+        if memo is not None:
+            memo[object_id] = state
         return state
+
+    @contextmanager
+    def reading_once(self) -> Iterator[None]:
+        """Within it, this thread reads each object once: for deciding many commands
+        against the same state (a bulk load), none of them saved before all are decided."""
+        self._reads.memo = {}
+        try:
+            yield
+        finally:
+            self._reads.memo = None
 
     def get(self, object_id: UUID, kind: type[S], *, expected_version: int | None = None) -> S:
         state = self.find(object_id)
