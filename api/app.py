@@ -9,12 +9,14 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from api import openapi, problems
+from api.bulk_lines import MAX_BULK_BYTES
 from api.commands import CommandRunner
 from api.edge import EdgeGuard
 from api.read_models import close_view, open_view, start_runner
 from api.routes import (
     aggregations,
     catalog,
+    data_use_batch,
     data_uses,
     deadlines,
     departments,
@@ -38,6 +40,7 @@ from api.routes import (
     vocabularies,
 )
 from api.routes import ledger as ledger_routes
+from api.routes.data_use_batch import BATCH_PATH
 from api.supervisor import Supervisor
 from api.times import LocalJSONResponse
 from console.app import install as install_console
@@ -87,7 +90,7 @@ def create_app(
     app.state.projector = None  # the in-process projector's supervisor, once started
     problems.install(app)
     openapi.install(app)
-    app.add_middleware(EdgeGuard)
+    app.add_middleware(EdgeGuard, larger={BATCH_PATH: MAX_BULK_BYTES})
     for module in (
         health,
         departments,
@@ -96,6 +99,7 @@ def create_app(
         deadlines,
         share_requests,
         data_uses,
+        data_use_batch,
         forensics,
         ledger_routes,
         systems,

@@ -69,8 +69,13 @@ def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send Authorization: Bearer <token>")
-    ledger = ledger_of(request)
-    principal = ledger.principal_for_token(credentials.credentials)
+    return principal_of_token(ledger_of(request), credentials.credentials)
+
+
+def principal_of_token(ledger: Ledger, token: str) -> Principal:
+    """Who holds ``token``: 401 when nobody (or a revoked principal), 403 for a dissolved
+    department's. The command line's ``--token`` is checked the same way."""
+    principal = ledger.principal_for_token(token)
     if principal is None or not principal.active:
         raise Unauthenticated("the token is not valid")
     if ledger.is_dissolved(principal.department):
@@ -87,16 +92,20 @@ def actor_of(principal: Principal) -> Actor:
 
 def require(*roles: Role) -> Callable[[Principal], Principal]:
     """A dependency admitting only principals in one of ``roles``."""
-    allowed = frozenset(roles)
-    names = ", ".join(sorted(role.value for role in allowed))
 
     def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-        if principal.role not in allowed:
-            msg = f"role {principal.role.value} may not do this; it needs one of: {names}"
-            raise Forbidden(msg)
-        return principal
+        return in_role(principal, *roles)
 
     return check
 
 
 Authenticated = Annotated[Principal, Depends(current_principal)]
+
+
+def in_role(principal: Principal, *roles: Role) -> Principal:
+    """``principal``, if it holds one of ``roles``; else 403 naming those it needs."""
+    if principal.role not in roles:
+        names = ", ".join(sorted(role.value for role in roles))
+        msg = f"role {principal.role.value} may not do this; it needs one of: {names}"
+        raise Forbidden(msg)
+    return principal

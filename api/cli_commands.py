@@ -1,26 +1,26 @@
 """Commands from the ``ledger`` command line, through the same path as the HTTP routes'.
 
-``CommandRunner`` decides, saves and answers a command as it does for a request (with an
-``Idempotency-Key``, a retry records nothing); the command line acts as the admin, the
-actor ``ledger init`` and ``ledger calendar publish`` record.
+The command service (domain/commands.py) decides, saves and answers a command as it does
+for a request (with an idempotency key, a retry records nothing); the command line acts as
+the admin, the actor ``ledger init`` and ``ledger calendar publish`` record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-import orjson
 import typer
 from rich.console import Console
 
-from api.commands import CommandCall, CommandRunner
+from api.commands import caller_of, command_service
 from api.runtime import CLI_ADMIN, open_ledger, utc_now
-from domain.aggregate import Command, natural_id
+from domain.aggregate import natural_id
+from domain.commands import Decide
 from domain.errors import LedgerError
-from domain.ledger import Decision, Ledger
+from domain.events import Actor
+from domain.ledger import Ledger
 from domain.principals import Principal
 
 policy = typer.Typer(help="Policies where the measures set no number: publish a value.")
@@ -44,26 +44,20 @@ def run_command(
     ledger: Ledger,
     path: str,
     body: dict[str, Any],
-    decide: Callable[[Command], Decision],
+    decide: Decide,
     idempotency_key: str | None = None,
+    actor: Actor = CLI_ADMIN,
 ) -> dict[str, Any]:
-    """Run one command as ``POST path`` with ``body`` would; its answer, or exit 1 with the
-    problem's detail."""
-    call = CommandCall(
-        principal=cli_principal(),
-        method="POST",
-        path=path,
-        body=body,
-        occurred_at=None,
-        idempotency_key=idempotency_key,
-    )
+    """Run one command as ``POST path`` with ``body`` would (as ``actor``, by default the
+    admin); its answer with its position, or exit 1 with the problem's detail in Chinese
+    and English."""
+    caller = caller_of(cli_principal(), "POST", path, body, idempotency_key, actor)
     try:
-        response = CommandRunner(ledger).run(call, decide)
+        outcome = command_service(ledger).handle(caller, decide)
     except LedgerError as error:
-        console.print(f"[red]{error.detail}[/red]")
+        console.print(f"[red]{error.detail_zh}\n{error.detail}[/red]")
         raise typer.Exit(1) from None
-    answer: dict[str, Any] = orjson.loads(response.body)
-    return answer
+    return {**outcome.body, "position": outcome.position}
 
 
 def policy_value(text: str) -> int | str:

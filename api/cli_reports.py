@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import Progress as Bar
 from rich.table import Table
 
+from api.cli_commands import run_command
 from api.exports import (
     ExportFormat,
     Sheet,
@@ -25,7 +26,7 @@ from api.exports import (
     supervision_sheet,
 )
 from api.names import rows_with_names
-from api.runtime import admin_command, open_ledger, recorder_of, utc_now
+from api.runtime import open_ledger, recorder_of, utc_now
 from api.times import in_shanghai, localise, parse_instant
 from api.views import catalog_entry
 from domain.calendar import (
@@ -34,11 +35,8 @@ from domain.calendar import (
     parse_schedule_file,
     schedule_from_mapping,
 )
-from domain.errors import LedgerError
-from domain.events import Actor
 from domain.findings import SHORT_LABELS, Category
 from domain.ledger import Ledger
-from domain.vocabulary import Role
 from replays.asof import Instant, Progress
 from replays.reports import Report, catalog_state, deadlines_report, supervision_report
 
@@ -275,8 +273,12 @@ def publish(
     year: Annotated[int, typer.Option(help="The year the schedule is for")],
     file: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="The schedule file")],
     source: Annotated[str, typer.Option(help="Where it comes from, e.g. the notice's title")] = "",
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="Run once: a retry with this key records nothing")
+    ] = None,
 ) -> None:
-    """Publish a year's holiday schedule (lines `holiday D`, `holiday A..B`, `workday D`)."""
+    """Publish a year's holiday schedule (lines `holiday D`, `holiday A..B`, `workday D`), as
+    POST /v1/holiday-schedules does."""
     text = file.read_text(encoding="utf-8")
     try:
         schedule = json_or_text_schedule(text, year)
@@ -284,22 +286,25 @@ def publish(
         console.print(f"[red]{file}: {error}[/red]")
         raise typer.Exit(1) from None
     ledger = open_ledger()
-    actor = Actor(person="admin", department="ADMIN", role=Role.ADMIN)
-    try:
-        decision = ledger.publish_holiday_schedule(
-            admin_command(actor),
-            schedule.year,
-            sorted(schedule.holidays),
-            sorted(schedule.adjusted_workdays),
-            source or schedule.source,
-        )
-        ledger.record(decision.events)
-    except LedgerError as error:
-        console.print(f"[red]{error.detail_zh}\n{error.detail}[/red]")
-        raise typer.Exit(1) from None
+    holidays, workdays = sorted(schedule.holidays), sorted(schedule.adjusted_workdays)
+    said = source or schedule.source
+    # The body the route takes: a retry with the same key and schedule answers as the first.
+    body = {
+        "year": schedule.year,
+        "holidays": [day.isoformat() for day in holidays],
+        "adjusted_workdays": [day.isoformat() for day in workdays],
+        "source": said,
+    }
+    answer = run_command(
+        ledger,
+        "/v1/holiday-schedules",
+        body,
+        lambda cmd: ledger.publish_holiday_schedule(cmd, schedule.year, holidays, workdays, said),
+        idempotency_key,
+    )
     console.print(
         f"published the {year} schedule: {len(schedule.holidays)} holidays, "
-        f"{len(schedule.adjusted_workdays)} adjusted working days"
+        f"{len(schedule.adjusted_workdays)} adjusted working days, at position {answer['position']}"
     )
 
 

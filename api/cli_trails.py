@@ -16,11 +16,12 @@ import orjson
 import typer
 from rich.console import Console
 
+from api.cli_commands import run_command
 from api.exports import ExportFormat, as_csv, as_xlsx, trail_sheet
 from api.names import rows_with_names
 from api.read_models import caught_up_to, open_view, start_runner
 from api.routes.forensics import TRAIL_TITLES, Fetch, event_item, person_trail, use_item
-from api.runtime import admin_command, current_database, open_ledger, recorder_of, utc_now
+from api.runtime import current_database, open_ledger, recorder_of, utc_now
 from api.server import run_projections_here
 from api.times import parse_instant, parse_instant_from
 from domain.errors import RuleViolation
@@ -210,6 +211,11 @@ def _all(page: Page, fetch: Fetch) -> list[dict[str, Any]]:
 def _audit(ledger: Ledger, query: str, parameters: dict[str, Any], count: int) -> None:
     """Reads of audit data are audited, from the command line as over HTTP."""
     who = Actor(person=getpass.getuser(), department="ADMIN", role=Role.ADMIN)
-    cmd = admin_command(who)
     clean = {key: str(value) for key, value in parameters.items() if value is not None}
-    ledger.record(ledger.record_forensic_query(cmd, query, clean, count).events)
+    run_command(
+        ledger,
+        "",  # a read's record, never retried: no request stands for it
+        {},
+        lambda cmd: ledger.record_forensic_query(cmd, query, clean, count),
+        actor=who,
+    )

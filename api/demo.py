@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
+from api.commands import command_service
 from api.runtime import utc_now
-from domain.aggregate import Command
 from domain.calendar import SHANGHAI, shanghai_date
+from domain.commands import Caller
 from domain.consistency import Difference
 from domain.data_uses import DataUseFields
 from domain.deadlines import has_periods, periods_between
@@ -418,13 +419,11 @@ def _staff(department: str) -> Actor:
 
 
 def _act(ledger: Ledger, actor: Actor, when: datetime, verb: Any, *args: Any) -> Decision:
-    """Decide with ``verb(cmd, *args)`` as ``actor`` at business time ``when``, and record."""
-    cmd = Command(
-        actor=actor, occurred_at=when, command_id=f"demo-{when.isoformat()}", now=utc_now()
-    )
-    decision: Decision = verb(cmd, *args)
-    ledger.record(decision.events)
-    return decision
+    """Decide with ``verb(cmd, *args)`` as ``actor`` at business time ``when``, and record,
+    as every command is (domain/commands.py)."""
+    outcome = command_service(ledger).handle(Caller(actor), lambda cmd: verb(cmd, *args), when)
+    assert outcome.decision is not None  # decided now: a command without a key never replays
+    return outcome.decision
 
 
 def is_loaded(ledger: Ledger) -> bool:

@@ -7,6 +7,7 @@ one) is stopped at the limit too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -17,9 +18,21 @@ from api.problems import field_error, problem
 
 
 class EdgeGuard:
-    def __init__(self, app: ASGIApp, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+    """``larger``: the paths that take more than one command's body (bulk loads), with
+    their own limit."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        larger: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.larger = dict(larger or {})
+
+    def _limit(self, scope: Scope) -> int:
+        return self.larger.get(scope.get("path", ""), self.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -39,8 +52,8 @@ class EdgeGuard:
             if message["type"] != "http.request":
                 break
             received += len(message.get("body", b""))
-            if received > self.max_body_bytes:
-                await self._too_large()(scope, receive, send)
+            if received > self._limit(scope):
+                await self._too_large(self._limit(scope))(scope, receive, send)
                 return
             if not message.get("more_body", False):
                 break
@@ -53,8 +66,9 @@ class EdgeGuard:
     def _refusal(self, scope: Scope) -> Any:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            return self._too_large()
+        limit = self._limit(scope)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return self._too_large(limit)
         if control_character_at(scope.get("path", "")) is not None:
             return problem(
                 422,
@@ -91,8 +105,7 @@ class EdgeGuard:
                 )
         return None
 
-    def _too_large(self) -> Any:
-        limit = self.max_body_bytes
+    def _too_large(self, limit: int) -> Any:
         return problem(
             413,
             "Request body too large",
@@ -108,4 +121,3 @@ class EdgeGuard:
                 )
             ],
         )
-

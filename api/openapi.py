@@ -10,11 +10,24 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
 from api.exports import CSV, XLSX
 from api.glossary import entry
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# Bodies FastAPI cannot read as a model (a bulk request's NDJSON lines): their schemas are
+# added to the document's components, where the operations refer to them.
+_BODY_MODELS: list[type[BaseModel]] = []
+
+
+def body_schema(model: type[BaseModel]) -> dict[str, str]:
+    """A reference to ``model``'s schema, which the document then carries."""
+    _BODY_MODELS.append(model)
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 def install(app: FastAPI) -> None:
@@ -35,6 +48,13 @@ def document(app: FastAPI) -> dict[str, Any]:
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
+    if _BODY_MODELS:
+        _, named = models_json_schema(
+            [(model, "validation") for model in _BODY_MODELS],
+            ref_template="#/components/schemas/{model}",
+        )
+        for name, schema in named.get("$defs", {}).items():
+            schemas.setdefault(name, schema)
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
             _document_exports(operation)

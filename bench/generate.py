@@ -19,8 +19,9 @@ does that the API does not, said here so nobody is surprised:
   years, and "as known at" replays see a real history;
 - the ids the verbs draw with ``uuid4`` come from the seed, so the same seed gives the
   same bytes and the same Merkle root;
-- decisions are recorded in batches of about ``BATCH`` events (one ``ledger.record``,
-  one transaction), flushed early whenever a command reads an object still in the batch.
+- decisions are recorded in batches of about ``BATCH`` events (one save of the command
+  service, domain/commands.py: one transaction), flushed early whenever a command reads
+  an object still in the batch.
 
 Data-use records are decided by the domain's own ``record_data_use`` function with the
 resource and share request read once and kept (what the verb reads, minus the reads):
@@ -47,6 +48,7 @@ from datetime import time as clock_time
 from typing import Any
 from uuid import UUID
 
+from api.commands import command_service
 from bench.population import (
     LAWS,
     PURPOSES,
@@ -64,7 +66,7 @@ from domain.consistency import Difference
 from domain.data_uses import DataUseFields, record_data_use
 from domain.deadlines import periods_between
 from domain.departments import department_id
-from domain.events import Actor, LedgerEvent
+from domain.events import Actor
 from domain.findings import Category, ReviewDecision
 from domain.holidays import seeded_calendar
 from domain.ledger import Decision, Ledger
@@ -917,7 +919,10 @@ class Runner:
         self.script = script
         self.simulation = simulation
         self.ids: dict[Key, UUID] = {}
-        self.buffer: list[LedgerEvent] = []
+        # Saved in one transaction per batch, through the command service as every writer.
+        self.commands = command_service(ledger)
+        self.buffer: list[Decision] = []
+        self.buffered = 0  # events in the buffer
         self.pending: set[Key] = set()
         self.latest = datetime(2023, 1, 1, tzinfo=UTC)
         self.resources: dict[int, Resource] = {}
@@ -929,8 +934,8 @@ class Runner:
     def flush(self) -> None:
         if self.buffer:
             self.simulation.set_clock(self.latest)
-            self.ledger.record(self.buffer)
-            self.buffer, self.pending = [], set()
+            self.commands.save(self.buffer)
+            self.buffer, self.buffered, self.pending = [], 0, set()
 
     def run(self, actions: Iterator[Action], progress: Callable[[int], None] | None = None) -> None:
         for action in actions:
@@ -944,7 +949,8 @@ class Runner:
                 now=action.now,
             )
             decision = getattr(self, f"do_{action.kind}")(cmd, *action.args)
-            self.buffer.extend(decision.events)
+            self.buffer.append(decision)
+            self.buffered += len(decision.events)
             self.latest = max(self.latest, action.now)
             for key in action.makes:
                 self.ids[key] = decision.subject_id
@@ -954,7 +960,7 @@ class Runner:
                 kind = "data_use_verb"
             self.timing[kind] += time.perf_counter() - started
             self.counted[kind] += 1
-            if len(self.buffer) >= BATCH:
+            if self.buffered >= BATCH:
                 flushed = time.perf_counter()
                 self.flush()
                 self.timing[f"flush_{kind}"] += time.perf_counter() - flushed

@@ -33,13 +33,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
+import orjson
 from eventsourcing.utils import get_topic
 
 from api.runtime import open_ledger
-from bench.baseline import Grant, open_bare, record_use
+from bench.baseline import Grant, Use, open_bare, record_use, use_fields
 from bench.generate import token_for
 from bench.measure_reads import percentile
 from bench.results import Bar, Row
@@ -68,11 +69,13 @@ class Level:
 
 @dataclass
 class Plan:
-    levels: tuple[int, ...] = (1, 4, 16)
+    levels: tuple[int, ...] = (1, 8, 32)
     requests: int = 600  # per level and run, at most
     seconds: float = 15.0  # per level and run, at most
     open_seconds: float = 15.0
     bare_seconds: float = 5.0
+    bulk_lines: int = 20_000  # per run
+    bulk_per_request: int = 1_000
 
 
 def free_port() -> int:
@@ -343,6 +346,49 @@ def bare_loop(app: Any, grants: list[tuple[UUID, str]], seconds: float) -> float
     return count / (time.perf_counter() - started)
 
 
+def bulk_load(base: str, pool: list[Sender], lines: int, per_request: int) -> float:
+    """Uses per second through ``POST /v1/data-uses:batch``: ``lines`` uses, each with its
+    own idempotency key, ``per_request`` a request, from one department after another."""
+    done = 0
+    started = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=300) as client:
+        while done < lines:
+            sender = pool[(done // per_request) % len(pool)]
+            count = min(per_request, lines - done)
+            text = b"".join(
+                orjson.dumps({**body(sender), "idempotency_key": uuid4().hex}) + b"\n"
+                for _ in range(count)
+            )
+            response = client.post(
+                "/v1/data-uses:batch",
+                content=text,
+                headers={
+                    "Authorization": f"Bearer {sender.token}",
+                    "Content-Type": "application/x-ndjson",
+                },
+            )
+            response.raise_for_status()
+            done += count
+    return done / (time.perf_counter() - started)
+
+
+def bare_batched(app: Any, grants: list[tuple[UUID, str]], lines: int, per_save: int) -> float:
+    """Uses per second of the bare library deciding each use as ``bare_loop`` does and
+    saving ``per_save`` of them in one ``save``."""
+    done = 0
+    started = time.perf_counter()
+    while done < lines:
+        uses = []
+        for n in range(min(per_save, lines - done)):
+            grant_id, department = grants[(done + n) % len(grants)]
+            grant: Grant = app.repository.get(grant_id)
+            now = datetime.now(UTC)
+            uses.append(Use(**use_fields(grant_id, grant, department, "孙悦", now)))
+        app.save(*uses)
+        done += len(uses)
+    return done / (time.perf_counter() - started)
+
+
 def measure_http(
     cached: CachedLedger, runs: int, plan: Plan, tick: Tick = _noop
 ) -> tuple[list[Row], dict[str, Any]]:
@@ -369,6 +415,15 @@ def measure_http(
         backend=cached.backend,
         unit="ms",
         higher_is_better=False,
+    )
+    bulk = Row(
+        key="b.bulk",
+        measurement=f"(b) HTTP `POST /v1/data-uses:batch`, {plan.bulk_per_request} uses a "
+        "request, `ledger serve --workers 2`",
+        backend=cached.backend,
+        unit="uses/s",
+        baseline_name=f"bare library deciding each use, {plan.bulk_per_request} saved a `save`",
+        bar=Bar("ratio", 0.8),
     )
     levels = {c: Level(c) for c in plan.levels}
     open_errors = 0
@@ -427,6 +482,10 @@ def measure_http(
                     after = bare_loop(bare, grants, plan.bare_seconds)
                     throughput.ours.append(best)
                     throughput.baseline.append((before + after) / 2)
+                    tick(f"HTTP: bulk uses (run {run + 1}/{runs})")
+                    per = plan.bulk_per_request
+                    bulk.baseline.append(bare_batched(bare, grants, plan.bulk_lines, per))
+                    bulk.ours.append(bulk_load(base, pool, plan.bulk_lines, per))
         finally:
             bare.close()
     detail = {
@@ -445,4 +504,4 @@ def measure_http(
         "open_loop_errors": open_errors,
         "clients": len(pool),
     }
-    return [throughput, p50, p99], detail
+    return [throughput, p50, p99, bulk], detail

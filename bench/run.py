@@ -78,7 +78,15 @@ QUICK = Plan(
     2,
     300,
     3000,
-    measure_http.Plan(levels=(1, 8), requests=200, seconds=5, open_seconds=5, bare_seconds=2),
+    measure_http.Plan(
+        levels=(1, 8),
+        requests=200,
+        seconds=5,
+        open_seconds=5,
+        bare_seconds=2,
+        bulk_lines=3000,
+        bulk_per_request=500,
+    ),
     30,
     10.0,
     30,
@@ -88,7 +96,15 @@ TINY = Plan(
     1,
     40,
     400,
-    measure_http.Plan(levels=(2,), requests=30, seconds=3, open_seconds=1.5, bare_seconds=0.5),
+    measure_http.Plan(
+        levels=(2,),
+        requests=30,
+        seconds=3,
+        open_seconds=1.5,
+        bare_seconds=0.5,
+        bulk_lines=200,
+        bulk_per_request=100,
+    ),
     4,
     3.0,
     4,
@@ -238,11 +254,12 @@ def main(argv: Sequence[str] | None = None, console: Console | None = None) -> R
         Path(__file__).parent
         / ("RESULTS.md" if not (args.quick or args.tiny) else "RESULTS-quick.md")
     )
-    output.write_text(markdown(report, output))
+    # The figures first: a run's results are kept even if writing them up fails.
     stores.CACHE.mkdir(parents=True, exist_ok=True)
     (stores.CACHE / "last-run.json").write_text(
         json.dumps(report.as_json(), indent=2, ensure_ascii=False, default=str)
     )
+    output.write_text(markdown(report, output))
     console.print(f"wrote {output} ({report.seconds / 60:.1f} min)")
     return report
 
@@ -338,7 +355,11 @@ def run_backend(
                 lambda tick: add_rows(
                     measure_console.measure_pages(
                         # a fifth as many instants per page as (d) asks its reports
-                        cached, plan.runs, max(plan.instants // 5, 4), args.seed, tick
+                        cached,
+                        plan.runs,
+                        max(plan.instants // 5, 4),
+                        args.seed,
+                        tick,
                     )
                 ),
             )

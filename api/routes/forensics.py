@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api.auth import actor_of, ledger_of, require
+from api.commands import CommandRunner
 from api.exports import ExportFormat, export_format, filename, render, requested_format, trail_sheet
 from api.limits import MAX_INTEGER
 from api.names import rows_with_names
@@ -25,8 +26,8 @@ from api.responses import TrailOut
 from api.routes.common import read_wait_seconds, refuse_beyond_head, wait_until
 from api.runtime import recorder_of, utc_now
 from api.times import InstantFromParam, InstantParam, dumps_local
-from domain.aggregate import Command
 from domain.calendar import WorkingDayCalendar, shanghai_date
+from domain.commands import Caller
 from domain.errors import RuleViolation
 from domain.event_labels import event_label
 from domain.ledger import Ledger
@@ -165,15 +166,12 @@ def _audit(
     count: int | None,
 ) -> None:
     ledger = ledger_of(request)
-    now = utc_now()
-    cmd = Command(
-        actor=actor_of(principal),
-        occurred_at=now,
-        command_id=f"forensic-{now.isoformat()}",
-        now=now,
-    )
     clean = {key: str(value) for key, value in parameters.items() if value is not None}
-    ledger.record(ledger.record_forensic_query(cmd, query, clean, count).events)
+    runner: CommandRunner = request.app.state.commands
+    runner.service.handle(
+        Caller(actor_of(principal)),
+        lambda cmd: ledger.record_forensic_query(cmd, query, clean, count),
+    )
 
 
 def event_item(row: dict[str, Any]) -> dict[str, Any]:

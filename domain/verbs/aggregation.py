@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 from domain.aggregate import Command
 from domain.aggregation import AggregationReceipt, receive_aggregation
+from domain.facts import Stage
 from domain.verbs.base import Decision
 from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import ChecksumAlgorithm
@@ -35,10 +36,11 @@ class AggregationVerbs(ReferenceVerbs):
             checksum=checksum,
             checksum_algorithm=checksum_algorithm,
         )
-        return Decision(event.originator_id, [event], {"status": "received"})
+        return Decision(event.originator_id, [event], (Stage(event.create().status),))
 
     def reject_aggregation(
         self, cmd: Command, receipt_id: UUID, reason: str, expected_version: int | None
     ) -> Decision:
         receipt = self.get(receipt_id, AggregationReceipt, expected_version=expected_version)
-        return Decision(receipt_id, [receipt.reject(cmd, reason)], {"status": "rejected"})
+        event = receipt.reject(cmd, reason)
+        return Decision(receipt_id, [event], (Stage(receipt.apply(event).status),))

@@ -1,16 +1,19 @@
 """What every group of verbs stands on: reading objects, deciding, recording.
 
 Each verb gets the objects it needs, lets them decide (raising a named error when
-a rule is broken) and returns a ``Decision``: the events to record and what the
-command decides. ``record`` saves a decision's events in one transaction, so a
-command records all of its facts or none.
+a rule is broken) and returns a ``Decision``: the events to record and the facts its
+answer states (domain/facts.py). ``record`` saves events in one transaction, so a
+command records all of its facts or none; commands reach it through
+domain/commands.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -20,6 +23,7 @@ from domain.aggregate import AggregateState
 from domain.departments import Department, department_id
 from domain.errors import Conflict, NotFound, PreconditionFailed, UnknownDepartment
 from domain.events import LedgerEvent
+from domain.facts import Fact
 from domain.group_commit import GroupCommit
 from domain.principals import Principal, principal_id_for_token
 
@@ -38,7 +42,7 @@ class Decision:
 
     subject_id: UUID
     events: list[LedgerEvent]
-    extra: dict[str, Any] = field(default_factory=dict)
+    facts: tuple[Fact, ...] = ()
 
     @property
     def subject_version(self) -> int:
@@ -55,16 +59,32 @@ class LedgerBase(Application[UUID]):
         self._group_commit: GroupCommit[LedgerEvent, Recording[UUID]] = GroupCommit(
             lambda events: self.save(*events)
         )
+        self._reads = threading.local()
 
     # -- reading objects -------------------------------------------------------
 
     def find(self, object_id: UUID) -> object | None:
         """The object with that id, of whatever kind, or None."""
+        memo: dict[UUID, object | None] | None = getattr(self._reads, "memo", None)
+        if memo is not None and object_id in memo:
+            return memo[object_id]
         try:
-            state: object = self.repository.get(object_id)
+            state: object | None = self.repository.get(object_id)
         except AggregateNotFoundError:
-            return None
+            state = None
+        if memo is not None:
+            memo[object_id] = state
         return state
+
+    @contextmanager
+    def reading_once(self) -> Iterator[None]:
+        """Within it, this thread reads each object once: for deciding many commands
+        against the same state (a bulk load), none of them saved before all are decided."""
+        self._reads.memo = {}
+        try:
+            yield
+        finally:
+            self._reads.memo = None
 
     def get(self, object_id: UUID, kind: type[S], *, expected_version: int | None = None) -> S:
         state = self.find(object_id)

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from eventsourcing.utils import get_topic
 
 from domain.aggregate import Command
-from domain.calendar import Due, HolidaySchedule, WorkingDayCalendar
+from domain.calendar import HolidaySchedule, WorkingDayCalendar
+from domain.facts import Answered, Deadline, Year
 from domain.holidays import (
     HolidaySchedulePublished,
     PublishedSchedule,
@@ -36,14 +37,14 @@ class CalendarVerbs(LedgerBase):
             _, published = self._publications
         return calendar_with(published.values())
 
-    def due_in_working_days(self, cmd: Command, days: int) -> Due:
-        return self.calendar().add_working_days(cmd.occurred_at, days)
+    def due_in_working_days(self, cmd: Command, days: int) -> Deadline:
+        """The deadline a command starts: ``days`` working days from when it happened."""
+        return Deadline.of(self.calendar().add_working_days(cmd.occurred_at, days), days)
 
-    def answer_due(self, cmd: Command, asked_at: datetime, days: int) -> dict[str, object]:
-        """How an answer's response states the deadline it answers: the due date, and whether
-        the answer is late (it is recorded all the same; the deadline register shows it)."""
+    def answer_due(self, cmd: Command, asked_at: datetime, days: int) -> Answered:
+        """The deadline an answer answers, and whether the answer is late."""
         due = self.calendar().add_working_days(asked_at, days)
-        return {"due_date": due.due_date.isoformat(), "late": cmd.occurred_at >= due.due_end}
+        return Answered(due.due_date, late=cmd.occurred_at >= due.due_end)
 
     def publish_holiday_schedule(
         self,
@@ -59,17 +60,9 @@ class CalendarVerbs(LedgerBase):
             event = self.get(schedule_id, PublishedSchedule).republish(cmd, schedule)
         else:
             event = publish_schedule(cmd, schedule)
-        return Decision(schedule_id, [event], {"year": year})
+        return Decision(schedule_id, [event], (Year(year),))
 
 
 def _published(published: dict[int, HolidaySchedule], event: object) -> dict[int, HolidaySchedule]:
     assert isinstance(event, HolidaySchedulePublished)
     return {**published, event.year: event.schedule()}
-
-
-def due_fields(due: Due) -> dict[str, object]:
-    """How a command's response states a deadline it starts."""
-    return {
-        "due_date": due.due_date.isoformat(),
-        "provisional": due.provisional,
-    }

@@ -14,6 +14,7 @@ from domain.catalog import (
 )
 from domain.consistency import Difference, record_consistency_check
 from domain.errors import Conflict, NotFound, UnknownTrigger
+from domain.facts import Consistency, Duplicates
 from domain.legal_instruments import LegalInstrument, UnknownLegalInstrument
 from domain.resources import (
     DuplicateCollection,
@@ -43,8 +44,7 @@ class CatalogVerbs(ReferenceVerbs):
             raise Conflict(msg, field="code")
         duplicates = self._duplicate_collections(fields)
         events = catalog_resource(cmd, uuid4(), fields, duplicates)
-        marks = [d.model_dump(mode="json") for d in duplicates]
-        return Decision(events[0].originator_id, events, {"duplicates": marks})
+        return Decision(events[0].originator_id, events, (Duplicates(duplicates),))
 
     def _duplicate_collections(self, fields: ResourceFields) -> tuple[DuplicateCollection, ...]:
         """Art. 15, 31 (V05): data items whose unique source is another department's resource.
@@ -176,4 +176,4 @@ class CatalogVerbs(ReferenceVerbs):
         event = record_consistency_check(
             cmd, uuid4(), system, year, differences, recommendations or []
         )
-        return Decision(event.originator_id, [event], {"consistent": not differences})
+        return Decision(event.originator_id, [event], (Consistency(consistent=not differences),))

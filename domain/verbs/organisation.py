@@ -15,6 +15,7 @@ from domain.departments import (
     register_department,
 )
 from domain.errors import Conflict
+from domain.facts import DeadlinesByDepartment, DepartmentCode, Dissolved, Revoked, Token
 from domain.persons import check_person_of
 from domain.principals import (
     Principal,
@@ -26,7 +27,7 @@ from domain.principals import (
 from domain.rules.catalog import CATALOG_UPDATE
 from domain.triggers import record_function_change, record_law_change
 from domain.verbs.base import Decision
-from domain.verbs.calendar import CalendarVerbs, due_fields
+from domain.verbs.calendar import CalendarVerbs
 from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import DepartmentKind, Role
 
@@ -57,7 +58,7 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
         if self.is_initialised():
             raise Conflict("the ledger is already initialised")
         events = initialise(cmd, token)
-        return Decision(events[1].originator_id, events, {"token": token})
+        return Decision(events[1].originator_id, events, (Token(token),))
 
     def register_principal(
         self,
@@ -77,18 +78,18 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
             assert person is not None  # an id was named
             check_person_of(person, department, "person_id")
         event = register_principal(cmd, token, name, department, role, person_id)
-        return Decision(event.originator_id, [event], {"token": token})
+        return Decision(event.originator_id, [event], (Token(token),))
 
     def revoke_principal(self, cmd: Command, principal_id: UUID, reason: str) -> Decision:
         principal = self.get(principal_id, Principal)
         event = principal.revoke(cmd, reason)
-        return Decision(principal_id, [event], {"revoked": True})
+        return Decision(principal_id, [event], (Revoked(),))
 
     def dissolve_department(self, cmd: Command, code: str, reason: str) -> Decision:
         # The code is the path's: an unknown one is not found (404), not invalid input.
         department = self.get(department_id(code), Department)
         event = department.dissolve(cmd, reason)
-        return Decision(department.id, [event], {"code": code, "dissolved": True})
+        return Decision(department.id, [event], (DepartmentCode(code), Dissolved()))
 
     def register_department(
         self, cmd: Command, code: str, name: str, kind: DepartmentKind
@@ -97,7 +98,7 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
         if self.exists(event.originator_id):
             msg = f"department {code} is already registered"
             raise Conflict(msg, field="code")
-        return Decision(event.originator_id, [event], {"code": code})
+        return Decision(event.originator_id, [event], (DepartmentCode(code),))
 
     def designate_responsible_persons(
         self,
@@ -109,13 +110,13 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
     ) -> Decision:
         department = self.department(code, expected_version=expected_version)
         event = department.designate_responsible_persons(cmd, responsible_person, data_staff)
-        return Decision(department.id, [event], {"code": code})
+        return Decision(department.id, [event], (DepartmentCode(code),))
 
     def record_function_change(self, cmd: Command, code: str, description: str) -> Decision:
         self.department(code).check_active()
         event = record_function_change(cmd, uuid4(), code, description)
         due = self.due_in_working_days(cmd, CATALOG_UPDATE.working_days)
-        return Decision(event.originator_id, [event], due_fields(due))
+        return Decision(event.originator_id, [event], (due,))
 
     def record_law_change(
         self, cmd: Command, title: str, affected_departments: list[str]
@@ -123,9 +124,9 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
         for index, code in enumerate(affected_departments):
             self.department(code, field=f"affected_departments.{index}")
         event = record_law_change(cmd, uuid4(), title, affected_departments)
-        due = due_fields(self.due_in_working_days(cmd, CATALOG_UPDATE.working_days))
-        per_department = {code: due for code in event.affected_departments}
-        return Decision(event.originator_id, [event], {**due, "due_dates": per_department})
+        due = self.due_in_working_days(cmd, CATALOG_UPDATE.working_days)
+        per_department = DeadlinesByDepartment({code: due for code in event.affected_departments})
+        return Decision(event.originator_id, [event], (due, per_department))
 
 
 def _dissolved(dissolved: frozenset[UUID], event: object) -> frozenset[UUID]:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from eventsourcing.utils import get_topic
 
 from domain.aggregate import Command
+from domain.facts import PolicyValue
 from domain.policies import (
     InForce,
     PolicyPublished,
@@ -62,8 +63,4 @@ class PolicyVerbs(LedgerBase):
         subject = policy_id(name)
         existing = self.get(subject, PublishedPolicy) if self.exists(subject) else None
         event = publish_policy(cmd, existing, name, value, effective_from)
-        return Decision(
-            subject,
-            [event],
-            {"name": name, "value": event.value, "effective_from": effective_from.isoformat()},
-        )
+        return Decision(subject, [event], (PolicyValue(name, event.value, effective_from),))

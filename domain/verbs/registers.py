@@ -8,6 +8,7 @@ from uuid import uuid4
 
 from domain.aggregate import Command
 from domain.errors import Conflict
+from domain.facts import Name, Title
 from domain.legal_instruments import LegalInstrumentKind, register_legal_instrument
 from domain.persons import register_person
 from domain.verbs.base import Decision
@@ -21,7 +22,7 @@ class RegisterVerbs(ReferenceVerbs):
     ) -> Decision:
         self.department(department).check_active()
         event = register_person(cmd, uuid4(), name, department, title, roles_held)
-        return Decision(event.originator_id, [event], {"name": event.name})
+        return Decision(event.originator_id, [event], (Name(event.name),))
 
     def register_legal_instrument(
         self,
@@ -35,4 +36,4 @@ class RegisterVerbs(ReferenceVerbs):
         event = register_legal_instrument(cmd, kind, title, issuer, document_number, effective_date)
         if self.exists(event.originator_id):
             raise Conflict(f"{event.title} is already in the register", field="title")
-        return Decision(event.originator_id, [event], {"title": event.title})
+        return Decision(event.originator_id, [event], (Title(event.title),))

@@ -17,12 +17,13 @@ from domain.external_sharing import (
     register_external_resource,
     request_external_data,
 )
+from domain.facts import Fact, Marks, NoDeadline, Provider, Requester, Status
 from domain.object_at import ObjectAt
 from domain.resources import Resource
 from domain.rules.sharing import SHARE_REPLY
 from domain.share_requests import Reply, ShareRequest, request_share
 from domain.verbs.base import Decision
-from domain.verbs.calendar import CalendarVerbs, due_fields
+from domain.verbs.calendar import CalendarVerbs
 from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import (
     AcquisitionMethod,
@@ -44,10 +45,11 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         resource = self.named_resource(resource_id)
         event = request_share(cmd, uuid4(), resource, requester, purpose, scope, channel)
         state = event.create()
-        extra: dict[str, Any] = {**status_fields(state), "due_date": None, "provisional": None}
+        # Art. 26: only a conditional share waits for a reply within its working days.
+        due: Fact = NoDeadline()
         if event.share_type is ShareType.CONDITIONAL:
-            extra.update(due_fields(self.due_in_working_days(cmd, SHARE_REPLY.working_days)))
-        return Decision(event.originator_id, [event], extra)
+            due = self.due_in_working_days(cmd, SHARE_REPLY.working_days)
+        return Decision(event.originator_id, [event], (Status(state.status), due))
 
     def reply_to_request(
         self,
@@ -59,25 +61,22 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         """Art. 26: approve (scope, uses, expiry) or refuse with a reason; late is still a reply."""
         request = self.get(request_id, ShareRequest, expected_version=expected_version)
         event = request.reply(cmd, reply)
-        extra = {
-            **status_fields(request.apply(event)),
-            **self.answer_due(cmd, request.created_at, SHARE_REPLY.working_days),
-        }
-        return Decision(request_id, [event], extra)
+        answered = self.answer_due(cmd, request.created_at, SHARE_REPLY.working_days)
+        return Decision(request_id, [event], (Status(request.apply(event).status), answered))
 
     def negotiate(
         self, cmd: Command, request_id: UUID, note: str, expected_version: int | None
     ) -> Decision:
         request = self.get(request_id, ShareRequest, expected_version=expected_version)
         event = request.negotiate(cmd, note)
-        return Decision(request_id, [event], status_fields(request.apply(event)))
+        return Decision(request_id, [event], (Status(request.apply(event).status),))
 
     def escalate_to_leading_group(
         self, cmd: Command, request_id: UUID, reason: str, expected_version: int | None
     ) -> Decision:
         request = self.get(request_id, ShareRequest, expected_version=expected_version)
         event = request.escalate(cmd, reason)
-        return Decision(request_id, [event], status_fields(request.apply(event)))
+        return Decision(request_id, [event], (Status(request.apply(event).status),))
 
     def coordinate(
         self,
@@ -89,7 +88,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
     ) -> Decision:
         request = self.get(request_id, ShareRequest, expected_version=expected_version)
         event = request.decide_coordination(cmd, decision, note)
-        return Decision(request_id, [event], status_fields(request.apply(event)))
+        return Decision(request_id, [event], (Status(request.apply(event).status),))
 
     def propose_arrangement(
         self,
@@ -110,7 +109,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         event = propose_arrangement(
             cmd, uuid4(), resource, other, purpose, scope, method, valid_from, valid_to
         )
-        return Decision(event.originator_id, [event], arrangement_fields(event.create()))
+        return Decision(event.originator_id, [event], arrangement_facts(event.create()))
 
     def accept_arrangement(
         self, cmd: Command, arrangement_id: UUID, expected_version: int | None
@@ -119,7 +118,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
             arrangement_id, TimeSensitiveArrangement, expected_version=expected_version
         )
         event = arrangement.accept(cmd)
-        return Decision(arrangement_id, [event], arrangement_fields(arrangement.apply(event)))
+        return Decision(arrangement_id, [event], arrangement_facts(arrangement.apply(event)))
 
     def refuse_arrangement(
         self, cmd: Command, arrangement_id: UUID, reason: str, expected_version: int | None
@@ -128,7 +127,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
             arrangement_id, TimeSensitiveArrangement, expected_version=expected_version
         )
         event = arrangement.refuse(cmd, reason)
-        return Decision(arrangement_id, [event], arrangement_fields(arrangement.apply(event)))
+        return Decision(arrangement_id, [event], arrangement_facts(arrangement.apply(event)))
 
     def record_data_use(self, cmd: Command, use: DataUseFields) -> Decision:
         """Art. 36: every use is recorded, marked when it breaks the rules (never refused)."""
@@ -140,7 +139,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         user = self.named_person(use.user_person_id, "user_person_id")
         approver = self.named_person(use.approver_person_id, "approver_person_id")
         event = record_data_use(cmd, uuid4(), use, resource, request, arrangement, user, approver)
-        return Decision(event.originator_id, [event], mark_fields(event.marks))
+        return Decision(event.originator_id, [event], mark_facts(event.marks))
 
     def consent_to_third_party(
         self,
@@ -153,7 +152,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         """Art. 32: the provider agrees to the provision of its data to a third party."""
         use = self.get(use_id, DataUse, expected_version=expected_version)
         event = use.consent_to_third_party(cmd, recipient, reason)
-        return Decision(use_id, [event], mark_fields(use.apply(event).marks))
+        return Decision(use_id, [event], mark_facts(use.apply(event).marks))
 
     def register_external_resource(
         self,
@@ -170,7 +169,7 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         event = register_external_resource(
             cmd, uuid4(), department, name, share_type, summary, uses
         )
-        return Decision(event.originator_id, [event], {"provider": event.provider})
+        return Decision(event.originator_id, [event], (Provider(event.provider),))
 
     def request_external_data(
         self, cmd: Command, resource_id: UUID, purpose: str, scope: str
@@ -179,21 +178,21 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         self.department(cmd.actor.department).check_active()
         resource = self.named_external_resource(resource_id)
         event = request_external_data(cmd, uuid4(), resource, purpose, scope)
-        return Decision(event.originator_id, [event], external_fields(event.create()))
+        return Decision(event.originator_id, [event], external_facts(event.create()))
 
     def forward_external_request(
         self, cmd: Command, request_id: UUID, expected_version: int | None
     ) -> Decision:
         request = self.get(request_id, ExternalRequest, expected_version=expected_version)
         event = request.forward(cmd)
-        return Decision(request_id, [event], external_fields(request.apply(event)))
+        return Decision(request_id, [event], external_facts(request.apply(event)))
 
     def record_external_reply(
         self, cmd: Command, request_id: UUID, reply: Reply, expected_version: int | None
     ) -> Decision:
         request = self.get(request_id, ExternalRequest, expected_version=expected_version)
         event = request.record_reply(cmd, reply)
-        return Decision(request_id, [event], external_fields(request.apply(event)))
+        return Decision(request_id, [event], external_facts(request.apply(event)))
 
     # -- reading what a command refers to ------------------------------------------------
 
@@ -239,30 +238,17 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         return then.state
 
 
-def mark_fields(marks: tuple[DataUseMark, ...]) -> dict[str, Any]:
-    return {
-        "marks": [mark.value for mark in marks],
-        "marks_labels": [mark.label for mark in marks],
-        "violation": bool(violation_marks(marks)),
-    }
+def mark_facts(marks: tuple[DataUseMark, ...]) -> tuple[Fact, ...]:
+    return (Marks(marks, violation=bool(violation_marks(marks))),)
 
 
-def arrangement_fields(arrangement: TimeSensitiveArrangement) -> dict[str, Any]:
-    return {
-        "status": arrangement.status.value,
-        "status_label": arrangement.status.label,
-        "provider": arrangement.provider,
-        "requester": arrangement.requester,
-    }
+def arrangement_facts(arrangement: TimeSensitiveArrangement) -> tuple[Fact, ...]:
+    return (
+        Status(arrangement.status),
+        Provider(arrangement.provider),
+        Requester(arrangement.requester),
+    )
 
 
-def external_fields(request: ExternalRequest) -> dict[str, Any]:
-    return {
-        "status": request.status.value,
-        "status_label": request.status.label,
-        "provider": request.provider,
-    }
-
-
-def status_fields(request: ShareRequest) -> dict[str, Any]:
-    return {"status": request.status.value, "status_label": request.status.label}
+def external_facts(request: ExternalRequest) -> tuple[Fact, ...]:
+    return (Status(request.status), Provider(request.provider))

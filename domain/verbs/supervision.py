@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from uuid import UUID, uuid4
 
 from domain.aggregate import Command
 from domain.errors import RuleViolation
+from domain.facts import RectificationDue, Status
 from domain.findings import Category, Finding, ReviewDecision, record_finding
 from domain.verbs.base import Decision, LedgerBase
 
@@ -47,7 +47,7 @@ class SupervisionVerbs(LedgerBase):
     ) -> Decision:
         finding = self.get(finding_id, Finding, expected_version=expected_version)
         event = finding.order_rectification(cmd, due_date)
-        return Decision(finding_id, [event], {"due_date": due_date.isoformat()})
+        return Decision(finding_id, [event], (RectificationDue(due_date),))
 
     def report_rectification(
         self,
@@ -62,7 +62,7 @@ class SupervisionVerbs(LedgerBase):
         for index, reference in enumerate(evidence):
             self._check_rectification_evidence(reference, f"evidence.{index}")
         event = finding.report_rectification(cmd, evidence, description)
-        return Decision(finding_id, [event], status_fields(finding.apply(event)))
+        return Decision(finding_id, [event], (Status(finding.apply(event).status),))
 
     def _check_rectification_evidence(self, reference: str, field: str) -> None:
         """A report may cite a document (文号) as well as what is on the record; a position
@@ -81,14 +81,14 @@ class SupervisionVerbs(LedgerBase):
     ) -> Decision:
         finding = self.get(finding_id, Finding, expected_version=expected_version)
         event = finding.review_rectification(cmd, decision, reason)
-        return Decision(finding_id, [event], status_fields(finding.apply(event)))
+        return Decision(finding_id, [event], (Status(finding.apply(event).status),))
 
     def circulate_criticism(
         self, cmd: Command, finding_id: UUID, note: str, expected_version: int | None
     ) -> Decision:
         finding = self.get(finding_id, Finding, expected_version=expected_version)
         event = finding.circulate_criticism(cmd, note)
-        return Decision(finding_id, [event], status_fields(finding.apply(event)))
+        return Decision(finding_id, [event], (Status(finding.apply(event).status),))
 
     def withdraw_finding(
         self, cmd: Command, finding_id: UUID, reason: str, expected_version: int | None
@@ -103,7 +103,3 @@ def _is_uuid(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def status_fields(finding: Finding) -> dict[str, Any]:
-    return {"status": finding.status.value, "status_label": finding.status.label}

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 from eventsourcing.utils import get_topic
 
 from domain.aggregate import Command
+from domain.facts import ResourceIds
 from domain.resources import Resource, ResourceAmended, ResourceCataloged, ShareTypeChanged
 from domain.systems import InformationSystem, register_system
 from domain.verbs.base import Decision
@@ -43,7 +44,7 @@ class SystemVerbs(ReferenceVerbs):
     ) -> Decision:
         system = self.get(system_id, InformationSystem, expected_version=expected_version)
         event = system.approve_project(cmd, self.resources_naming(system_id))
-        return Decision(system_id, [event], {"resource_ids": list(event.resource_ids)})
+        return Decision(system_id, [event], (ResourceIds(tuple(event.resource_ids)),))
 
     def connect_system(
         self, cmd: Command, system_id: UUID, expected_version: int | None
@@ -56,7 +57,7 @@ class SystemVerbs(ReferenceVerbs):
     ) -> Decision:
         system = self.get(system_id, InformationSystem, expected_version=expected_version)
         event = system.start_trial_operation(cmd, self.resources_naming(system_id))
-        return Decision(system_id, [event], {"resource_ids": list(event.resource_ids)})
+        return Decision(system_id, [event], (ResourceIds(tuple(event.resource_ids)),))
 
     def retire_system(
         self, cmd: Command, system_id: UUID, reason: str, expected_version: int | None

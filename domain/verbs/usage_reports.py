@@ -6,6 +6,7 @@ from datetime import date
 from uuid import uuid4
 
 from domain.aggregate import Command
+from domain.facts import Period
 from domain.rules.reporting import USAGE_REPORT_PERIOD
 from domain.usage_reports import report_usage
 from domain.verbs.base import Decision
@@ -20,4 +21,4 @@ class UsageReportVerbs(PolicyVerbs):
         period = self.policies_in_force(cmd.occurred_at).cycle(USAGE_REPORT_PERIOD)
         department = self.department(cmd.actor.department)
         event = report_usage(cmd, uuid4(), department, period_start, period_end, summary, period)
-        return Decision(event.originator_id, [event], {"period": period.value})
+        return Decision(event.originator_id, [event], (Period(period),))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from domain.aggregate import Command
+from domain.facts import Provider, Stage, VerificationAnswer
 from domain.resources import Resource
 from domain.rules.verification import VERIFICATION
 from domain.source_conflicts import (
@@ -14,7 +15,7 @@ from domain.source_conflicts import (
     unique_source_id,
 )
 from domain.verbs.base import Decision
-from domain.verbs.calendar import CalendarVerbs, due_fields
+from domain.verbs.calendar import CalendarVerbs
 from domain.verbs.references import ReferenceVerbs
 from domain.verification import (
     VerificationRequest,
@@ -29,9 +30,7 @@ class VerificationVerbs(ReferenceVerbs, CalendarVerbs):
         resource = self.named_resource(resource_id)
         event = request_verification(cmd, uuid4(), resource, description)
         due = self.due_in_working_days(cmd, VERIFICATION.working_days)
-        return Decision(
-            event.originator_id, [event], {"provider": event.provider, **due_fields(due)}
-        )
+        return Decision(event.originator_id, [event], (Provider(event.provider), due))
 
     def answer_verification(
         self,
@@ -43,11 +42,8 @@ class VerificationVerbs(ReferenceVerbs, CalendarVerbs):
     ) -> Decision:
         request = self.get(request_id, VerificationRequest, expected_version=expected_version)
         event = request.answer(cmd, outcome, details)
-        extra = {
-            "outcome": outcome.value,
-            **self.answer_due(cmd, request.created_at, VERIFICATION.working_days),
-        }
-        return Decision(request_id, [event], extra)
+        answered = self.answer_due(cmd, request.created_at, VERIFICATION.working_days)
+        return Decision(request_id, [event], (VerificationAnswer(outcome), answered))
 
     def record_source_conflict(
         self, cmd: Command, data_item: str, resource_ids: list[UUID]
@@ -57,7 +53,7 @@ class VerificationVerbs(ReferenceVerbs, CalendarVerbs):
             for index, rid in enumerate(resource_ids)
         ]
         event = record_source_conflict(cmd, uuid4(), data_item, resources)
-        return Decision(event.originator_id, [event], {"status": "open"})
+        return Decision(event.originator_id, [event], (Stage(event.create().status),))
 
     def resolve_source_conflict(
         self,
@@ -73,4 +69,4 @@ class VerificationVerbs(ReferenceVerbs, CalendarVerbs):
         lookup_id = unique_source_id(conflict.data_item)
         current = self.get(lookup_id, UniqueSource) if self.exists(lookup_id) else None
         events = conflict.resolve(cmd, resource, current)
-        return Decision(conflict_id, events, {"status": "resolved"})
+        return Decision(conflict_id, events, (Stage(conflict.apply(events[0]).status),))

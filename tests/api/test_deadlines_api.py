@@ -7,12 +7,16 @@ functions; Art. 13: the office checks consistency once a year.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from api.cli import app as cli
 from domain.calendar import shanghai_date
+from domain.holidays import PublishedSchedule, holiday_schedule_id
 from domain.ledger import Ledger
 from tests.support.portal import Portal, created
 
@@ -166,6 +170,37 @@ def test_publishing_a_schedule_is_for_the_leading_group_or_office(portal: Portal
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "adjusted_workdays"
     created(portal.post(portal.tokens["李静"], "/v1/holiday-schedules", schedule))
+
+
+def test_the_command_line_publishes_a_schedule_once_under_one_idempotency_key(
+    portal: Portal,
+    ledger: Ledger,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Art. 26's working days count by the published schedule; a retried publication (the
+    # operator ran it again after a lost connection) records nothing, as over HTTP.
+    monkeypatch.setenv("LEDGER_DATABASE_URL", database_url)
+    schedule = tmp_path / "2027.txt"
+    schedule.write_text("holiday 2027-01-01\nholiday 2027-02-10..2027-02-16\n", encoding="utf-8")
+    args = ["calendar", "publish", "--year", "2027", "--file", str(schedule)]
+    keyed = [*args, "--idempotency-key", "schedule-2027"]
+    first = CliRunner().invoke(cli, keyed)
+    assert first.exit_code == 0, first.output
+    position = portal.position()
+    again = CliRunner().invoke(cli, keyed)
+    assert again.exit_code == 0, again.output
+    assert portal.position() == position
+    assert ledger.get(holiday_schedule_id(2027), PublishedSchedule).version == 1
+    # Another schedule under the same key is refused; without a key it is a republication.
+    schedule.write_text("holiday 2027-01-01\n", encoding="utf-8")
+    reused = CliRunner().invoke(cli, keyed)
+    assert reused.exit_code == 1
+    assert "Idempotency-Key" in reused.output
+    assert portal.position() == position
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert ledger.get(holiday_schedule_id(2027), PublishedSchedule).version == 2
 
 
 def test_a_department_sees_only_its_own_obligations(portal: Portal) -> None:
