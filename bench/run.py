@@ -1,4 +1,4 @@
-"""The benchmark harness: does the ledger keep up, and where does it not (issue 8).
+"""The benchmark harness: does the ledger keep up, and where does it not?
 
     python -m bench                      # the full run: 1M events, both backends, 3 runs
     python -m bench --quick              # a small run: 20k events, both backends, 2 runs
@@ -404,7 +404,7 @@ def markdown(report: Report, output: Path) -> str:
     lines = [
         "# Benchmark results",
         "",
-        "Does the ledger keep up, and where does it not (issue 8). Written by `python -m bench`;",
+        "Does the ledger keep up, and where does it not? Written by `python -m bench`;",
         "every figure is the median over runs with (min–max), and every ratio is ours over a",
         "baseline measured in the same run, interleaved with it (the machine is shared and",
         "noisy: the ratio is the figure, absolute numbers are context). A ratio above 1 means",
