@@ -264,6 +264,20 @@ FIELDS: dict[str, Entry] = {
 
 # Where a name means something else in one model.
 BY_MODEL: dict[tuple[str, str], Entry] = {
+    ("DataUseLine", "idempotency_key"): (
+        "本行的幂等键：重试同一批次时不重复记录（如访问日志的流水号）",
+        "log-20251010-000123",
+    ),
+    ("BatchLineOut", "line"): ("行号（自 1 起，按提交的行计）", 3),
+    ("BatchLineOut", "status"): ("本行结果：201 已记录，200 此前已记录，4xx 被拒绝", 201),
+    ("BatchLineOut", "id"): ("所记录的数据使用编号", "6f1c2d3e-8a9b-4c5d-9e0f-1a2b3c4d5e6f"),
+    ("BatchLineOut", "version"): ("对象版本", 1),
+    ("BatchLineOut", "position"): ("事件在账本中的位置（全局顺序）", 1234),
+    ("BatchLineOut", "problem"): ("本行被拒绝的原因（RFC 9457 问题详情，指明字段）", None),
+    ("DataUseBatchOut", "recorded"): ("本次新记录的行数", 998),
+    ("DataUseBatchOut", "replayed"): ("此前已记录、本次未重复记录的行数", 0),
+    ("DataUseBatchOut", "refused"): ("被拒绝的行数", 2),
+    ("DataUseBatchOut", "results"): ("各行结果，按行序", None),
     ("DepartmentIn", "code"): ("部门代码：大写字母、数字或下划线", "ZYKF"),
     ("DepartmentIn", "name"): ("部门名称", "资源开发处"),
     ("DepartmentIn", "kind"): ("部门类型：处室、直属单位或厅外部门", "division"),

@@ -11,9 +11,12 @@ and nothing is answered before it is durable.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict
 
 from api.auth import ledger_of
 from api.bulk_lines import MAX_LINES, NDJSON, TooManyLines, read_lines
@@ -26,6 +29,30 @@ from api.times import dumps_local
 
 router = APIRouter(prefix="/v1", tags=["sharing"])
 BATCH_PATH = "/v1/data-uses:batch"
+
+
+class BatchLineOut(BaseModel):
+    """One line's result; a recorded line carries what ``POST /v1/data-uses`` answers
+    (its marks among them), a refused one its problem."""
+
+    model_config = ConfigDict(extra="allow")
+
+    line: int
+    status: int
+    id: str | None = None
+    version: int | None = None
+    position: int | None = None
+    problem: dict[str, Any] | None = None
+
+
+class DataUseBatchOut(BaseModel):
+    """The answer to a JSON array: the counts, then each line's result in order (NDJSON is
+    answered with the results alone, one a line)."""
+
+    recorded: int
+    replayed: int
+    refused: int
+    results: list[BatchLineOut]
 
 
 @router.post(
@@ -45,10 +72,12 @@ BATCH_PATH = "/v1/data-uses:batch"
             },
         }
     },
+    response_class=Response,
     responses={
         200: {
             "description": "每行一个结果（201 已记录 / 200 重试已记录 / 问题）",
-            "content": {NDJSON: {}, "application/json": {}},
+            "model": DataUseBatchOut,
+            "content": {NDJSON: {"schema": body_schema(BatchLineOut)}},
         }
     },
 )
