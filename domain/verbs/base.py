@@ -118,10 +118,11 @@ class LedgerBase(Application[UUID]):
             return None
 
     def caught_up(
-        self, kept: tuple[int, T], topics: Sequence[str], fold: Callable[[T, object], T]
+        self, kept: tuple[int, T], topics: Sequence[str], fold: Callable[[T, object, int], T]
     ) -> tuple[int, T]:
         """A fold kept in memory as ``(position, state)``, brought up to date: every event of
-        ``topics`` recorded after that position, folded into the state in order."""
+        ``topics`` recorded after that position, folded into the state in order (each with
+        its position)."""
         after, state = kept
         # Positions are drawn and committed in order under the insert lock, so whatever is
         # the last position now, the scan below sees every event up to it: the next call
@@ -132,7 +133,7 @@ class LedgerBase(Application[UUID]):
                 start=after, limit=PAGE, topics=topics, inclusive_of_start=False
             )
             for notification in notifications:
-                state = fold(state, self.mapper.to_domain_event(notification))
+                state = fold(state, self.mapper.to_domain_event(notification), notification.id)
                 after = notification.id
             if len(notifications) < PAGE:
                 return max(after, head), state

@@ -63,6 +63,8 @@ class CalendarVerbs(LedgerBase):
         return Decision(schedule_id, [event], (Year(year),))
 
 
-def _published(published: dict[int, HolidaySchedule], event: object) -> dict[int, HolidaySchedule]:
+def _published(
+    published: dict[int, HolidaySchedule], event: object, _position: int
+) -> dict[int, HolidaySchedule]:
     assert isinstance(event, HolidaySchedulePublished)
     return {**published, event.year: event.schedule()}

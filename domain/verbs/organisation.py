@@ -129,6 +129,6 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
         return Decision(event.originator_id, [event], (due, per_department))
 
 
-def _dissolved(dissolved: frozenset[UUID], event: object) -> frozenset[UUID]:
+def _dissolved(dissolved: frozenset[UUID], event: object, _position: int) -> frozenset[UUID]:
     assert isinstance(event, DepartmentDissolvedEvent)
     return dissolved | {event.originator_id}

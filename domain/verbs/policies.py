@@ -19,7 +19,7 @@ from domain.policies import (
     policy_id,
     publish_policy,
 )
-from domain.verbs.base import PAGE, Decision, LedgerBase
+from domain.verbs.base import Decision, LedgerBase
 
 POLICY_TOPICS = [get_topic(PolicyPublished)]
 
@@ -32,22 +32,8 @@ class PolicyVerbs(LedgerBase):
         """Every policy publication recorded so far (at or before position ``upto``), in the
         order recorded. Kept in memory: there are a handful, and a command reads them."""
         with self._policy_lock:
-            after, known = self._policy_cache
-            while True:
-                notifications = self.recorder.select_notifications(
-                    start=after, limit=PAGE, topics=POLICY_TOPICS, inclusive_of_start=False
-                )
-                for notification in notifications:
-                    event = self.mapper.to_domain_event(notification)
-                    assert isinstance(event, PolicyPublished)
-                    known = (
-                        *known,
-                        Publication(event.name, event.value, event.effective_from, notification.id),
-                    )
-                    after = notification.id
-                if len(notifications) < PAGE:
-                    break
-            self._policy_cache = (after, known)
+            self._policy_cache = self.caught_up(self._policy_cache, POLICY_TOPICS, _publication)
+            _, known = self._policy_cache
         if upto is None:
             return known
         return tuple(p for p in known if p.position <= upto)
@@ -64,3 +50,10 @@ class PolicyVerbs(LedgerBase):
         existing = self.get(subject, PublishedPolicy) if self.exists(subject) else None
         event = publish_policy(cmd, existing, name, value, effective_from)
         return Decision(subject, [event], (PolicyValue(name, event.value, effective_from),))
+
+
+def _publication(
+    known: tuple[Publication, ...], event: object, position: int
+) -> tuple[Publication, ...]:
+    assert isinstance(event, PolicyPublished)
+    return (*known, Publication(event.name, event.value, event.effective_from, position))

@@ -66,7 +66,9 @@ class SystemVerbs(ReferenceVerbs):
         return Decision(system_id, [system.retire(cmd, reason)])
 
 
-def _note_system(systems: dict[UUID, UUID | None], event: object) -> dict[UUID, UUID | None]:
+def _note_system(
+    systems: dict[UUID, UUID | None], event: object, _position: int
+) -> dict[UUID, UUID | None]:
     if isinstance(event, ResourceCataloged):
         systems[event.originator_id] = event.fields.system_id
     elif isinstance(event, ResourceAmended) and "system_id" in event.changes:
