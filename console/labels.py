@@ -5,6 +5,7 @@ from __future__ import annotations
 
 # The pages show facts by the domain's one table of names.
 from domain.event_labels import event_label as event_label
+from domain.findings import FindingStatus
 
 # Field names of the resource form, as the measures and the national guide name them.
 RESOURCE_FIELD_LABELS = {
@@ -33,34 +34,25 @@ RESOURCE_FIELD_LABELS = {
 }
 
 
-# The supervision rules that count a detection (projections/supervision.py), in 中文.
-RULE_LABELS = {
-    "aggregation_rejected": "汇聚数据被拒收（第二十一条）",
-    "basic_data_not_unconditional": "基础数据未无条件共享（第二十四条第（二）项）",
-    "consistency_differences": "一致性检测发现差异（第十三条）",
-    "differences_not_fixed": "一致性差异未申请更新目录（第十三条）",
-    "duplicate_collection": "已有唯一来源的数据项被重复采集（第十五条、第三十一条）",
-    "no_approved_catalog": "逾期未有经审核的目录（第十一条）",
-    "no_responsible_person": "未指定负责人（第三十八条）",
-    "not_connected": "存量系统逾期未接入厅共享系统（第十九条）",
-    "trial_without_connection": "新建系统未接入即试运行（第二十条）",
-    "recorded": "已记录",
-    "rectification_ordered": "已通知整改",
-    "rectified": "已整改",
-    "overdue": "逾期未整改",
-    "criticised": "已通报批评",
-    "withdrawn": "已撤销",
-}
+# Where a finding stands (Art. 39): the domain's statuses, and the one a report derives
+# from them, an order whose due date passed without an accepted rectification.
+STANDING_LABELS: dict[str, str] = {**FindingStatus.labels(), "overdue": "逾期未整改"}
 
 
 def rule_label(rule: str) -> str:
-    """A rule's 中文 name: an obligation breached (``<kind>_overdue``), data-use marks joined
-    by ``+``, or one of the rules above."""
+    """A rule's 中文 name: a rule of the measures as ``domain/rules`` declares it (with its
+    articles), an obligation breached (``<kind>_overdue``), data-use marks joined by ``+``,
+    or where a finding stands."""
     from domain.deadlines import ObligationKind
+    from domain.rules import RULES
     from domain.vocabulary import DataUseMark
 
-    if rule in RULE_LABELS:
-        return RULE_LABELS[rule]
+    declared = {r.code: r for r in RULES}.get(rule)
+    if declared is not None:
+        articles = "、".join(article_label(a.removeprefix("Art. ")) for a in declared.articles)
+        return f"{declared.description_zh}（{articles}）"
+    if rule in STANDING_LABELS:
+        return STANDING_LABELS[rule]
     kind = rule.removesuffix("_overdue")
     if kind != rule and kind in ObligationKind.labels():
         return f"{ObligationKind.labels()[kind]}逾期"

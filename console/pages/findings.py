@@ -19,9 +19,9 @@ from api.routes import notices as notices_api
 from api.routes import supervision as api
 from api.runtime import recorder_of
 from console.bridge import admits, call
-from console.forms import FormRefused, attempt, validated
+from console.forms import FormRefused, attempt, entered, validated
 from console.instants import PageInstant, page_instant
-from console.labels import rule_label
+from console.labels import STANDING_LABELS, rule_label
 from console.pages.supervision import breached_obligations
 from console.rendering import render
 from console.session import check_csrf, signed_in
@@ -32,14 +32,6 @@ from replays.reports import supervision_report
 router = APIRouter()
 SignedIn = Annotated[Principal, Depends(signed_in)]
 Shown = Annotated[PageInstant, Depends(page_instant)]
-STATUS_ZH = {
-    "recorded": "已记录",
-    "rectification_ordered": "已通知整改",
-    "rectified": "已整改",
-    "overdue": "逾期未整改",
-    "criticised": "已通报批评",
-    "withdrawn": "已撤销",
-}
 
 # action → (route, its body model, the form fields the body takes)
 ACTIONS: dict[str, tuple[Callable[..., Any], type[BaseModel], tuple[str, ...]]] = {
@@ -79,7 +71,7 @@ def offered(standing: str, finding: Finding) -> list[str]:
 def standing_zh(standing: str, finding: Finding) -> str:
     if finding.status is FindingStatus.RECTIFICATION_REPORTED and standing in OFFERED:
         return FindingStatus.RECTIFICATION_REPORTED.label
-    return STATUS_ZH.get(standing, standing)
+    return STANDING_LABELS.get(standing, standing)
 
 
 def cells_seen(
@@ -174,10 +166,6 @@ def findings(request: Request, principal: SignedIn, shown: Shown) -> HTMLRespons
     return page(request, principal, shown)
 
 
-def _values(form: Any) -> dict[str, Any]:
-    return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
 @router.post("/findings", response_class=HTMLResponse)
 async def record(request: Request, principal: SignedIn, shown: Shown) -> Response:
     form = await request.form()
@@ -195,7 +183,7 @@ async def record(request: Request, principal: SignedIn, shown: Shown) -> Respons
         body = validated(api.FindingIn, {k: v for k, v in data.items() if v is not None})
         attempt(lambda: call(api.record_finding, request, principal, body=body))
     except FormRefused as refused:
-        return page(request, principal, shown, errors=refused.errors, values=_values(form),
+        return page(request, principal, shown, errors=refused.errors, values=entered(form),
                     status_code=422)
     return RedirectResponse("/findings?done=1", status_code=303)
 
@@ -242,6 +230,6 @@ async def act(
             f"{finding_id}.{action}.{key}": value for key, value in refused.errors.items()
         }
         # What was chosen stays chosen, as on the other forms.
-        values = {f"{finding_id}.{action}.{key}": value for key, value in _values(form).items()}
+        values = {f"{finding_id}.{action}.{key}": value for key, value in entered(form).items()}
         return page(request, principal, shown, errors=errors, values=values, status_code=422)
     return RedirectResponse(f"/findings?done=1#f-{finding_id}", status_code=303)

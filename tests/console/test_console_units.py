@@ -15,7 +15,10 @@ from console.instants import month_ends, parse_at
 from console.labels import article_label, rule_label
 from domain.calendar import SHANGHAI
 from domain.errors import Forbidden, RuleViolation
+from domain.findings import FindingStatus
 from domain.principals import Principal
+from domain.rules import RULES
+from domain.rules.systems import SYSTEM_CONNECTION
 from domain.vocabulary import Role
 
 
@@ -71,6 +74,16 @@ def test_articles_and_rules_read_in_chinese() -> None:
     assert article_label("10") == "第十条"
     assert rule_label("share_reply_overdue") == "共享申请答复逾期"
     assert rule_label("no_grant+after_expiry") == "数据使用：无有效共享授权、超过授权有效期"
+
+
+def test_a_rule_reads_as_the_measures_declare_it() -> None:
+    # Art. 19 and 39: the evidence page names each counted rule as domain/rules declares it,
+    # with its articles, and each finding's standing as the domain's status.
+    assert rule_label("not_connected") == f"{SYSTEM_CONNECTION.description_zh}（第十九条）"
+    for rule in RULES:
+        assert rule_label(rule.code).startswith(rule.description_zh), rule.code
+    assert rule_label("rectification_reported") == FindingStatus.RECTIFICATION_REPORTED.label
+    assert rule_label("overdue") == "逾期未整改"
 
 
 def test_the_chart_says_every_month_in_words_for_screen_readers() -> None:
