@@ -27,6 +27,11 @@ class FormRefused(Exception):
         self.errors = errors
 
 
+def entered(form: Any) -> dict[str, str]:
+    """What the official typed or chose, to show again beside a refusal (files left out)."""
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
 def field_of(loc: tuple[Any, ...]) -> str:
     parts = [str(part) for part in loc if not isinstance(part, int)]
     return ".".join(parts) or "body"

@@ -21,7 +21,7 @@ from api.routes import persons as person_api
 from api.routes import resources as resource_api
 from api.views import catalog_entry
 from console.bridge import admits, call, enforce
-from console.forms import FormRefused, attempt, validated
+from console.forms import FormRefused, attempt, entered, validated
 from console.instants import PageInstant, page_instant
 from console.labels import RESOURCE_FIELD_LABELS
 from console.rendering import render
@@ -29,6 +29,7 @@ from console.session import check_csrf, signed_in
 from domain.calendar import SHANGHAI
 from domain.principals import Principal
 from domain.resources import Resource
+from domain.share_requests import ShareRequestStatus
 from domain.vocabulary import (
     AcquisitionMethod,
     BasicDataKind,
@@ -152,18 +153,20 @@ def page(
     # too) and the unified catalog's, each as the API's resource routes choose them.
     state, _ = resource_api.catalog_at(request, inst)
     catalog = [catalog_entry(r) for r in state.in_catalog()]
+    sent = outbox(request, principal, inst)
     return render(
         request,
         "workbench.html",
         {
             "inbox": inbox(request, principal, inst),
-            "outbox": outbox(request, principal, inst),
+            "outbox": sent,
             "resources": own_resources(principal, state),
             "catalog": catalog,
             "instruments": instruments(request, principal, inst),
             "pick_limit": PICK_LIMIT,
             "people": people(request, principal, inst),
-            "granted": granted_requests(request, principal, inst),
+            # What a use may rely on (Art. 36) is among what the department asked for.
+            "granted": [r for r in sent if r["status"] == ShareRequestStatus.GRANTED.value],
             "resource_names": {e["id"]: e["name"] for e in catalog},
             "vocab": VOCABULARIES,
             "labels": RESOURCE_FIELD_LABELS,
@@ -242,7 +245,7 @@ async def add_resource(request: Request, principal: SignedIn, shown: Shown) -> R
         body = validated(ResourceIn, resource_body(form, principal.department))
         attempt(lambda: call(resource_api.catalog_resource, request, principal, body=body))
     except FormRefused as refused:
-        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        values = entered(form)
         return page(
             request, principal, shown, errors=refused.errors, values=values,
             form="resource", status_code=422,
@@ -291,7 +294,7 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
         body = validated(data_use_api.DataUseIn, data)
         attempt(lambda: call(data_use_api.record_data_use, request, principal, body=body))
     except FormRefused as refused:
-        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        values = entered(form)
         return page(
             request, principal, shown, errors=refused.errors, values=values, form="use",
             status_code=422,

@@ -90,7 +90,7 @@ def test_moving_the_time_bar_shows_a_backdated_finding_from_the_day_it_says(
     page.goto("/supervision?at=2026-06-15&known=now")
     before = found_in(page, "ZYKF", "V11")
     page.goto("/findings")
-    page.get_by_label("部门").select_option("ZYKF")
+    page.get_by_label("部门", exact=True).select_option("ZYKF")
     page.get_by_label("类别").select_option("V11")
     page.get_by_label("其他证据（事件位置或对象标识，每行一个）").fill("1")
     page.get_by_label("情况说明").fill("未按要求指定数据专员，经核查属实")
@@ -135,6 +135,8 @@ def test_a_chosen_date_reads_in_chinese_whatever_the_browsers_locale__art39(
             tab.goto("/supervision?at=2025-06-30")
             expect(tab.locator('.date-zh[data-date-for="at-date"]')).to_have_text("2025年6月30日")
             expect(tab.locator("#at-shown")).to_contain_text("2025年6月30日 23:59")
+            tab.goto("/audit?at=2025-06-30")
+            expect(tab.locator('.date-zh[data-date-for="at-date"]')).to_have_text("2025年6月30日")
     finally:
         english.close()
 
@@ -338,6 +340,9 @@ def test_a_use_relies_on_a_granted_request_and_names_persons_of_the_register__ar
     assert granted and {"高远", "林国栋"} <= persons.keys()
     sign_in(page, token)
     page.goto("/workbench#uses")
+    # The outbox names each requested resource as the catalog does, its code beside it.
+    outbox = page.locator('table[aria-labelledby="outbox-h"]')
+    expect(outbox).to_contain_text("旅游投诉举报处理记录 3080010001/000001")
     uses = page.locator("#uses")
     offered = uses.get_by_label("所依据的共享申请").locator("option").evaluate_all(
         "options => options.map(o => o.value).filter(v => v)"
