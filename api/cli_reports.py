@@ -26,6 +26,7 @@ from api.exports import (
     supervision_sheet,
 )
 from api.names import rows_with_names
+from api.routes.supervision import named_supervision
 from api.runtime import open_ledger, recorder_of, utc_now
 from api.times import in_shanghai, localise, parse_instant
 from api.views import catalog_entry
@@ -38,7 +39,7 @@ from domain.calendar import (
 from domain.findings import SHORT_LABELS, Category
 from domain.ledger import Ledger
 from replays.asof import Instant, Progress
-from replays.reports import Report, catalog_state, deadlines_report, supervision_report
+from replays.reports import Report, catalog_state, deadlines_report
 
 console = Console(stderr=True)
 calendar = typer.Typer(help="The working-day calendar: publish a year's holiday schedule.")
@@ -136,15 +137,7 @@ def _deadlines(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
 def _supervision(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
     """The department × V01–V11 grid ("detected/found"); json carries the counts (the ids
     behind a cell are a page of their own: GET /v1/supervision/violations/{d}/{c}/evidence)."""
-    report = supervision_report(
-        recorder_of(ledger),
-        ledger.mapper,
-        instant,
-        progress=progress,
-        publications=ledger.publications(),
-    )
-    full = report.as_json()
-    full["departments"] = rows_with_names(full["departments"], ledger)
+    report, full = named_supervision(ledger, instant, progress=progress)
     return SupervisionGrid(
         instant, report.position, report.grid(), report.policies, full=localise(full)
     )

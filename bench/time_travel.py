@@ -28,7 +28,7 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from bench.measure_reads import (
     random_instants,
     stock_recorder,
 )
+from console.instants import month_ends
 from domain.vocabulary import Role
 
 REPORTS = {
@@ -91,17 +92,6 @@ def ask(client: httpx.Client, path: str, params: dict[str, str]) -> float:
             f"{path} {params} answered {response.status_code}: {response.text[:300]}"
         )
     return elapsed
-
-
-def month_ends(last: datetime, months: int) -> list[datetime]:
-    """The last instant of each of the ``months`` months up to ``last``'s (Asia/Shanghai end
-    of month is what the console's trend asks; here month ends in UTC, near enough)."""
-    ends, year, month = [], last.year, last.month
-    for _ in range(months):
-        following = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
-        ends.append(following - timedelta(seconds=1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return sorted(ends)
 
 
 def measure_one(backend: str, size: str, seed: int, instants: int) -> Measured:

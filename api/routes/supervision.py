@@ -21,7 +21,8 @@ from domain.findings import Category
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
-from replays.reports import supervision_report
+from replays.asof import Instant, Progress
+from replays.reports import SupervisionReport, supervision_report
 
 router = APIRouter(prefix="/v1", tags=["supervision"])
 LeadingGroup = Annotated[Principal, Depends(require(Role.LEADING_GROUP))]
@@ -132,6 +133,23 @@ def withdraw_finding(
     )
 
 
+def named_supervision(
+    ledger: Ledger, inst: Instant, department: str | None = None, progress: Progress = None
+) -> tuple[SupervisionReport, dict[str, Any]]:
+    """The report at ``inst`` under the policies the ledger published, and its JSON with
+    each department's name beside its code: what the route, its sheets and the CLI answer."""
+    report = supervision_report(
+        recorder_of(ledger),
+        ledger.mapper,
+        inst,
+        department=department,
+        progress=progress,
+        publications=ledger.publications(),
+    )
+    body = report.as_json()
+    return report, {**body, "departments": rows_with_names(body["departments"], ledger)}
+
+
 @router.get("/supervision/violations", response_model=SupervisionOut)
 def read_violations(
     request: Request,
@@ -146,16 +164,7 @@ def read_violations(
     A department outside the oversight roles sees its own row only."""
     if principal.role not in OVERSIGHT:
         department = principal.department
-    ledger = ledger_of(request)
-    report = supervision_report(
-        recorder_of(ledger),
-        ledger.mapper,
-        inst,
-        department=department,
-        publications=ledger.publications(),
-    )
-    body = report.as_json()
-    body = {**body, "departments": rows_with_names(body["departments"], ledger)}
+    _, body = named_supervision(ledger_of(request), inst, department)
     if fmt is not ExportFormat.json:
         return render(supervision_sheet(body), fmt, filename("supervision", body))
     return body
