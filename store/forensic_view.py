@@ -111,6 +111,28 @@ def _indexes(prefix: str, indexes: Sequence[str]) -> list[str]:
     return statements
 
 
+USE_COLUMNS = (
+    "position",
+    "use_id",
+    "resource_id",
+    "share_request_id",
+    "arrangement_id",
+    "department",
+    "provider",
+    "user_person",
+    "approver",
+    "user_person_id",
+    "approver_person_id",
+    "purpose",
+    "data_content",
+    "obtained_at",
+    "method",
+    "medium",
+    "recipient",
+    "marks",
+    "recorded_at",
+    "occurred_at",
+)
 USE_ID_COLUMNS = (
     "use_id",
     "resource_id",
@@ -127,7 +149,8 @@ class ForensicQueries:
     datastore: Any
     placeholder: str
     prefix: str
-    recorded_at_statement: str  # an event's recorded_at, by position, in the recorder's tables
+    # Events' positions and recorded_at, for a range of positions, in the recorder's tables.
+    recorded_at_statement: str
 
     def _storable(self, value: Any) -> Any:
         """A value as the backend's text column can hold it (as is, but on PostgreSQL)."""
@@ -176,56 +199,70 @@ class ForensicQueries:
             return [dict(row) for row in cursor.fetchall()]
 
     def record_batch(self, tracking: Tracking, batch: Sequence[EventRows]) -> None:
-        """Write events' rows and the tracking position of the last of them atomically."""
+        """Write events' rows and the tracking position of the last of them atomically:
+        one read of their recorded_at and one statement per table for the whole batch."""
         with self.datastore.transaction(commit=True) as cursor:
             # Tracking first: on SQLite a transaction that reads before it writes cannot
             # wait for the write lock (SQLITE_BUSY at once); writing first waits its turn.
             self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
-            for row, refs, use in batch:
-                values = self._insert_event(cursor, row, refs)
+            if not batch:
+                return
+            recorded = self._recorded_at(cursor, [row.position for row, _, _ in batch])
+            events, refs, uses = [], [], []
+            for row, named, use in batch:
+                values = self._event_values(row, recorded[row.position])
+                events.append([self._storable(values[column]) for column in EVENT_COLUMNS])
+                refs.extend([row.position, resource_id.hex] for resource_id in named)
                 if use is not None:
-                    self._insert_use(cursor, use, values)
+                    uses.append(self._use_values(use, values))
+            marks = ", ".join("?" for _ in EVENT_COLUMNS)
+            cursor.executemany(
+                self._sql(
+                    f"INSERT INTO {{t}}forensic_events ({', '.join(EVENT_COLUMNS)}) "
+                    f"VALUES ({marks})"
+                ),
+                events,
+            )
+            if refs:
+                cursor.executemany(self._sql("INSERT INTO {t}forensic_refs VALUES (?, ?)"), refs)
+            if uses:
+                marks = ", ".join("?" for _ in USE_COLUMNS)
+                cursor.executemany(
+                    self._sql(
+                        f"INSERT INTO {{t}}forensic_data_uses ({', '.join(USE_COLUMNS)}) "
+                        f"VALUES ({marks})"
+                    ),
+                    uses,
+                )
 
-    def _insert_use(self, cursor: Any, use: DataUseRow, event: dict[str, Any]) -> None:
+    def _recorded_at(self, cursor: Any, positions: Sequence[int]) -> dict[int, datetime]:
+        """When each position was recorded, in one range read of the recorder's table."""
+        cursor.execute(
+            self._sql(self.recorded_at_statement), [min(positions), max(positions)]
+        )
+        found = {}
+        for row in cursor.fetchall():
+            position, recorded_at = (
+                (row["position"], row["recorded_at"]) if isinstance(row, dict) else row
+            )
+            found[position] = _instant(recorded_at)
+        return found
+
+    def _use_values(self, use: DataUseRow, event: dict[str, Any]) -> list[Any]:
         values = asdict(use)
         for key in USE_ID_COLUMNS:
             values[key] = values[key].hex if values[key] is not None else None
         values["obtained_at"] = format_instant(use.obtained_at)
         values["recorded_at"] = event["recorded_at"]
         values["occurred_at"] = event["occurred_at"]
-        columns = list(values)
-        marks = ", ".join("?" for _ in columns)
-        cursor.execute(
-            self._sql(
-                f"INSERT INTO {{t}}forensic_data_uses ({', '.join(columns)}) VALUES ({marks})"
-            ),
-            [self._storable(values[column]) for column in columns],
-        )
+        return [self._storable(values[column]) for column in USE_COLUMNS]
 
-    def _insert_event(self, cursor: Any, row: EventRow, refs: Sequence[UUID]) -> dict[str, Any]:
-        cursor.execute(
-            self._sql(self.recorded_at_statement),
-            [row.position],
-        )
-        found = cursor.fetchone()
-        recorded_at = _instant(found["recorded_at"] if isinstance(found, dict) else found[0])
+    def _event_values(self, row: EventRow, recorded_at: datetime) -> dict[str, Any]:
         values = asdict(row)
         values["recorded_at"] = format_instant(recorded_at)
         values["occurred_at"] = format_instant(row.occurred_at)
         values["lag_seconds"] = int((recorded_at - row.occurred_at).total_seconds())
         values["originator_id"] = row.originator_id.hex
-        marks = ", ".join("?" for _ in EVENT_COLUMNS)
-        cursor.execute(
-            self._sql(
-                f"INSERT INTO {{t}}forensic_events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks})"
-            ),
-            [self._storable(values[column]) for column in EVENT_COLUMNS],
-        )
-        for resource_id in refs:
-            cursor.execute(
-                self._sql("INSERT INTO {t}forensic_refs VALUES (?, ?)"),
-                [row.position, resource_id.hex],
-            )
         return values
 
     def _events(self, where: str, params: Sequence[Any], page: Page) -> list[dict[str, Any]]:
@@ -390,7 +427,9 @@ def _instant(value: Any) -> datetime:
 class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
     placeholder = "?"
     prefix = ""
-    recorded_at_statement = "SELECT recorded_at FROM stored_events WHERE rowid = ?"
+    recorded_at_statement = (
+        "SELECT rowid AS position, recorded_at FROM stored_events WHERE rowid BETWEEN ? AND ?"
+    )
 
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -419,7 +458,9 @@ class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
         # its NULs read as U+FFFD, the replacement character; the event itself is intact.
         return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
-    recorded_at_statement = "SELECT recorded_at FROM {t}ledger_entries WHERE position = ?"
+    recorded_at_statement = (
+        "SELECT position, recorded_at FROM {t}ledger_entries WHERE position BETWEEN ? AND ?"
+    )
 
     def __init__(
         self,
