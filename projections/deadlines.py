@@ -329,17 +329,20 @@ def obligations_at(
     *,
     ordered: bool = True,
     policies: InForce = DEFAULTS,
+    days: tuple[date, date] | None = None,
 ) -> list[Obligation]:
     """Every obligation whose clock has started by ``at``, with its due date and status;
     by due date unless ``ordered`` is false (counting them needs no order). The policies
     applied are ``policies``: those in force at ``at`` as known then (the defaults unless
-    the caller says otherwise)."""
+    the caller says otherwise). ``days`` keeps, of the periodic obligations, only the
+    periods overlapping those days (first, last): the register's rows recompute just the
+    periods an event can change (projections/register_rows.py)."""
     calendar = calendar_with(state.published.values())
     opened = [o for o in state.opened.values() if o.started_at <= at]
     periodic_rules = {r.kind: r for r in register.rules if isinstance(r, PeriodicRule)}
     for schedule_state in state.schedules.values():
         rule = periodic_rules[schedule_state.kind]
-        opened.extend(_periods_due(rule, schedule_state, at, policies))
+        opened.extend(_periods_due(rule, schedule_state, at, policies, days))
     result = []
     for item in opened:
         due = item.due.due(item.started_at, calendar)
@@ -366,20 +369,30 @@ def obligations_at(
 
 
 def _periods_due(
-    rule: PeriodicRule, schedule: ScheduleState, at: datetime, policies: InForce
+    rule: PeriodicRule,
+    schedule: ScheduleState,
+    at: datetime,
+    policies: InForce,
+    days: tuple[date, date] | None = None,
 ) -> list[Opened]:
     """A segment owes each period from the one holding its first day whose clock started by
-    ``at`` and, once the segment ended, by the end of its last day."""
+    ``at`` and, once the segment ended, by the end of its last day; of those, only the
+    periods overlapping ``days`` when given."""
     today = shanghai_date(at)
     opened = []
     for segment in schedule.segments:
         last_day = today if segment.until is None else min(today, segment.until)
         if segment.since > last_day:
             continue
+        first, last = segment.since, last_day
+        if days is not None:
+            first, last = max(first, days[0]), min(last, days[1])
+            if first > last:
+                continue
         latest = at if segment.until is None else min(at, due_end_of(segment.until))
         cycle = segment.cycle if rule.cycle is None else rule.cycle(policies)
-        covered = _covered_at(schedule.coverages, cycle, segment.since, last_day)
-        for period in periods_between(segment.since, last_day, cycle):
+        covered = _covered_at(schedule.coverages, cycle, first, last)
+        for period in periods_between(first, last, cycle):
             started_at = rule.clock_starts(period)
             if started_at > latest:
                 break
