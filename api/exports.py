@@ -123,12 +123,6 @@ def export_format(
     return ExportFormat.json
 
 
-def requested_format(request: Request) -> ExportFormat:
-    """The format asked for, where a route declares ``export_format`` as a dependency."""
-    asked = request.query_params.get("format")
-    return export_format(request, ExportFormat(asked) if asked else None)
-
-
 Export = Annotated[ExportFormat, Depends(export_format)]
 
 

@@ -34,8 +34,9 @@ class PageInstant:
         return self.at.astimezone(SHANGHAI)
 
     def query(self, **extra: str) -> str:
-        """This instant as a query string, for links that keep it."""
-        params = {"at": self.local.strftime("%Y-%m-%dT%H:%M"), "known": self.known}
+        """This instant as a query string, for links that keep it (to the second: a day's
+        end is 23:59:59, and what was recorded in its last minute is on the page)."""
+        params = {"at": self.local.strftime("%Y-%m-%dT%H:%M:%S"), "known": self.known}
         params.update(extra)
         return urlencode(params) if self.given or extra else urlencode(extra)
 

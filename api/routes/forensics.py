@@ -17,7 +17,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.auth import actor_of, ledger_of, require
 from api.commands import CommandRunner
-from api.exports import ExportFormat, export_format, filename, render, requested_format, trail_sheet
+from api.exports import Export, ExportFormat, filename, render, trail_sheet
 from api.limits import MAX_INTEGER
 from api.names import rows_with_names
 from api.pagination import decode_cursor, encode_cursor
@@ -92,9 +92,10 @@ def answer(
     page: Page,
     fetch: Fetch,
     shape: Shape,
+    fmt: ExportFormat = ExportFormat.json,
 ) -> Response:
-    """Record who asked, then answer a page of JSON or the whole result as NDJSON."""
-    fmt = requested_format(request)
+    """Record who asked, then answer a page of JSON, the whole result as NDJSON, or the
+    whole result as one sheet (``fmt``)."""
     if fmt is not ExportFormat.json:
         return _export(request, principal, query, parameters, page, fetch, shape, fmt)
     streaming = NDJSON in request.headers.get("accept", "")
@@ -196,10 +197,13 @@ def event_item(row: dict[str, Any]) -> dict[str, Any]:
 @router.get(
     "/forensics/resources/{resource_id}/history",
     response_model=TrailOut,
-    dependencies=[Depends(export_format)],
 )
 def resource_history(
-    resource_id: UUID, request: Request, principal: Investigator, page: ForensicPage
+    resource_id: UUID,
+    request: Request,
+    principal: Investigator,
+    page: ForensicPage,
+    fmt: Export = ExportFormat.json,
 ) -> Response:
     """Every event touching the resource, in position order, with actor and both times."""
     view = view_of(request)
@@ -211,6 +215,7 @@ def resource_history(
         page,
         lambda p: view.resource_history(resource_id, p),
         event_item,
+        fmt,
     )
 
 
@@ -232,7 +237,6 @@ def person_trail(
 @router.get(
     "/forensics/actors/{person}",
     response_model=TrailOut,
-    dependencies=[Depends(export_format)],
     description=(
         "某人员的全部操作记录。`person` 为人员名册中的人员编号（UUID）：其本人所为之事"
         "（操作人按姓名及所在部门记录），以及以其编号记为使用人员或批准人员的数据使用"
@@ -259,6 +263,7 @@ def actor_trail(
     until: Annotated[
         InstantParam | None, Query(alias="to", description="时间止（日期为该日 24 时）")
     ] = None,
+    fmt: Export = ExportFormat.json,
 ) -> Response:
     fetch = person_trail(ledger_of(request), view_of(request), person, since, until)
     return answer(
@@ -269,6 +274,7 @@ def actor_trail(
         page,
         fetch,
         event_item,
+        fmt,
     )
 
 
@@ -304,7 +310,7 @@ USE_FIELDS = (
 )
 
 
-@router.get("/forensics/data-uses", response_model=TrailOut, dependencies=[Depends(export_format)])
+@router.get("/forensics/data-uses", response_model=TrailOut)
 def data_use_trail(
     request: Request,
     principal: Investigator,
@@ -323,6 +329,7 @@ def data_use_trail(
     until: Annotated[
         InstantParam | None, Query(alias="to", description="获取时间止（日期为该日 24 时）")
     ] = None,
+    fmt: Export = ExportFormat.json,
 ) -> Response:
     """Art. 36 records: purpose, user, approver, content, when and how obtained, medium."""
     view = view_of(request)
@@ -343,6 +350,7 @@ def data_use_trail(
         page,
         lambda p: view.data_uses(filters, p),
         use_item,
+        fmt,
     )
 
 
@@ -363,9 +371,13 @@ def late_entry_working_days(request: Request, page: Page) -> tuple[int, int | No
     return policies.working_days(LATE_ENTRY_THRESHOLD), applied[0].position if applied else None
 
 
-@router.get("/forensics/anomalies", response_model=TrailOut, dependencies=[Depends(export_format)])
+@router.get("/forensics/anomalies", response_model=TrailOut)
 def anomalies(
-    request: Request, principal: Investigator, page: ForensicPage, kind: Anomaly
+    request: Request,
+    principal: Investigator,
+    page: ForensicPage,
+    kind: Anomaly,
+    fmt: Export = ExportFormat.json,
 ) -> Response:
     view = view_of(request)
     parameters = {"kind": kind.value}
@@ -379,6 +391,7 @@ def anomalies(
             page,
             lambda p: view.data_uses(filters, p),
             lambda row: {**use_item(row), "anomaly": kind.value},
+            fmt,
         )
     if kind is Anomaly.LATE_ENTRY:
         days, policy_position = late_entry_working_days(request, page)
@@ -392,6 +405,7 @@ def anomalies(
             # More than N working days late needs more than N whole days first (the index).
             lambda p: view.lagging(days * 86_400, p),
             _late(calendar, days),
+            fmt,
         )
     return answer(
         request,
@@ -401,6 +415,7 @@ def anomalies(
         page,
         lambda p: view.events_of_type(["ShareRequestRefused"], p),
         _without_reason,
+        fmt,
     )
 
 

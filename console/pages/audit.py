@@ -1,24 +1,27 @@
 """审计: a resource's history, a person's trail, anomalies — the API's forensic routes as
 the signed-in principal, so each query is itself recorded, exactly as over ``/v1``.
 
+Each query the page shows downloads as the API's own xlsx or CSV of that query
+(``/audit/export.xlsx``), recorded on the ledger like the query itself.
+
 A person is picked from the person register (``GET /v1/persons``), by id: two officials of
 one name are two entries, each with a trail of their own. A name typed instead finds the
 records made before persons had ids."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.exports import ExportFormat
 from api.pagination import MAX_LIMIT
 from api.routes import forensics as api
 from api.routes import persons as person_routes
 from console.bridge import call, enforce
+from console.exports import SPREADSHEETS, spreadsheet
 from console.instants import PageInstant, page_instant
 from console.labels import event_label
 from console.rendering import render
@@ -34,35 +37,49 @@ LIMIT = 500
 QUERIES = {"history": "资源历史", "person": "人员轨迹", "anomalies": "异常"}
 
 
+def asked(query: str, subject: str, name: str) -> tuple[str, str]:
+    """The query and its subject as the URL names them; for a person, a name typed in
+    (the records made before persons had ids) stands for the one picked."""
+    query = query if query in QUERIES else "history"
+    if query == "person" and name.strip():
+        subject = name.strip()
+    return query, subject
+
+
 def run_query(
-    request: Request, principal: Principal, shown: PageInstant, query: str, subject: str
-) -> dict[str, Any] | None:
-    """The forensic route's page of items, or None before anything was asked."""
+    request: Request,
+    principal: Principal,
+    shown: PageInstant,
+    query: str,
+    subject: str,
+    fmt: ExportFormat = ExportFormat.json,
+) -> Any:
+    """The forensic route's page of items (``fmt``: its whole answer as that sheet), or None
+    before anything was asked. The route records the query, whichever the format."""
     if not subject:
         return None
     inst = shown.instant
     page = Page(0, LIMIT, inst.at, inst.known_at)
+    raw = fmt is not ExportFormat.json
     if query == "history":
         try:
             resource_id = UUID(subject.strip())
         except ValueError:
             raise RuleViolation("资源标识应为 UUID", field="subject") from None
-        return call(api.resource_history, request, principal, resource_id=resource_id, page=page)
+        return call(
+            api.resource_history, request, principal, raw=raw, resource_id=resource_id,
+            page=page, fmt=fmt,
+        )
     if query == "person":
         return call(
-            api.actor_trail,
-            request,
-            principal,
-            person=subject.strip(),
-            page=page,
-            since=None,
-            until=None,
+            api.actor_trail, request, principal, raw=raw, person=subject.strip(), page=page,
+            since=None, until=None, fmt=fmt,
         )
     try:
         kind = api.Anomaly(subject)  # type: ignore[call-arg]  # lookup by code
     except ValueError:
         raise RuleViolation("未知的异常类型", field="subject") from None
-    return call(api.anomalies, request, principal, page=page, kind=kind)
+    return call(api.anomalies, request, principal, raw=raw, page=page, kind=kind, fmt=fmt)
 
 
 def registered_persons(
@@ -92,11 +109,9 @@ def audit(
     subject: str = "",
     name: str = "",
 ) -> HTMLResponse:
-    query = query if query in QUERIES else "history"
     # Asking is refused to those the forensic routes refuse, before anything else.
     enforce(api.resource_history, principal)
-    if query == "person" and name.strip():
-        subject = name.strip()  # a name: the records made before persons had ids
+    query, subject = asked(query, subject, name)
     result = run_query(request, principal, shown, query, subject)
     persons = registered_persons(request, principal, shown) if query == "person" else []
     return render(
@@ -111,37 +126,31 @@ def audit(
             "anomalies": list(api.Anomaly),
             "shown": shown,
             "event_label": event_label,
+            "spreadsheets": SPREADSHEETS,
+            "export_path": "/audit/export",
+            # The very query and instant shown (a page at "now" names the instant it was).
+            "export_query": shown.query(query=query, subject=subject),
         },
         principal=principal,
     )
 
 
-@router.get("/audit/export.csv")
-def export_csv(
-    request: Request, principal: SignedIn, shown: Shown, query: str = "history", subject: str = ""
+@router.get("/audit/export.{fmt}")
+def export(
+    request: Request,
+    principal: SignedIn,
+    shown: Shown,
+    fmt: str,
+    query: str = "history",
+    subject: str = "",
+    name: str = "",
 ) -> Response:
-    """The same items as a spreadsheet opens them: UTF-8 with a BOM, one row per item."""
-    result = run_query(request, principal, shown, query, subject) or {"items": []}
-    items = [_flat(item) for item in result["items"]]
-    columns = sorted({key for item in items for key in item})
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(items)
-    return Response(
-        "\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="audit-{query}.csv"'},
-    )
-
-
-def _flat(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in item.items():
-        if isinstance(value, dict):
-            flat.update(_flat(value, f"{prefix}{key}."))
-        elif isinstance(value, list):
-            flat[prefix + key] = ";".join(map(str, value))
-        else:
-            flat[prefix + key] = value
-    return flat
+    """The query the page shows, every item of it, as the API's xlsx or CSV; the forensic
+    route records the query as it does for any reader."""
+    enforce(api.resource_history, principal)
+    chosen = spreadsheet(fmt)
+    query, subject = asked(query, subject, name)
+    if not subject:
+        raise RuleViolation("请先选择查询对象，再导出", field="subject")
+    answer: Response = run_query(request, principal, shown, query, subject, chosen)
+    return answer

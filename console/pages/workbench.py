@@ -77,6 +77,37 @@ def inbox(request: Request, principal: Principal, inst: Instant) -> list[dict[st
     return items
 
 
+def awaited(
+    request: Request, principal: Principal, inst: Instant, state: CatalogState
+) -> dict[str, dict[str, str]]:
+    """What each inbox item is about, by its ``subject_id``: the resource asked for (its
+    name, and its code beside it) and the department that asked. One listing of each kind
+    serves the whole inbox: the requests and the verifications awaiting the department's
+    reply, ``GET /v1/share-requests`` and ``GET /v1/verification-requests`` with
+    ``role=provider&status=pending`` (Art. 26, 31)."""
+    listed = [
+        call(
+            endpoint, request, principal, inst=inst, department=principal.department,
+            status="pending", role=list_api.Side("provider"), limit=MAX_LIMIT, cursor=None,
+        )["items"]
+        for endpoint in (list_api.list_share_requests, list_api.list_verification_requests)
+    ]
+    resources = {
+        str(r.id): r.approved_fields or r.fields
+        for r in state.resources.values()
+        if resource_api.may_see_resource(principal, r)
+    }
+    about: dict[str, dict[str, str]] = {}
+    for item in (item for items in listed for item in items):
+        fields = resources.get(item["resource_id"])
+        about[item["id"]] = {
+            "resource_name": fields.name if fields else "",
+            "resource_code": item.get("resource_code") or (fields.code if fields else ""),
+            "requester": item["requester"],
+        }
+    return about
+
+
 def outbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
     """The requests the department made: ``GET /v1/share-requests?role=requester``."""
     report = call(
@@ -159,6 +190,7 @@ def page(
         "workbench.html",
         {
             "inbox": inbox(request, principal, inst),
+            "awaited": awaited(request, principal, inst, state),
             "outbox": sent,
             "resources": own_resources(principal, state),
             "catalog": catalog,
