@@ -131,6 +131,7 @@ def _deadlines(ledger: Ledger, instant: Instant, progress: Progress) -> Report:
         instant,
         progress=progress,
         publications=ledger.publications(),
+        holidays=ledger.holiday_publications(),
     )
 
 

@@ -12,16 +12,21 @@ built from the settings as the projection's name prefixes them.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import TracebackType
+from typing import cast
 
-from eventsourcing.persistence import InfrastructureFactory
+from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from eventsourcing.projection import BaseProjectionRunner
 from eventsourcing.utils import Environment
 
+from domain.events import LedgerEvent
 from domain.ledger import Ledger
 from projections.forensics import ForensicProjection
 from store.forensic_view import ForensicView
+from store.records import LedgerRecorder
+
+PAGE = 5000
 
 
 def projection_env(name: str, env: Mapping[str, str]) -> Environment:
@@ -63,6 +68,22 @@ class ForensicRunner(BaseProjectionRunner[Ledger]):
             topics=self.projection.topics,
             env=dict(env),
         )
+        self.projection.attach(self._earlier_events)
+
+    def _earlier_events(
+        self, before: int, topics: frozenset[str]
+    ) -> Iterator[tuple[int, LedgerEvent]]:
+        """The ledger's events of ``topics`` before ``before``, decoded by its mapper."""
+        recorder = cast(LedgerRecorder, self.app.recorder)
+        after = 0
+        while True:
+            rows = recorder.select_rows(after=after, upto=before - 1, limit=PAGE, topics=topics)
+            if not rows:
+                return
+            for position, originator_id, version, topic, state, _ in rows:
+                stored = StoredEvent(originator_id, version, topic, state)
+                yield position, cast(LedgerEvent, self.app.mapper.to_domain_event(stored))
+            after = rows[-1][0]
 
     def failure(self) -> BaseException | None:
         """A batch that failed to write while no event came (a timer's flush): the runner

@@ -8,19 +8,30 @@ is in store/forensic_view.py, kept exactly once by the library's projection runn
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
+from eventsourcing.utils import get_topic
 
 from domain.data_uses import DataUseRecorded
 from domain.events import LedgerEvent
+from projections.obligations import deadline_register
+from projections.register_rows import ObligationRow, RegisterRows, RowChanges
 from projections.write_behind import WriteBehind
+
+ATTACH_SECONDS = 60
+NO_ROWS = datetime(1970, 1, 1, tzinfo=UTC)  # a horizon no report lies before
+log = logging.getLogger(__name__)
+# The events of some topics recorded before a position, decoded, in position order.
+EarlierEvents = Callable[[int, frozenset[str]], Iterable[tuple[int, LedgerEvent]]]
 
 if TYPE_CHECKING:
     # The tables' type only: the store is a layer below, and the projection only writes
@@ -148,10 +159,53 @@ class ForensicProjection(Projection["ForensicView"]):
     def __init__(self, view: ForensicView) -> None:
         super().__init__(view)
         self.batches: WriteBehind[EventRows] = WriteBehind(view.record_batch)
+        self.register = RegisterRows(deadline_register())
+        # What the runner reads the ledger with: the events before the first one processed
+        # are noted from it (a restart resumes with the register's rows as written).
+        self._source: EarlierEvents | None = None
+        self._attached = threading.Event()
+        self._noted = False
+        self._register_ok = True
+
+    def attach(self, source: EarlierEvents) -> None:
+        self._source = source
+        self._attached.set()
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         event: LedgerEvent = domain_event
         position = tracking.notification_id
+        if not self._noted:
+            self._note_earlier(position)
         refs = sorted(referenced_resources(event), key=str)
         use = data_use_row(event, position) if isinstance(event, DataUseRecorded) else None
-        self.batches.add(tracking, (event_row(event, position), refs, use))
+        changes = None
+        if self._register_ok and get_topic(type(event)) in self.register.topics:
+            try:
+                changes = self.register.apply(position, event, self._written_rows)
+            except Exception:
+                # An event the register's fold cannot take (one a report's fold would
+                # refuse too) must not stop the forensic tables: the rows stop here, with
+                # a horizon before any instant, so reports fold the log from now on.
+                log.exception("the register's rows stop at position %d", position)
+                self._register_ok = False
+                changes = RowChanges(horizon=NO_ROWS)
+        self.batches.add(tracking, (event_row(event, position), refs, use, changes))
+
+    def _written_rows(self, partition: str) -> list[ObligationRow]:
+        return [ObligationRow(**fields) for fields in self.view.register_partition(partition)]
+
+    def _note_earlier(self, position: int) -> None:
+        if not self._attached.wait(ATTACH_SECONDS) or self._source is None:
+            msg = "the forensic projection was never given the ledger to read"
+            raise RuntimeError(msg)
+        try:
+            for earlier, event in self._source(position, self.register.topics):
+                self.register.note(earlier, event)
+        except Exception:
+            log.exception("the register's rows cannot resume; reports fold the log")
+            self._register_ok = False
+        if self.register.horizon is not None and not self.view.register_horizon_kept():
+            # Tables made before the register had rows: its earlier events were never
+            # derived, so the rows would be incomplete. Reports keep folding the log.
+            self._register_ok = False
+        self._noted = True

@@ -191,9 +191,10 @@ class RegisterRows:
     ) -> RowChanges:
         """The rows the event replaces and adds; ``load(key)`` reads the rows last written
         for a partition not seen since the projector started."""
-        closed: list[ObligationRow] = []
-        opened: list[ObligationRow] = []
+        netted = _Netted()
+        before = self.horizon
         previous = self._raise_horizon(event.occurred_at)
+        moved = self.horizon != before
         if previous is not None:
             # The periods the new horizon uncovers, from each schedule's last change on:
             # before the event itself is routed, which then derives with the new horizon.
@@ -205,8 +206,7 @@ class RegisterRows:
                 if partition.kind in self._periodic:
                     self._load(partition, load)
                     gone, new = self._derive(partition, self._last_change(partition), uncovered)
-                    closed += gone
-                    opened += new
+                    netted.add(gone, new)
         since = event.occurred_at
         if isinstance(event, PolicyPublished):
             # A policy applies from its date, known or not when it occurred (domain/policies):
@@ -215,9 +215,8 @@ class RegisterRows:
         for touch in self._route(position, event, fresh=True):
             partition = self._load(self.partitions[touch.key], load)
             gone, new = self._derive(partition, since, touch.days)
-            closed += gone
-            opened += new
-        return RowChanges(closed, opened, None if previous is None else self.horizon)
+            netted.add(gone, new)
+        return netted.changes(self.horizon if moved else None)
 
     @property
     def horizon_at(self) -> datetime:
@@ -404,6 +403,28 @@ class RegisterRows:
             return None
         previous, self.horizon = self.horizon, horizon
         return previous
+
+
+class _Netted:
+    """One event's changes as the table takes them (every closing before any opening): a
+    row that the event opened and then replaced (a horizon's periods, then the event's own
+    derivation) is neither closed nor opened."""
+
+    def __init__(self) -> None:
+        self.closed: list[ObligationRow] = []
+        self.opened: dict[tuple[UUID, datetime], ObligationRow] = {}
+
+    def add(self, gone: list[ObligationRow], new: list[ObligationRow]) -> None:
+        for row in gone:
+            if self.opened.get(row.key) == row:
+                del self.opened[row.key]
+            else:
+                self.closed.append(row)
+        for row in new:
+            self.opened[row.key] = row
+
+    def changes(self, horizon: datetime | None) -> RowChanges:
+        return RowChanges(self.closed, list(self.opened.values()), horizon)
 
 
 def _owed(

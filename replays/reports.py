@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cached_property
@@ -14,6 +14,7 @@ from domain.deadlines import ObligationKind, Status, working_days_left
 from domain.findings import Category
 from domain.holidays import calendar_with
 from domain.policies import InForce, Publication, in_force
+from domain.verbs.calendar import HolidayPublication, calendar_known
 from projections.catalog import CatalogProjection, CatalogState
 from projections.deadlines import Obligation, obligations_at
 from projections.obligations import deadline_register
@@ -25,6 +26,7 @@ from projections.supervision import (
     findings_at,
 )
 from replays.asof import Instant, Progress, replay
+from replays.register_rows import register_at
 from store.records import LedgerRecorder
 
 
@@ -72,17 +74,33 @@ def deadlines_report(
     due_within: int | None = None,
     progress: Progress = None,
     publications: Iterable[Publication],
+    holidays: Sequence[HolidayPublication] | None = None,
 ) -> Report:
     """Every obligation at the instant, by due date; ``due_within`` keeps the open ones due
     within that many working days (临期), not those already overdue. ``publications``: the
     policy publications recorded so far (``Ledger.publications``); the report applies those
-    in force at ``at`` among the ones known at ``known_at``."""
-    register = deadline_register()
-    replayed = replay(recorder, mapper, register, instant, progress)
-    policies = policies_known(publications, instant, replayed.position)
-    calendar = calendar_with(replayed.state.published.values())
+    in force at ``at`` among the ones known at ``known_at``. Given the holiday schedules'
+    publications too (``Ledger.holiday_publications``), the register's rows answer where
+    they can, and the log is folded where they cannot."""
+    position = recorder.position_known_at(instant.known_at)
+    indexed = (
+        None
+        if holidays is None
+        else register_at(recorder, instant.at, position, department=department)
+    )
+    if indexed is not None and holidays is not None:
+        policies = policies_known(publications, instant, position)
+        calendar = calendar_known(holidays, instant.at, position)
+        obligations = sorted(indexed, key=lambda o: (o.due_date, o.obligation_id))
+    else:
+        register = deadline_register()
+        replayed = replay(recorder, mapper, register, instant, progress)
+        position = replayed.position
+        policies = policies_known(publications, instant, position)
+        calendar = calendar_with(replayed.state.published.values())
+        obligations = obligations_at(register, replayed.state, instant.at, policies=policies)
     rows = []
-    for o in obligations_at(register, replayed.state, instant.at, policies=policies):
+    for o in obligations:
         if (
             (status is None or o.status is status)
             and (kind is None or o.kind is kind)
@@ -94,7 +112,7 @@ def deadlines_report(
             soon = o.status is Status.OPEN and left is not None and left <= (due_within or 0)
             if due_within is None or soon:
                 rows.append(obligation_row(o, left))
-    return Report(instant, replayed.position, rows, policies)
+    return Report(instant, position, rows, policies)
 
 
 def policies_known(
@@ -137,7 +155,9 @@ def supervision_report(
     projection = SupervisionProjection()
     replayed = replay(recorder, mapper, projection, instant, progress)
     policies = policies_known(publications, instant, replayed.position)
-    detections = detections_at(projection, replayed.state, instant.at, policies)
+    # The register's rows where they answer, else the fold's own register.
+    register = register_at(recorder, instant.at, replayed.position)
+    detections = detections_at(projection, replayed.state, instant.at, policies, register)
     standings = findings_at(replayed.state, instant.at)
     codes = sorted(
         {facts.code for facts in replayed.state.departments.values()}

@@ -76,6 +76,7 @@ def read_deadlines(
         department=department,
         due_within=due_within,
         publications=ledger.publications(),
+        holidays=ledger.holiday_publications(),
     )
     if fmt is not ExportFormat.json:
         ordered = rows_with_names(sorted(report.rows, key=ORDERS[sort]), ledger)

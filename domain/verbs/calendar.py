@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from eventsourcing.utils import get_topic
@@ -29,6 +31,7 @@ class CalendarVerbs(LedgerBase):
     # same one the reports at an instant are given for the same publications.
     _publications_lock = threading.Lock()
     _publications: tuple[int, dict[int, HolidaySchedule]] = (0, {})
+    _holidays: tuple[int, tuple[HolidayPublication, ...]] = (0, ())
 
     def calendar(self) -> WorkingDayCalendar:
         """Seeded schedules with every publication recorded so far laid over them."""
@@ -36,6 +39,14 @@ class CalendarVerbs(LedgerBase):
             self._publications = self.caught_up(self._publications, SCHEDULE_TOPICS, _published)
             _, published = self._publications
         return calendar_with(published.values())
+
+    def holiday_publications(self) -> tuple[HolidayPublication, ...]:
+        """Every schedule publication recorded so far, in order, with where and when: a
+        report at T as known at K lays over the seeded years those recorded by K that
+        occurred by T (``calendar_known``)."""
+        with self._publications_lock:
+            self._holidays = self.caught_up(self._holidays, SCHEDULE_TOPICS, _noted)
+            return self._holidays[1]
 
     def due_in_working_days(self, cmd: Command, days: int) -> Deadline:
         """The deadline a command starts: ``days`` working days from when it happened."""
@@ -61,6 +72,32 @@ class CalendarVerbs(LedgerBase):
         else:
             event = publish_schedule(cmd, schedule)
         return Decision(schedule_id, [event], (Year(year),))
+
+
+@dataclass(frozen=True)
+class HolidayPublication:
+    position: int
+    occurred_at: datetime
+    schedule: HolidaySchedule
+
+
+def calendar_known(
+    publications: Iterable[HolidayPublication], at: datetime, position: int
+) -> WorkingDayCalendar:
+    """The calendar a fold of the log at ``at`` as known at ``position`` holds: the
+    schedules recorded by then that occurred by ``at``, a year's later one over its earlier."""
+    published: dict[int, HolidaySchedule] = {}
+    for publication in publications:
+        if publication.position <= position and publication.occurred_at <= at:
+            published[publication.schedule.year] = publication.schedule
+    return calendar_with(published.values())
+
+
+def _noted(
+    noted: tuple[HolidayPublication, ...], event: object, position: int
+) -> tuple[HolidayPublication, ...]:
+    assert isinstance(event, HolidaySchedulePublished)
+    return (*noted, HolidayPublication(position, event.occurred_at, event.schedule()))
 
 
 def _published(

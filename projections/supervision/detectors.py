@@ -23,7 +23,7 @@ from domain.rules.systems import (
     TRIAL_WITHOUT_CONNECTION,
 )
 from domain.vocabulary import DepartmentKind
-from projections.deadlines import obligations_at
+from projections.deadlines import Obligation, obligations_at
 from projections.supervision.facts import Detection, SupervisionState
 from projections.supervision.folds import detected
 from projections.supervision.projection import SupervisionProjection
@@ -38,17 +38,21 @@ def detections_at(
     state: SupervisionState,
     at: datetime,
     policies: InForce = DEFAULTS,
+    register: list[Obligation] | None = None,
 ) -> list[Detection]:
     """Everything the ledger detects by itself at ``at``, each with the rule that found it;
-    the grace periods are ``policies``, those in force at ``at`` as known then."""
+    the grace periods are ``policies``, those in force at ``at`` as known then. The
+    obligations at ``at`` are ``register`` when given (the register's rows), else derived
+    from the state's own register."""
     calendar = calendar_with(state.register.published.values())
     first_catalog_grace = WorkingDays(policies.working_days(FIRST_CATALOG_GRACE))
     found = [d for d in state.events if d.since <= at and (d.until is None or at < d.until)]
     breaches = []
     # Unordered: only the breaches are sorted (by deadline, then id), not every obligation.
-    register = obligations_at(
-        projection.register, state.register, at, ordered=False, policies=policies
-    )
+    if register is None:
+        register = obligations_at(
+            projection.register, state.register, at, ordered=False, policies=policies
+        )
     for obligation in register:
         category = BREACH_CATEGORY.get(obligation.kind)
         if category is not None and obligation.status is Status.BREACHED:
