@@ -25,7 +25,7 @@ then only the periods it uncovers are derived.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -44,6 +44,8 @@ from projections.deadlines import (
     Obligation,
     PeriodicRule,
     RegisterState,
+    _event_classes,
+    _handlers,
     obligations_at,
     register_key,
 )
@@ -173,7 +175,9 @@ class RegisterRows:
         self.everywhere: list[Recorded] = []
         self.publications: list[Publication] = []
         self.horizon: datetime | None = None
-        self._rules = ByClass((cls, rule) for rule in register.rules for cls in _classes_of(rule))
+        self._rules = ByClass(
+            (cls, rule) for rule in register.rules for cls in _event_classes(rule)
+        )
         self._periodic = {r.kind: r for r in register.rules if isinstance(r, PeriodicRule)}
 
     # -- what the projector calls -------------------------------------------------------
@@ -248,11 +252,11 @@ class RegisterRows:
         event = recorded[1]
         touches = [
             Touch(register_key(rule.kind, o.department, o.subject_id), rule.kind, o.department)
-            for o in _handled(rule.opens, event)
+            for o in _handled_by(rule.opens, event)
         ]
         closings: list[Closing] = [
-            *_handled(rule.discharges, event),
-            *_handled(rule.cancels, event),
+            *_handled_by(rule.discharges, event),
+            *_handled_by(rule.cancels, event),
         ]
         for closing in closings:
             if closing.subject_id is None:
@@ -273,11 +277,11 @@ class RegisterRows:
         event = recorded[1]
         touches = [
             Touch(register_key(rule.kind, s.department, s.subject_id), rule.kind, s.department)
-            for s in _handled(rule.starts, event)
+            for s in _handled_by(rule.starts, event)
         ]
         touches += [
             Touch(register_key(rule.kind, department, subject), rule.kind, department)
-            for department, subject in _handled(rule.stops, event)
+            for department, subject in _handled_by(rule.stops, event)
         ]
         touches += [
             Touch(
@@ -286,9 +290,9 @@ class RegisterRows:
                 c.department,
                 (c.first, c.last),
             )
-            for c in _handled(rule.discharges, event)
+            for c in _handled_by(rule.discharges, event)
         ]
-        for withdrawal in _handled(rule.withdraws, event):
+        for withdrawal in _handled_by(rule.withdraws, event):
             key = register_key(rule.kind, withdrawal.department, withdrawal.subject_id)
             touches.append(
                 Touch(
@@ -307,7 +311,7 @@ class RegisterRows:
         for _, event in partition.events if partition else []:
             days += [
                 (c.first, c.last)
-                for c in _handled(rule.discharges, event)
+                for c in _handled_by(rule.discharges, event)
                 if c.source_id == source_id
             ]
         if not days:
@@ -479,19 +483,6 @@ def _union(a: Days | None, b: Days | None) -> Days | None:
     return min(a[0], b[0]), max(a[1], b[1])
 
 
-def _handled(mapping: Any, event: LedgerEvent) -> list[Any]:
-    found: list[Any] = []
-    for cls, handler in mapping.items():
-        if isinstance(event, cls):
-            found += handler(event)
-    return found
-
-
-def _classes_of(rule: EventRule | PeriodicRule) -> Sequence[type[LedgerEvent]]:
-    if isinstance(rule, EventRule):
-        return [*rule.opens, *rule.discharges, *rule.cancels]
-    return [*rule.starts, *rule.stops, *rule.discharges, *rule.withdraws]
-
-
-def alive(rows: Iterable[ObligationRow], at: datetime) -> list[ObligationRow]:
-    return [row for row in rows if row.alive_at(at)]
+def _handled_by(mapping: Any, event: LedgerEvent) -> list[Any]:
+    """What the register's handlers for the event's class make of it (its own lookup)."""
+    return list(_handlers(mapping, event))
