@@ -98,6 +98,21 @@ def working_days_left(calendar: WorkingDayCalendar, at: datetime, due_date: date
     return calendar.working_days_between(today, due_date)
 
 
+def last_due_date_within(calendar: WorkingDayCalendar, at: datetime, days: int) -> date:
+    """The last due date with at most ``days`` working days left at ``at`` (临期): days left
+    never decrease as the due date moves later, so "due within N" is "due by this date"."""
+    today = shanghai_date(at)
+    # N working days lie within N weeks and the longest run of holidays: search that span.
+    low, high = 0, 7 * days + 31
+    while low < high:
+        middle = (low + high + 1) // 2
+        if working_days_left(calendar, at, today + timedelta(days=middle)) <= days:
+            low = middle
+        else:
+            high = middle - 1
+    return today + timedelta(days=low)
+
+
 # -- periods of update cycles and reports ------------------------------------------------
 
 CYCLE_MONTHS = {

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from functools import cached_property
 from typing import Any
 
 from eventsourcing.persistence import Mapper
 
-from domain.deadlines import ObligationKind, Status, working_days_left
+from domain.deadlines import ObligationKind, Status, last_due_date_within, working_days_left
 from domain.findings import Category
 from domain.holidays import calendar_with
 from domain.policies import InForce, Publication, in_force
@@ -26,8 +26,9 @@ from projections.supervision import (
     findings_at,
 )
 from replays.asof import Instant, Progress, replay
-from replays.register_rows import register_at
+from replays.register_rows import register_at, register_page
 from store.records import LedgerRecorder
+from store.register_table import RegisterFilter
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,36 @@ def deadlines_report(
     return Report(instant, position, rows, policies)
 
 
-def policies_known(
-    publications: Iterable[Publication], instant: Instant, position: int
-) -> InForce:
+def deadlines_page(
+    recorder: LedgerRecorder,
+    instant: Instant,
+    wanted: RegisterFilter,
+    due_within: int | None,
+    limit: int,
+    *,
+    publications: Iterable[Publication],
+    holidays: Sequence[HolidayPublication],
+) -> tuple[Report, bool] | None:
+    """One page of ``deadlines_report`` (the rows after ``wanted.after``, at most
+    ``limit``) from the register's rows, filtered and ordered in SQL, and whether more
+    follow; None where the rows cannot answer (then the report folds the log)."""
+    position = recorder.position_known_at(instant.known_at)
+    calendar = calendar_known(holidays, instant.at, position)
+    if due_within is not None:
+        wanted = replace(wanted, due_by=last_due_date_within(calendar, instant.at, due_within))
+    obligations = register_page(recorder, instant.at, position, wanted, limit + 1)
+    if obligations is None:
+        return None
+    rows = []
+    for o in obligations[:limit]:
+        owed = o.discharged_at is None
+        left = working_days_left(calendar, instant.at, o.due_date) if owed else None
+        rows.append(obligation_row(o, left))
+    policies = policies_known(publications, instant, position)
+    return Report(instant, position, rows, policies), len(obligations) > limit
+
+
+def policies_known(publications: Iterable[Publication], instant: Instant, position: int) -> InForce:
     """In force at ``at`` among the publications the ledger knew at ``known_at`` (up to the
     replay's position): a back-dated one changes "as known now", never "as known then"."""
     return in_force((p for p in publications if p.position <= position), instant.at)

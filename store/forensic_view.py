@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from uuid import UUID
 
@@ -25,12 +25,18 @@ from psycopg.sql import SQL, Composed
 
 from domain.deadlines import ObligationKind
 from store.entries import format_instant, parse_instant
+from store.register_table import (
+    REGISTER_INDEXES,
+    REGISTER_TABLES,
+    RegisterFilter,
+    RegisterQueries,
+)
 
 if TYPE_CHECKING:
     # Only the shapes of the rows, which projections extract from events: the store never
     # loads the layer above it.
     from projections.forensics import DataUseRow, EventRow
-    from projections.register_rows import ObligationRow, RowChanges
+    from projections.register_rows import RowChanges
 
 EventRows: TypeAlias = "tuple[EventRow, Sequence[UUID], DataUseRow | None, RowChanges | None]"
 """What one event adds to the tables: its row, the resources it names, its use if any, and
@@ -47,20 +53,6 @@ TABLES = {
         "command_id TEXT, payload TEXT"
     ),
     "forensic_refs": "position BIGINT NOT NULL, resource_id TEXT NOT NULL",
-    # The deadline register's rows over both times (projections/register_rows.py): business
-    # time and ledger positions as integers (microseconds since 1970, UTC), open ends as
-    # FOREVER; the instants a report shows are kept as the fold wrote them, offset and all.
-    "register_rows": (
-        "partition TEXT NOT NULL, obligation_id TEXT NOT NULL, kind TEXT NOT NULL, "
-        "department TEXT NOT NULL, subject_id TEXT NOT NULL, started_at TEXT NOT NULL, "
-        "due_date TEXT NOT NULL, due_end TEXT NOT NULL, due_end_us BIGINT NOT NULL, "
-        "provisional INTEGER NOT NULL, unpublished_years TEXT NOT NULL, discharged_at TEXT, "
-        "met INTEGER NOT NULL, period_start TEXT, period_end TEXT, "
-        "valid_from BIGINT NOT NULL, valid_to BIGINT NOT NULL, "
-        "recorded_from BIGINT NOT NULL, recorded_to BIGINT NOT NULL"
-    ),
-    # How far ahead the rows reach (business time), from each position on.
-    "register_horizons": "position BIGINT PRIMARY KEY, horizon_us BIGINT NOT NULL",
     "forensic_data_uses": (
         "position BIGINT PRIMARY KEY, use_id TEXT NOT NULL, resource_id TEXT NOT NULL, "
         "share_request_id TEXT, arrangement_id TEXT, department TEXT NOT NULL, "
@@ -90,9 +82,6 @@ INDEXES = [
     "forensic_events (event_type, position)",
     "forensic_events (lag_seconds)",
     "forensic_refs (resource_id, position)",
-    "register_rows (partition, recorded_to)",
-    "register_rows (obligation_id, valid_from)",
-    "register_rows (recorded_to, valid_to, valid_from)",
     "forensic_data_uses (resource_id, position)",
     "forensic_data_uses (department, position)",
     "forensic_data_uses (user_person, position)",
@@ -116,10 +105,11 @@ EVENT_COLUMNS = (
 
 
 def _statements(prefix: str) -> list[str]:
+    tables = {**TABLES, **REGISTER_TABLES}
     statements = [
-        f"CREATE TABLE IF NOT EXISTS {prefix}{name} ({columns})" for name, columns in TABLES.items()
+        f"CREATE TABLE IF NOT EXISTS {prefix}{name} ({columns})" for name, columns in tables.items()
     ]
-    return statements + _indexes(prefix, INDEXES)
+    return statements + _indexes(prefix, [*INDEXES, *REGISTER_INDEXES])
 
 
 def _indexes(prefix: str, indexes: Sequence[str]) -> list[str]:
@@ -163,7 +153,7 @@ USE_ID_COLUMNS = (
 )
 
 
-class ForensicQueries:
+class ForensicQueries(RegisterQueries):
     """The reads investigators make; the same SQL on both backends."""
 
     datastore: Any
@@ -233,7 +223,7 @@ class ForensicQueries:
             uses: list[list[Any]] = []
             for row, named, use, changes in batch:
                 if changes:
-                    self._write_register_changes(cursor, row.position, changes)
+                    self.write_register_changes(cursor, row.position, changes)
                 values = self._event_values(row, recorded[row.position])
                 events.append([self._storable(values[column]) for column in EVENT_COLUMNS])
                 refs.extend([row.position, resource_id.hex] for resource_id in named)
@@ -258,76 +248,6 @@ class ForensicQueries:
                     ),
                     uses,
                 )
-
-    def _write_register_changes(self, cursor: Any, position: int, changes: RowChanges) -> None:
-        """Close the rows an event replaced (from its position on) and add its own."""
-        if changes.closed:
-            cursor.executemany(
-                self._sql(
-                    "UPDATE {t}register_rows SET recorded_to = ? WHERE obligation_id = ? "
-                    "AND valid_from = ? AND recorded_to = ?"
-                ),
-                [
-                    [position, row.obligation_id.hex, microseconds(row.valid_from), FOREVER]
-                    for row in changes.closed
-                ],
-            )
-        if changes.opened:
-            marks = ", ".join("?" for _ in REGISTER_COLUMNS)
-            cursor.executemany(
-                self._sql(
-                    f"INSERT INTO {{t}}register_rows ({', '.join(REGISTER_COLUMNS)}) "
-                    f"VALUES ({marks})"
-                ),
-                [
-                    [self._storable(v) for v in register_values(row, position)]
-                    for row in changes.opened
-                ],
-            )
-        if changes.horizon is not None:
-            cursor.execute(
-                self._sql("INSERT INTO {t}register_horizons VALUES (?, ?)"),
-                [position, microseconds(changes.horizon)],
-            )
-
-    def register_horizon_kept(self) -> bool:
-        """Whether the register's rows were kept from the first event on."""
-        return bool(self._rows("SELECT position FROM {t}register_horizons LIMIT 1", []))
-
-    def register_partition(self, partition: str) -> list[dict[str, Any]]:
-        """A partition's current rows as last written, as ``ObligationRow``'s fields (what a
-        restarted projector starts from)."""
-        rows = self._rows(
-            "SELECT * FROM {t}register_rows WHERE partition = ? AND recorded_to = ?",
-            [self._storable(partition), FOREVER],
-        )
-        return [obligation_fields(row) for row in rows]
-
-    def register_rows_at(
-        self, at: datetime, position: int, *, department: str | None = None
-    ) -> list[dict[str, Any]] | None:
-        """The register's rows alive at ``at`` as known at ``position``, or None where the
-        rows cannot answer: the projector has not reached the position, or ``at`` lies
-        beyond the horizon they reach as known then."""
-        if self.reach(LEDGER_NAME, position) < position:
-            return None
-        horizon = self._rows(
-            "SELECT horizon_us FROM {t}register_horizons WHERE position <= ? "
-            "ORDER BY position DESC LIMIT 1",
-            [position],
-        )
-        when = microseconds(at)
-        if not horizon or when >= horizon[0]["horizon_us"]:
-            return None
-        where = "recorded_from <= ? AND recorded_to > ? AND valid_from <= ? AND valid_to > ?"
-        params: list[Any] = [position, position, when, when]
-        if department is not None:
-            where += " AND department = ?"
-            params.append(self._storable(department))
-        return [
-            obligation_fields(row)
-            for row in self._rows(f"SELECT * FROM {{t}}register_rows WHERE {where}", params)
-        ]
 
     def _recorded_at(self, cursor: Any, positions: Sequence[int]) -> dict[int, datetime]:
         """When each position was recorded, in one range read of the recorder's table."""
@@ -504,88 +424,6 @@ class Page:
     known_at: datetime
 
 
-FOREVER = 2**62  # an open end: a span of business time, or a row still current
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-LEDGER_NAME = "Ledger"  # whose positions the tracking table follows
-REGISTER_COLUMNS = (
-    "partition",
-    "obligation_id",
-    "kind",
-    "department",
-    "subject_id",
-    "started_at",
-    "due_date",
-    "due_end",
-    "due_end_us",
-    "provisional",
-    "unpublished_years",
-    "discharged_at",
-    "met",
-    "period_start",
-    "period_end",
-    "valid_from",
-    "valid_to",
-    "recorded_from",
-    "recorded_to",
-)
-
-
-def microseconds(instant: datetime) -> int:
-    return (instant - EPOCH) // timedelta(microseconds=1)
-
-
-def _instant_of(value: int) -> datetime | None:
-    return None if value >= FOREVER else EPOCH + timedelta(microseconds=value)
-
-
-def register_values(row: ObligationRow, position: int) -> list[Any]:
-    met = row.discharged_at is not None and row.discharged_at < row.due_end
-    return [
-        row.partition,
-        row.obligation_id.hex,
-        row.kind.value,
-        row.department,
-        row.subject_id.hex,
-        row.started_at.isoformat(),
-        row.due_date.isoformat(),
-        row.due_end.isoformat(),
-        microseconds(row.due_end),
-        int(row.provisional),
-        ",".join(str(year) for year in row.unpublished_years),
-        row.discharged_at.isoformat() if row.discharged_at else None,
-        int(met),
-        row.period_start.isoformat() if row.period_start else None,
-        row.period_end.isoformat() if row.period_end else None,
-        microseconds(row.valid_from),
-        FOREVER if row.valid_to is None else microseconds(row.valid_to),
-        position,
-        FOREVER,
-    ]
-
-
-def obligation_fields(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored row as ``ObligationRow``'s fields."""
-    return {
-        "partition": row["partition"],
-        "obligation_id": UUID(row["obligation_id"]),
-        "kind": ObligationKind(row["kind"]),  # type: ignore[call-arg]
-        "department": row["department"],
-        "subject_id": UUID(row["subject_id"]),
-        "started_at": datetime.fromisoformat(row["started_at"]),
-        "due_date": date.fromisoformat(row["due_date"]),
-        "due_end": datetime.fromisoformat(row["due_end"]),
-        "provisional": bool(row["provisional"]),
-        "unpublished_years": tuple(int(y) for y in row["unpublished_years"].split(",") if y),
-        "discharged_at": (
-            datetime.fromisoformat(row["discharged_at"]) if row["discharged_at"] else None
-        ),
-        "period_start": date.fromisoformat(row["period_start"]) if row["period_start"] else None,
-        "period_end": date.fromisoformat(row["period_end"]) if row["period_end"] else None,
-        "valid_from": _instant_of(row["valid_from"]),
-        "valid_to": _instant_of(row["valid_to"]),
-    }
-
-
 def _window(column: str, since: datetime | None, until: datetime | None) -> str:
     return (f"AND {column} >= ? " if since else "") + (f"AND {column} <= ? " if until else "")
 
@@ -683,3 +521,11 @@ class ForensicIndex(Protocol):
     def register_rows_at(
         self, at: datetime, position: int, *, department: str | None = None
     ) -> list[dict[str, Any]] | None: ...
+
+    def register_page(
+        self, at: datetime, position: int, wanted: RegisterFilter, limit: int
+    ) -> list[dict[str, Any]] | None: ...
+
+    def register_breaches(
+        self, at: datetime, position: int, kinds: Sequence[ObligationKind]
+    ) -> dict[tuple[str, ObligationKind], int] | None: ...

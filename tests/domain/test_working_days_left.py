@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.calendar import SHANGHAI, WorkingDayCalendar, seed_schedules
-from domain.deadlines import working_days_left
+from domain.deadlines import last_due_date_within, working_days_left
+from domain.holidays import calendar_with
 
 CAL = WorkingDayCalendar(seed_schedules())
 DUE = date(2025, 10, 16)  # a request of Friday 26 September 2025 (Art. 26, DOMAIN.md)
@@ -47,3 +48,18 @@ def test_n_working_days_after_a_day_leave_n_days(day: date, n: int) -> None:
     start = datetime.combine(day, datetime.min.time(), SHANGHAI).replace(hour=12)
     due = CAL.add_working_days(start, n).due_date
     assert working_days_left(CAL, start, due) == n
+
+
+@given(
+    day=st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 12, 31)),
+    within=st.integers(min_value=0, max_value=40),
+)
+def test_due_within_n_working_days_is_due_by_one_date(day: date, within: int) -> None:
+    # 临期 (Art. 26, 31 deadlines in working days): "due within N working days" lists exactly
+    # the open obligations due by the date last_due_date_within names.
+    calendar = calendar_with([])
+    at = datetime.combine(day, time(9), SHANGHAI)
+    last = last_due_date_within(calendar, at, within)
+    for offset in range(0, 7 * within + 40):
+        due = day + timedelta(days=offset)
+        assert (working_days_left(calendar, at, due) <= within) == (due <= last)
