@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 from functools import cached_property
 from typing import Any
@@ -19,14 +19,16 @@ from projections.catalog import CatalogProjection, CatalogState
 from projections.deadlines import Obligation, obligations_at
 from projections.obligations import deadline_register
 from projections.supervision import (
+    BREACH_CATEGORY,
     Detection,
     FindingStanding,
     SupervisionProjection,
+    SupervisionState,
     detections_at,
     findings_at,
 )
 from replays.asof import Instant, Progress, replay
-from replays.register_rows import register_at, register_page
+from replays.register_rows import breaches_at, register_at, register_page
 from store.records import LedgerRecorder
 from store.register_table import RegisterFilter
 
@@ -179,7 +181,17 @@ def supervision_report(
     department: str | None = None,
     progress: Progress = None,
     publications: Iterable[Publication],
+    counts_only: bool = False,
 ) -> SupervisionReport:
+    """The eleven categories per department at the instant. ``counts_only``: the grid, not
+    the objects behind its cells: where the register's rows answer, the breaches are counted
+    in SQL and the fold leaves the register out."""
+    if counts_only:
+        counted = _counted_supervision(
+            recorder, mapper, instant, department, progress, publications
+        )
+        if counted is not None:
+            return counted
     projection = SupervisionProjection()
     replayed = replay(recorder, mapper, projection, instant, progress)
     policies = policies_known(publications, instant, replayed.position)
@@ -187,14 +199,60 @@ def supervision_report(
     register = register_at(recorder, instant.at, replayed.position)
     detections = detections_at(projection, replayed.state, instant.at, policies, register)
     standings = findings_at(replayed.state, instant.at)
+    return _supervision(
+        replayed.state, instant, replayed.position, department, detections, standings, policies, {}
+    )
+
+
+def _counted_supervision(
+    recorder: LedgerRecorder,
+    mapper: Mapper[Any],
+    instant: Instant,
+    department: str | None,
+    progress: Progress,
+    publications: Iterable[Publication],
+) -> SupervisionReport | None:
+    position = recorder.position_known_at(instant.known_at)
+    breached = breaches_at(recorder, instant.at, position, list(BREACH_CATEGORY))
+    if breached is None:
+        return None
+    projection = SupervisionProjection(with_register=False)
+    replayed = replay(recorder, mapper, projection, instant, progress)
+    policies = policies_known(publications, instant, replayed.position)
+    detections = detections_at(projection, replayed.state, instant.at, policies, register=[])
+    standings = findings_at(replayed.state, instant.at)
+    counts = {(code, BREACH_CATEGORY[kind]): n for (code, kind), n in breached.items()}
+    return _supervision(
+        replayed.state,
+        instant,
+        replayed.position,
+        department,
+        detections,
+        standings,
+        policies,
+        counts,
+    )
+
+
+def _supervision(
+    state: SupervisionState,
+    instant: Instant,
+    position: int,
+    department: str | None,
+    detections: list[Detection],
+    standings: list[FindingStanding],
+    policies: InForce,
+    counted: dict[tuple[str, Category], int],
+) -> SupervisionReport:
     codes = sorted(
-        {facts.code for facts in replayed.state.departments.values()}
+        {facts.code for facts in state.departments.values()}
         | {d.department for d in detections}
         | {f.department for f in standings}
+        | {code for code, _ in counted}
     )
     if department is not None:
         codes = [code for code in codes if code == department]
-    return SupervisionReport(instant, replayed.position, codes, detections, standings, policies)
+    return SupervisionReport(instant, position, codes, detections, standings, policies, counted)
 
 
 STANDINGS = ("rectification_ordered", "rectified", "overdue", "criticised", "withdrawn")
@@ -212,6 +270,9 @@ class SupervisionReport:
     detections: list[Detection]
     findings: list[FindingStanding]
     policies: InForce | None = None
+    # Detections counted without their objects (the register's breaches, counted in SQL):
+    # the grid's counts include them; ``evidence`` is asked of a report without any.
+    counted: Mapping[tuple[str, Category], int] = field(default_factory=dict)
 
     def header(self) -> dict[str, Any]:
         return Report(self.instant, self.position, [], self.policies).header()
@@ -223,6 +284,8 @@ class SupervisionReport:
     def _tally(self) -> dict[tuple[str, Category], dict[str, Any]]:
         """Every cell's counts in one pass over the detections and findings."""
         cells: dict[tuple[str, Category], dict[str, Any]] = {}
+        for key, n in self.counted.items():
+            cells.setdefault(key, _empty_cell())["detected"] += n
         for d in self.detections:
             cells.setdefault((d.department, d.category), _empty_cell())["detected"] += 1
         for f in self.findings:

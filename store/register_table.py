@@ -257,9 +257,7 @@ class RegisterQueries:
         if wanted.department is not None:
             where.append("department = ?")
             params.append(self._storable(wanted.department))
-        order = (
-            ("started_us", "obligation_id") if wanted.by_start else ("due_date", "obligation_id")
-        )
+        order = "started_us" if wanted.by_start else "due_date"
         if wanted.after is not None:
             first, last = wanted.after
             where.append(f"({order} > ? OR ({order} = ? AND obligation_id > ?))")

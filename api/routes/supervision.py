@@ -145,6 +145,7 @@ def named_supervision(
         department=department,
         progress=progress,
         publications=ledger.publications(),
+        counts_only=True,
     )
     body = report.as_json()
     return report, {**body, "departments": rows_with_names(body["departments"], ledger)}

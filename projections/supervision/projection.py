@@ -13,6 +13,7 @@ from domain.departments import (
 )
 from domain.events import LedgerEvent
 from domain.findings import FindingEvent
+from domain.holidays import HolidaySchedulePublished
 from domain.resources import (
     JoinedCatalog,
     ResourceAmended,
@@ -31,9 +32,14 @@ class SupervisionProjection:
     name = "supervision"
     state_type = SupervisionState
 
-    def __init__(self, register: DeadlineRegister | None = None) -> None:
+    def __init__(
+        self, register: DeadlineRegister | None = None, *, with_register: bool = True
+    ) -> None:
         self.register = register or deadline_register()
-        self.version = f"2/{self.register.version}"
+        # Without its register, the fold keeps only the published holiday schedules of it
+        # (the detectors' calendar): the register's rows count the breaches instead.
+        self.with_register = with_register
+        self.version = f"2/{self.register.version}" if with_register else "2/facts"
         own = topics_of(
             DepartmentRegistered,
             ResponsiblePersonsDesignated,
@@ -52,7 +58,9 @@ class SupervisionProjection:
             ThirdPartyConsented,
             FindingEvent,
         )
-        self.topics = own | self.register.topics
+        self.topics = own | (
+            self.register.topics if with_register else topics_of(HolidaySchedulePublished)
+        )
         # V09: a use counts only when it was marked; most are not, and need no decoding.
         # (A payload without the field, as a future upcast might leave, is decoded.)
         self.payload_tests: dict[str, PayloadTest] = dict.fromkeys(
@@ -63,7 +71,8 @@ class SupervisionProjection:
         return SupervisionState()
 
     def apply(self, state: SupervisionState, event: LedgerEvent, meta: Meta) -> SupervisionState:
-        self.register.apply(state.register, event, meta)
+        if self.with_register or isinstance(event, HolidaySchedulePublished):
+            self.register.apply(state.register, event, meta)
         for fold in FOLDS_FOR(event):
             fold(state, event)
         return state
