@@ -38,6 +38,15 @@ from bench.generate import SIZES, generate
 from store.transfer import export_ledger, import_ledger
 from store.tree import LedgerTree
 
+# The read models' tables: a cached ledger whose tables are of another layout is rebuilt.
+READ_MODEL_LAYOUT = 2  # 2: the register's rows beside the forensic tables
+READ_MODEL_TABLES = (
+    "forensic_events",
+    "forensic_refs",
+    "forensic_data_uses",
+    "register_rows",
+    "register_horizons",
+)
 CACHE = Path(os.environ.get("LEDGER_BENCH_CACHE") or Path(__file__).parent / ".cache")
 SERVER_URL = (
     os.environ.get("LEDGER_BENCH_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -225,6 +234,11 @@ def prepare(
             meta = _import_postgres(source, url, progress)
         meta["forensics"] = catch_up_forensics(url, meta["events"], progress)
         _write_meta(backend, size, seed, meta)
+    elif (meta.get("forensics") or {}).get("layout") != READ_MODEL_LAYOUT:
+        rebuild_read_models(url)
+        meta["forensics"] = catch_up_forensics(url, meta["events"], progress)
+        meta.pop("analyzed", None)
+        _write_meta(backend, size, seed, meta)
     if backend == "postgresql" and not meta.get("analyzed"):
         progress("ANALYZE (this server runs no autovacuum)", 0, 1)
         analyze(urlparse(url).path[1:])
@@ -350,17 +364,9 @@ def _import_postgres(source: CachedLedger, url: str, progress: Progress) -> dict
     return meta
 
 
-def catch_up_forensics(
-    url: str, total: int, progress: Progress = _quiet, sample_seconds: float = 20.0
-) -> dict[str, Any]:
-    """Fill the forensic read model (api/read_models.py) with every event.
-
-    The product's ProjectionRunner runs first, for ``sample_seconds`` or until it has
-    caught up, and its rate is what is reported. It writes one transaction per event,
-    which makes a 1M-event catch-up take the better part of an hour on the two
-    backends together, so the rest is written by ``_catch_up_in_batches``: the same rows,
-    from the same functions, 2,000 events per transaction. The runner resumes from there.
-    """
+def catch_up_forensics(url: str, total: int, progress: Progress = _quiet) -> dict[str, Any]:
+    """Fill the read models (api/read_models.py: the forensic tables and the register's
+    rows) with every event, by the product's own projection runner; its rate is reported."""
     ledger = open_ledger(url)
     env = dict(ledger.env)
     head = ledger.recorder.max_notification_id() or 0
@@ -371,69 +377,26 @@ def catch_up_forensics(
         while (position := caught_up_to(view)) < head:
             if runner.is_interrupted.is_set():
                 runner.run_forever(timeout=0)  # re-raises the runner's error
-            progress("forensic read model: the projection runner", position, head)
-            if time.perf_counter() - started > sample_seconds:
-                break
+            progress("read models: the projection runner", position, head)
             time.sleep(0.25)
     seconds = time.perf_counter() - started
     by_runner = caught_up_to(view) - start_position
-    batched_started = time.perf_counter()
-    _catch_up_in_batches(ledger, view, head, progress)
-    batched = time.perf_counter() - batched_started
     ledger.close()
     return {
         "runner_events": by_runner,
         "runner_events_per_second": round(by_runner / seconds) if by_runner else None,
-        "batched_events": head - start_position - by_runner,
-        "batched_seconds": round(batched, 1),
+        "layout": READ_MODEL_LAYOUT,
     }
 
 
-class _Collector:
-    """Stands in for a cursor while the view computes one batch's rows: answers its read of
-    ``recorded_at`` from the records at hand and keeps its INSERTs, to run them together."""
-
-    def __init__(self, recorded: dict[int, Any]) -> None:
-        self.recorded = recorded
-        self.row: dict[str, Any] | None = None
-        self.inserts: dict[str, list[Any]] = {}
-
-    def execute(self, statement: str, params: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            self.row = {"recorded_at": self.recorded[params[0]]}
-        else:
-            self.inserts.setdefault(statement, []).append(params)
-
-    def fetchone(self) -> dict[str, Any] | None:
-        return self.row
-
-
-def _catch_up_in_batches(ledger: Any, view: Any, head: int, progress: Progress) -> None:
-    """What ``ForensicProjection.process_event`` writes (the view's own row functions and
-    INSERT statements), 2,000 events per transaction, each statement as one executemany."""
-    from eventsourcing.persistence import Tracking
-
-    from domain.data_uses import DataUseRecorded
-    from projections.forensics import data_use_row, event_row, referenced_resources
-
-    after = caught_up_to(view)
-    while after < head:
-        records = ledger.recorder.select_records(after=after, limit=2000)
-        if not records:
-            break
-        collector = _Collector({record.position: record.recorded_at for record in records})
-        for record in records:
-            event = ledger.mapper.to_domain_event(record.event)
-            refs = sorted(referenced_resources(event), key=str)
-            values = view._insert_event(collector, event_row(event, record.position), refs)
-            if isinstance(event, DataUseRecorded):
-                view._insert_use(collector, data_use_row(event, record.position), values)
-        last = records[-1].position
-        with view.datastore.transaction(commit=True) as cursor:
-            view._insert_tracking(
-                cursor, Tracking(application_name=ledger.name, notification_id=last)
-            )
-            for statement, rows in collector.inserts.items():
-                cursor.executemany(statement, rows)
-        after = last
-        progress("forensic read model: the rest, batched", after, head)
+def rebuild_read_models(url: str) -> None:
+    """Drop the read models of a cached ledger made before their layout changed (the next
+    ``catch_up_forensics`` fills them again from the first event)."""
+    view = open_view(dict(open_ledger(url).env))
+    prefix = getattr(view, "prefix", "")
+    with view.datastore.transaction(commit=True) as cursor:
+        for table in READ_MODEL_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {prefix}{table}")
+        # The library names SQLite's tracking table itself; PostgreSQL's, after the projection.
+        tracking = getattr(view, "tracking_table_name", "tracking")
+        cursor.execute(f"DELETE FROM {prefix}{tracking}")
