@@ -391,12 +391,16 @@ def catch_up_forensics(url: str, total: int, progress: Progress = _quiet) -> dic
 
 def rebuild_read_models(url: str) -> None:
     """Drop the read models of a cached ledger made before their layout changed (the next
-    ``catch_up_forensics`` fills them again from the first event)."""
-    view = open_view(dict(open_ledger(url).env))
-    prefix = getattr(view, "prefix", "")
-    with view.datastore.transaction(commit=True) as cursor:
+    ``catch_up_forensics`` fills them again from the first event). Through the ledger's own
+    connection: opening the view first would have the library migrate its tracking table."""
+    ledger = open_ledger(url)
+    datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+    schema = getattr(datastore, "schema", None)
+    prefix = f'"{schema}".' if schema else ""
+    # The library names SQLite's tracking table itself; PostgreSQL's, after the projection.
+    tracking = "tracking" if schema is None else "forensics_tracking"
+    with datastore.transaction(commit=True) as cursor:
         for table in READ_MODEL_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {prefix}{table}")
-        # The library names SQLite's tracking table itself; PostgreSQL's, after the projection.
-        tracking = getattr(view, "tracking_table_name", "tracking")
-        cursor.execute(f"DELETE FROM {prefix}{tracking}")
+        cursor.execute(f"DROP TABLE IF EXISTS {prefix}{tracking}")
+    ledger.close()

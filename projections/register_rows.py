@@ -145,6 +145,9 @@ class Partition:
     department: str
     events: list[Recorded] = field(default_factory=list)
     rows: dict[tuple[UUID, datetime], ObligationRow] | None = None  # None: not yet loaded
+    # The fold of every input so far, and how many: the next input (the latest recorded) is
+    # applied to it, not folded again with all the others.
+    folded: tuple[int, RegisterState] | None = None
 
 
 @dataclass(frozen=True)
@@ -389,16 +392,39 @@ class RegisterRows:
         instants = [since, *sorted(t for t in changes if since < t < self.horizon_at)]
         for i, start in enumerate(instants):
             end = instants[i + 1] if i + 1 < len(instants) else None
-            state = self.register.initial()
-            for position, event in inputs:
-                if event.occurred_at <= start:
-                    self.register.apply(state, event, Meta(position, event.occurred_at))
+            state = self._folded_by(partition, inputs, start)
             policies = in_force(self.publications, start)
             at = self.horizon_at if end is None else end - EPSILON
             yield from (
                 _row(partition.key, o, max(start, o.started_at), end)
                 for o in _owed(self.register, state, at, policies, days)
             )
+
+    def _folded_by(
+        self, partition: Partition, inputs: list[Recorded], start: datetime
+    ) -> RegisterState:
+        """The partition's register folded over its inputs that occurred by ``start``, in
+        position order. When all of them did (an event recorded in order of occurrence,
+        the usual case), that is the fold of every input, kept: one event applied to it."""
+        latest = max(e.occurred_at for _, e in inputs)
+        if start < latest:
+            state = self.register.initial()
+            for position, event in inputs:
+                if event.occurred_at <= start:
+                    self.register.apply(state, event, Meta(position, event.occurred_at))
+            return state
+        kept = partition.folded
+        if kept is not None and kept[0] == len(inputs) - 1:
+            position, event = inputs[-1]
+            state = self.register.apply(kept[1], event, Meta(position, event.occurred_at))
+        elif kept is not None and kept[0] == len(inputs):
+            state = kept[1]
+        else:
+            state = self.register.initial()
+            for position, event in inputs:
+                self.register.apply(state, event, Meta(position, event.occurred_at))
+        partition.folded = (len(inputs), state)
+        return state
 
     def _raise_horizon(self, occurred: datetime) -> datetime | None:
         """Move the horizon for an event occurring then; the one it replaced, if it moved."""

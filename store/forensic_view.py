@@ -13,7 +13,7 @@ offers (``LedgerRecorder.forensic_index``), beside the events they index.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from uuid import UUID
@@ -261,7 +261,7 @@ class ForensicQueries(RegisterQueries):
         return found
 
     def _use_values(self, use: DataUseRow, event: dict[str, Any]) -> list[Any]:
-        values = asdict(use)
+        values = dict(vars(use))  # shallow: asdict would deep-copy every field
         for key in USE_ID_COLUMNS:
             values[key] = values[key].hex if values[key] is not None else None
         values["obtained_at"] = format_instant(use.obtained_at)
@@ -270,7 +270,7 @@ class ForensicQueries(RegisterQueries):
         return [self._storable(values[column]) for column in USE_COLUMNS]
 
     def _event_values(self, row: EventRow, recorded_at: datetime) -> dict[str, Any]:
-        values = asdict(row)
+        values = dict(vars(row))  # shallow: asdict would deep-copy every field
         values["recorded_at"] = format_instant(recorded_at)
         values["occurred_at"] = format_instant(row.occurred_at)
         values["lag_seconds"] = int((recorded_at - row.occurred_at).total_seconds())
