@@ -48,6 +48,11 @@ class CatalogProjection:
     def initial(self) -> CatalogState:
         return CatalogState()
 
+    def fork(self, state: CatalogState) -> CatalogState:
+        """A copy the fold may change: events replace resources, never change one in place
+        (``LedgerEvent.mutate`` returns a new state), so the dict alone is copied."""
+        return CatalogState(dict(state.resources))
+
     def apply(self, state: CatalogState, event: LedgerEvent, meta: Meta) -> CatalogState:
         current = state.resources.get(event.originator_id)
         state.resources[event.originator_id] = event.mutate(current)

@@ -25,6 +25,7 @@ from domain.events import LedgerEvent
 from domain.ledger import Ledger
 from domain.object_at import ObjectAt
 from projections.base import Meta, PayloadTest, Projection, Selective
+from replays.ladder import Forkable, ladder_of
 from store.fold_snapshots import FoldSnapshots, Snapshot
 from store.forensic_view import ForensicIndex
 from store.records import LedgerRecorder, RecordRow
@@ -129,10 +130,17 @@ def replay(
 ) -> Replayed[S]:
     every = snapshot_every() if every is None else every
     upto = recorder.position_known_at(instant.known_at)
-    saved = snapshots if snapshots is not None else _snapshots_of(recorder, every)
-    start = saved.nearest(_key(projection), upto, instant.at) if saved else None
     codec = _codec(projection.state_type)
-    state = codec.validate_json(start.state) if start else projection.initial()
+    if isinstance(projection, Forkable) and every:
+        # Kept in memory and forked (replays/ladder.py): no JSON to decode, nothing saved.
+        saved = None
+        step = ladder_of(recorder, projection).nearest(recorder, mapper, upto, instant.at)
+        start = Snapshot(step.position, step.max_occurred, b"") if step else None
+        state = projection.fork(step.state) if step else projection.initial()
+    else:
+        saved = snapshots if snapshots is not None else _snapshots_of(recorder, every)
+        start = saved.nearest(_key(projection), upto, instant.at) if saved else None
+        state = codec.validate_json(start.state) if start else projection.initial()
     folder = _Folder(
         projection, mapper, instant.at, state, start.max_occurred_at if start else None
     )
