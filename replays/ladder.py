@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar, cast, runtime_checkable
@@ -23,7 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast, runtime_checkable
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from domain.events import LedgerEvent
-from projections.base import Meta, Projection
+from projections.base import Meta, PayloadTest, Projection, Selective
 from store.records import LedgerRecorder, RecordRow
 
 S = TypeVar("S")
@@ -73,18 +74,22 @@ class Ladder(Generic[S]):
         fork = cast(Forkable, self.projection).fork
         state = fork(last.state) if last else self.projection.initial()
         max_occurred = last.max_occurred if last else None
+        tests: Mapping[str, PayloadTest] = (
+            self.projection.payload_tests if isinstance(self.projection, Selective) else {}
+        )
         boundary = after + STEP
         while after < target:
             rows = recorder.select_rows(
                 after=after, upto=boundary, limit=PAGE, topics=self.projection.topics
             )
             for row in rows:
-                event = _event(mapper, row)
+                event = _event(mapper, row, tests)
+                if event is None:
+                    continue
                 if max_occurred is None or event.occurred_at > max_occurred:
                     max_occurred = event.occurred_at
-                state = self.projection.apply(
-                    state, event, Meta(row[0], recorder.recorded_at_in(row))
-                )
+                meta = Meta(row[0], recorder.recorded_at_in(row))
+                state = self.projection.apply(state, event, meta)
             if len(rows) == PAGE:
                 after = rows[-1][0]
                 continue
@@ -94,11 +99,19 @@ class Ladder(Generic[S]):
             after, boundary = boundary, boundary + STEP
 
 
-def _event(mapper: Mapper[Any], row: RecordRow) -> LedgerEvent:
+def _event(
+    mapper: Mapper[Any], row: RecordRow, tests: Mapping[str, PayloadTest]
+) -> LedgerEvent | None:
+    """The row's event, or None for one its payload shows the fold ignores (``Selective``)."""
     _, originator_id, version, topic, state, _ = row
-    return cast(
-        LedgerEvent, mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))
-    )
+    stored = StoredEvent(originator_id, version, topic, state)
+    test = tests.get(topic)
+    if test is None:
+        return cast(LedgerEvent, mapper.to_domain_event(stored))
+    payload = mapper.transcoder.decode(state)
+    if not test(payload):
+        return None
+    return cast(LedgerEvent, mapper.from_payload(stored, payload))  # type: ignore[attr-defined]
 
 
 _ladders: weakref.WeakKeyDictionary[Any, dict[str, Ladder[Any]]] = weakref.WeakKeyDictionary()

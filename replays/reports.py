@@ -22,6 +22,7 @@ from projections.supervision import (
     BREACH_CATEGORY,
     Detection,
     FindingStanding,
+    SupervisionFacts,
     SupervisionProjection,
     SupervisionState,
     detections_at,
@@ -216,7 +217,7 @@ def _counted_supervision(
     breached = breaches_at(recorder, instant.at, position, list(BREACH_CATEGORY))
     if breached is None:
         return None
-    projection = SupervisionProjection(with_register=False)
+    projection = SupervisionFacts()
     replayed = replay(recorder, mapper, projection, instant, progress)
     policies = policies_known(publications, instant, replayed.position)
     detections = detections_at(projection, replayed.state, instant.at, policies, register=[])

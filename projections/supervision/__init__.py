@@ -27,7 +27,7 @@ from projections.supervision.facts import (
     SystemFacts,
 )
 from projections.supervision.folds import FOLDS, FOLDS_FOR
-from projections.supervision.projection import SupervisionProjection
+from projections.supervision.projection import SupervisionFacts, SupervisionProjection
 from projections.supervision.standings import FindingStanding, findings_at
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "FindingFacts",
     "FindingStanding",
     "ResourceFacts",
+    "SupervisionFacts",
     "SupervisionProjection",
     "SupervisionState",
     "SystemFacts",

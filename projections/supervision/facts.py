@@ -1,4 +1,7 @@
-"""What supervision remembers of the events: the facts each detector asks about."""
+"""What supervision remembers of the events: the facts each detector asks about.
+
+Each fact is frozen: a fold replaces it, never changes it, so a copy of the state's
+containers is a copy of the state (``SupervisionFacts.fork``, replays/ladder.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from domain.vocabulary import DepartmentKind
 from projections.deadlines import RegisterState
 
 
-@dataclass
+@dataclass(frozen=True)
 class DepartmentFacts:
     code: str
     kind: DepartmentKind
@@ -19,10 +22,10 @@ class DepartmentFacts:
     responsible_since: datetime | None = None
     catalog_approved_at: datetime | None = None
     dissolved_at: datetime | None = None
-    update_applications: list[datetime] = field(default_factory=list)
+    update_applications: tuple[datetime, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class SystemFacts:
     department: str
     existing: bool
@@ -32,14 +35,14 @@ class SystemFacts:
     retired_at: datetime | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckFacts:
     check_id: UUID
     occurred_at: datetime
     differences: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class ResourceFacts:
     department: str
     share_type: str
@@ -50,7 +53,7 @@ class ResourceFacts:
     basic_data_confirmed: bool = False  # by the office, at catalog approval (Art. 24(2))
 
 
-@dataclass
+@dataclass(frozen=True)
 class FindingFacts:
     department: str
     category: Category
@@ -60,7 +63,7 @@ class FindingFacts:
     withdrawn_at: datetime | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Detection:
     """One thing counted: the object to open, and the rule that counted it."""
 

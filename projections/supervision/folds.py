@@ -6,6 +6,7 @@ folded, under the rule that declares them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -89,13 +90,13 @@ def _department(state: SupervisionState, originator_id: UUID) -> DepartmentFacts
 def _responsible(state: SupervisionState, e: ResponsiblePersonsDesignated) -> None:
     facts = _department(state, e.originator_id)
     if facts is not None and facts.responsible_since is None:
-        facts.responsible_since = e.occurred_at
+        state.departments[facts.code] = replace(facts, responsible_since=e.occurred_at)
 
 
 def _dissolved(state: SupervisionState, e: DepartmentDissolvedEvent) -> None:
     facts = _department(state, e.originator_id)
     if facts is not None:
-        facts.dissolved_at = e.occurred_at
+        state.departments[facts.code] = replace(facts, dissolved_at=e.occurred_at)
 
 
 def _submitted(state: SupervisionState, e: CatalogSubmitted) -> None:
@@ -105,13 +106,14 @@ def _submitted(state: SupervisionState, e: CatalogSubmitted) -> None:
 def _approved(state: SupervisionState, e: CatalogApproved) -> None:
     facts = state.departments.get(state.submissions.get(str(e.originator_id), ""))
     if facts is not None and facts.catalog_approved_at is None:
-        facts.catalog_approved_at = e.occurred_at
+        state.departments[facts.code] = replace(facts, catalog_approved_at=e.occurred_at)
 
 
 def _update_applied(state: SupervisionState, e: CatalogUpdateApplied) -> None:
     facts = state.departments.get(e.department)
     if facts is not None:
-        facts.update_applications.append(e.occurred_at)
+        applications = (*facts.update_applications, e.occurred_at)
+        state.departments[facts.code] = replace(facts, update_applications=applications)
 
 
 def _checked(state: SupervisionState, e: ConsistencyCheckRecorded) -> None:
@@ -138,11 +140,11 @@ def _system(state: SupervisionState, e: SystemEvent) -> None:
     if system is None:
         return
     if isinstance(e, SystemConnected):
-        system.connected_at = system.connected_at or e.occurred_at
+        state.systems[key] = replace(system, connected_at=system.connected_at or e.occurred_at)
     elif isinstance(e, TrialOperationStarted):
-        system.trial_at = system.trial_at or e.occurred_at
+        state.systems[key] = replace(system, trial_at=system.trial_at or e.occurred_at)
     elif isinstance(e, SystemRetiredEvent):
-        system.retired_at = e.occurred_at
+        state.systems[key] = replace(system, retired_at=e.occurred_at)
 
 
 def _cataloged(state: SupervisionState, e: ResourceCataloged) -> None:
@@ -160,32 +162,41 @@ def _cataloged(state: SupervisionState, e: ResourceCataloged) -> None:
 
 
 def _amended(state: SupervisionState, e: ResourceAmended) -> None:
-    facts = state.resources.get(str(e.originator_id))
+    key = str(e.originator_id)
+    facts = state.resources.get(key)
     if facts is None:
         return
     changes = e.changes
-    facts.share_type = str(changes.get("share_type", facts.share_type))
+    kind = facts.basic_data_kind
     if "basic_data_kind" in changes and not facts.basic_data_confirmed:
-        facts.basic_data_kind = changes["basic_data_kind"]
-    facts.classified = bool(changes.get("classified", facts.classified))
+        kind = changes["basic_data_kind"]
+    state.resources[key] = replace(
+        facts,
+        share_type=str(changes.get("share_type", facts.share_type)),
+        basic_data_kind=kind,
+        classified=bool(changes.get("classified", facts.classified)),
+    )
 
 
 def _joined(state: SupervisionState, e: JoinedCatalog) -> None:
-    facts = state.resources.get(str(e.originator_id))
+    key = str(e.originator_id)
+    facts = state.resources.get(key)
     if facts is None:
         return
     if facts.in_catalog_since is None:
-        facts.in_catalog_since = e.occurred_at
+        facts = replace(facts, in_catalog_since=e.occurred_at)
     if e.basic_data_confirmed:
         # Art. 24(2): what is basic data is the office's to confirm, not the department's.
-        facts.basic_data_kind = e.basic_data_kind.value if e.basic_data_kind else None
-        facts.basic_data_confirmed = True
+        kind = e.basic_data_kind.value if e.basic_data_kind else None
+        facts = replace(facts, basic_data_kind=kind, basic_data_confirmed=True)
+    state.resources[key] = facts
 
 
 def _retired(state: SupervisionState, e: ResourceRetiredEvent) -> None:
-    facts = state.resources.get(str(e.originator_id))
+    key = str(e.originator_id)
+    facts = state.resources.get(key)
     if facts is not None:
-        facts.retired = True
+        state.resources[key] = replace(facts, retired=True)
 
 
 def _rejected(state: SupervisionState, e: AggregationRejected) -> None:
@@ -210,12 +221,12 @@ def _consented(state: SupervisionState, e: ThirdPartyConsented) -> None:
     """Art. 32: once the provider consents, the provision to the third party is no violation;
     whatever else the use broke is still counted."""
     use_id = str(e.originator_id)
-    for detection in state.events:
+    for index, detection in enumerate(state.events):
         if detection.subject_id != use_id or detection.until is not None:
             continue
         if detection.category is not category_of(DATA_USE_MARKED):
             continue
-        detection.until = e.occurred_at
+        state.events[index] = replace(detection, until=e.occurred_at)
         consented = DataUseMark.THIRD_PARTY_WITHOUT_CONSENT.value
         rest = [rule for rule in detection.rule.split("+") if rule != consented]
         if rest:
@@ -240,13 +251,13 @@ def _finding(state: SupervisionState, e: FindingEvent) -> None:
     if facts is None:
         return
     if isinstance(e, RectificationOrdered):
-        facts.ordered_due = e.due_date
+        state.findings[key] = replace(facts, ordered_due=e.due_date)
     elif isinstance(e, FindingRectified | RectificationReviewed) and accepts_rectification(e):
-        facts.rectified_at = e.occurred_at
+        state.findings[key] = replace(facts, rectified_at=e.occurred_at)
     elif isinstance(e, CriticismCirculated):
-        facts.criticised_at = e.occurred_at
+        state.findings[key] = replace(facts, criticised_at=e.occurred_at)
     elif isinstance(e, FindingWithdrawn):
-        facts.withdrawn_at = e.occurred_at
+        state.findings[key] = replace(facts, withdrawn_at=e.occurred_at)
 
 
 FOLDS: list[tuple[type[Any], Any]] = [

@@ -22,7 +22,7 @@ from domain.resources import (
 )
 from domain.systems import SystemEvent
 from projections.base import Meta, PayloadTest, topics_of
-from projections.deadlines import DeadlineRegister
+from projections.deadlines import DeadlineRegister, RegisterState
 from projections.obligations import deadline_register
 from projections.supervision.facts import SupervisionState
 from projections.supervision.folds import FOLDS_FOR
@@ -76,3 +76,26 @@ class SupervisionProjection:
         for fold in FOLDS_FOR(event):
             fold(state, event)
         return state
+
+
+class SupervisionFacts(SupervisionProjection):
+    """The facts without the register (whose rows count the breaches), kept in memory and
+    forked for each replay (replays/ladder.py): every fact is frozen, so copying the
+    containers copies the state."""
+
+    name = "supervision-facts"
+
+    def __init__(self) -> None:
+        super().__init__(with_register=False)
+
+    def fork(self, state: SupervisionState) -> SupervisionState:
+        return SupervisionState(
+            register=RegisterState(published=dict(state.register.published)),
+            departments=dict(state.departments),
+            submissions=dict(state.submissions),
+            systems=dict(state.systems),
+            latest_checks=dict(state.latest_checks),
+            resources=dict(state.resources),
+            events=list(state.events),
+            findings=dict(state.findings),
+        )
