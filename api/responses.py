@@ -139,6 +139,19 @@ class SupervisionOut(PoliciesApplied, ReportFields):
     departments: list[DepartmentRow]
 
 
+class TrendMonth(PoliciesApplied, ReportFields):
+    """One month end of a trend: the grid's category totals then."""
+
+    categories: list[CategoryCount]
+
+
+class SupervisionTrendOut(BaseModel):
+    at: datetime = Field(description="趋势的最后时点（北京时间）")
+    known_at: datetime = Field(description="“按现在所知”时各月末所依据的账本记录时点")
+    known: str = Field(description="then：各月末按当时所知；now：按 known_at 所知")
+    months: list[TrendMonth]
+
+
 class EventActor(BaseModel):
     person: str
     department: str

@@ -15,8 +15,8 @@ and a leading-group client asks, over a real socket, at the same random business
 
 It reports p50 and p95 per report, mode and size; the growth of p95 from the smallest size
 to the largest, measured in the same run; a 12-month trend of the supervision counts as the
-console asks it (twelve month-end reports, as known now) against the p50 of one report as
-known now; and the forensic projector's
+console asks it (``GET /v1/supervision/trend``: twelve month ends in one request, as known
+now) against the p50 of one report as known now; and the read models' projector's
 catch-up rate when the ledger was generated, against the bare library reading and decoding
 the same log in this run. The results go to bench/RESULTS-time-travel.md (``--output``).
 """
@@ -45,7 +45,6 @@ from bench.measure_reads import (
     random_instants,
     stock_recorder,
 )
-from console.instants import month_ends
 from domain.vocabulary import Role
 
 REPORTS = {
@@ -120,8 +119,11 @@ def measure_one(backend: str, size: str, seed: int, instants: int) -> Measured:
                         series[(name, mode)].latencies.append(ask(client, path, params))
             for _ in range(3):
                 begun = time.perf_counter()
-                for end in month_ends(LAST_DAY, TREND_MONTHS):
-                    ask(client, REPORTS["supervision"], {"at": end.isoformat()})
+                ask(
+                    client,
+                    "/v1/supervision/trend",
+                    {"at": LAST_DAY.isoformat(), "months": TREND_MONTHS, "known": "now"},
+                )
                 trend_ms.append((time.perf_counter() - begun) * 1000)
     ledger = open_ledger(cached.url)
     try:

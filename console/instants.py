@@ -8,7 +8,7 @@ minute there; ``&known=then`` replays what the ledger knew at that instant (no h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -67,14 +67,3 @@ def page_instant(request: Request) -> PageInstant:
     if at is None or at > now:
         return PageInstant(now, known_then, given=at is not None)
     return PageInstant(at, known_then, given=True)
-
-
-def month_ends(last: datetime, count: int = 12) -> list[datetime]:
-    """The ends of the ``count`` months up to ``last`` (the last one is ``last`` itself)."""
-    local = last.astimezone(SHANGHAI)
-    ends: list[datetime] = []
-    first_of_month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    for _ in range(count - 1):
-        ends.append(first_of_month - timedelta(seconds=1))
-        first_of_month = (first_of_month - timedelta(days=1)).replace(day=1)
-    return [*reversed(ends), local]

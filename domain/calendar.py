@@ -69,6 +69,7 @@ __all__ = [
     "InvalidScheduleError",
     "WorkingDayCalendar",
     "due_end_of",
+    "month_ends",
     "parse_schedule_file",
     "schedule_from_mapping",
     "seed_schedules",
@@ -520,3 +521,14 @@ def _parse_date_or_range(argument: str, line: int) -> list[date]:
     if last < first:
         raise InvalidScheduleError(f"range {argument} ends before it starts", date=last, line=line)
     return list(_days(first, last))
+
+
+def month_ends(last: datetime, count: int = 12) -> list[datetime]:
+    """The ends of the ``count`` months up to ``last`` (the last one is ``last`` itself)."""
+    local = last.astimezone(SHANGHAI)
+    ends: list[datetime] = []
+    first_of_month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    for _ in range(count - 1):
+        ends.append(first_of_month - timedelta(seconds=1))
+        first_of_month = (first_of_month - timedelta(days=1)).replace(day=1)
+    return [*reversed(ends), local]

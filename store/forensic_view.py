@@ -529,3 +529,7 @@ class ForensicIndex(Protocol):
     def register_breaches(
         self, at: datetime, position: int, kinds: Sequence[ObligationKind]
     ) -> dict[tuple[str, ObligationKind], int] | None: ...
+
+    def register_breaches_each(
+        self, instants: Sequence[tuple[datetime, int]], kinds: Sequence[ObligationKind]
+    ) -> list[dict[tuple[str, ObligationKind], int]] | None: ...

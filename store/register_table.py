@@ -287,3 +287,29 @@ class RegisterQueries:
             (row["department"], ObligationKind(row["kind"])): int(row["n"])  # type: ignore[call-arg]
             for row in rows
         }
+
+    def register_breaches_each(
+        self, instants: Sequence[tuple[datetime, int]], kinds: Sequence[ObligationKind]
+    ) -> list[dict[tuple[str, ObligationKind], int]] | None:
+        """``register_breaches`` at each (T, K) of a trend, in one pass over the table."""
+        if not instants or not all(self.register_answers(at, k) for at, k in instants):
+            return None
+        pairs = ", ".join("(?, ?, ?)" for _ in instants)
+        marks = ", ".join("?" for _ in kinds)
+        params: list[Any] = []
+        for index, (at, position) in enumerate(instants):
+            params += [index, microseconds(at), position]
+        rows = self._rows(
+            f"WITH asked (i, t, k) AS (VALUES {pairs}) "
+            "SELECT asked.i AS i, department, kind, COUNT(*) AS n "
+            "FROM asked JOIN {t}register_rows ON met = 0 AND due_end_us <= asked.t "
+            "AND recorded_from <= asked.k AND recorded_to > asked.k "
+            "AND valid_from <= asked.t AND valid_to > asked.t "
+            f"WHERE kind IN ({marks}) GROUP BY asked.i, department, kind",
+            [*params, *(k.value for k in kinds)],
+        )
+        counted: list[dict[tuple[str, ObligationKind], int]] = [{} for _ in instants]
+        for row in rows:
+            kind = ObligationKind(row["kind"])  # type: ignore[call-arg]
+            counted[int(row["i"])][row["department"], kind] = int(row["n"])
+        return counted

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -14,15 +15,16 @@ from api.auth import OVERSIGHT, Authenticated, ledger_of, require
 from api.exports import Export, ExportFormat, filename, render, supervision_sheet
 from api.models import CommandBody, Reference
 from api.names import rows_with_names
-from api.responses import SupervisionOut
+from api.responses import SupervisionOut, SupervisionTrendOut
 from api.routes.common import COMMAND, AtInstant, IfMatch, run_verb
 from api.runtime import recorder_of
+from domain.calendar import month_ends
 from domain.findings import Category
 from domain.ledger import Ledger
 from domain.principals import Principal
 from domain.vocabulary import Role
 from replays.asof import Instant, Progress
-from replays.reports import SupervisionReport, supervision_report
+from replays.reports import SupervisionReport, supervision_report, supervision_trend
 
 router = APIRouter(prefix="/v1", tags=["supervision"])
 LeadingGroup = Annotated[Principal, Depends(require(Role.LEADING_GROUP))]
@@ -169,3 +171,42 @@ def read_violations(
     if fmt is not ExportFormat.json:
         return render(supervision_sheet(body), fmt, filename("supervision", body))
     return body
+
+
+class KnownAs(str, Enum):
+    THEN = "then"
+    NOW = "now"
+
+
+@router.get("/supervision/trend", response_model=SupervisionTrendOut)
+def read_trend(
+    request: Request,
+    principal: Authenticated,
+    inst: AtInstant,
+    months: Annotated[int, Query(ge=1, le=36, description="月数（含 at 所在月）")] = 12,
+    known: Annotated[
+        KnownAs, Query(description="then：每个月末按当时所知；now：按 known_at 所知")
+    ] = KnownAs.NOW,
+) -> dict[str, Any]:
+    """The category totals (detected / found) at each of ``months`` month ends up to ``at``,
+    in one request: what the overview's trend chart draws. A department outside the
+    oversight roles counts its own row only, as in the grid."""
+    department = None if principal.role in OVERSIGHT else principal.department
+    ledger = ledger_of(request)
+    ends = month_ends(inst.at, months)
+    instants = [Instant(end, end if known is KnownAs.THEN else inst.known_at) for end in ends]
+    reports = supervision_trend(
+        recorder_of(ledger),
+        ledger.mapper,
+        instants,
+        department=department,
+        publications=ledger.publications(),
+    )
+    return {
+        "at": inst.at.isoformat(),
+        "known_at": inst.known_at.isoformat(),
+        "known": known.value,
+        "months": [
+            {**report.header(), "categories": report.as_json()["categories"]} for report in reports
+        ],
+    }

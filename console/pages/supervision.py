@@ -21,10 +21,11 @@ from console.bridge import call
 from console.chart import trend_svg
 from console.evidence import events_of, latest_checkpoint
 from console.exports import SPREADSHEETS, spreadsheet
-from console.instants import PageInstant, month_ends, page_instant
+from console.instants import PageInstant, page_instant
 from console.labels import event_label, rule_label
 from console.rendering import render
 from console.session import signed_in
+from domain.calendar import SHANGHAI
 from domain.deadlines import Status
 from domain.findings import SHORT_LABELS, Category
 from domain.principals import Principal
@@ -38,7 +39,11 @@ Shown = Annotated[PageInstant, Depends(page_instant)]
 
 def violations(request: Request, principal: Principal, inst: Instant) -> dict[str, Any]:
     report: dict[str, Any] = call(
-        api.read_violations, request, principal, inst=inst, department=None,
+        api.read_violations,
+        request,
+        principal,
+        inst=inst,
+        department=None,
         fmt=ExportFormat.json,
     )
     return report
@@ -48,8 +53,13 @@ def violations(request: Request, principal: Principal, inst: Instant) -> dict[st
 def export(request: Request, principal: SignedIn, shown: Shown, fmt: str) -> Response:
     """The grid at the page's instant as the API's xlsx or CSV (the same rows it shows)."""
     answer: Response = call(
-        api.read_violations, request, principal, raw=True, inst=shown.instant,
-        department=None, fmt=spreadsheet(fmt),
+        api.read_violations,
+        request,
+        principal,
+        raw=True,
+        inst=shown.instant,
+        department=None,
+        fmt=spreadsheet(fmt),
     )
     return answer
 
@@ -59,8 +69,15 @@ def breached_obligations(
 ) -> dict[str, dict[str, Any]]:
     """The department's breached obligations by id, from the API's deadline register."""
     report = call(
-        deadlines_api.read_deadlines, request, principal, inst=inst, status=Status.BREACHED,
-        kind=None, department=department, limit=MAX_LIMIT, cursor=None,
+        deadlines_api.read_deadlines,
+        request,
+        principal,
+        inst=inst,
+        status=Status.BREACHED,
+        kind=None,
+        department=department,
+        limit=MAX_LIMIT,
+        cursor=None,
     )
     return {row["obligation_id"]: row for row in report["items"]}
 
@@ -111,18 +128,22 @@ def _row(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def trends(request: Request, principal: Principal, shown: PageInstant) -> list[dict[str, Any]]:
-    """Per category, detected and found at each of the 12 month ends up to the instant."""
-    ends = month_ends(shown.at)
+    """Per category, detected and found at each of the 12 month ends up to the instant: one
+    request to ``GET /v1/supervision/trend``."""
+    known = api.KnownAs.THEN if shown.known_then else api.KnownAs.NOW
+    instant = Instant(at=shown.at, known_at=utc_now())
+    trend: dict[str, Any] = call(
+        api.read_trend, request, principal, inst=instant, months=12, known=known
+    )
     series: dict[str, dict[str, list[int]]] = {
         c.value: {"detected": [], "found": []} for c in Category
     }
-    now = utc_now()
-    for end in ends:
-        inst = Instant(at=end, known_at=end if shown.known_then else now)
-        for category in violations(request, principal, inst)["categories"]:
+    labels = []
+    for month in trend["months"]:
+        labels.append(datetime.fromisoformat(month["at"]).astimezone(SHANGHAI).strftime("%Y-%m"))
+        for category in month["categories"]:
             series[category["code"]]["detected"].append(category["detected"])
             series[category["code"]]["found"].append(category["found"])
-    labels = [end.strftime("%Y-%m") for end in ends]
     return [
         {
             "code": c.value,
@@ -152,13 +173,20 @@ def evidence(
 ) -> HTMLResponse:
     """One cell: the objects counted, and every event of each with its proof."""
     page = call(
-        evidence_api.read_evidence, request, principal, department=department,
-        category=category, inst=shown.instant, limit=MAX_LIMIT, cursor=None,
+        evidence_api.read_evidence,
+        request,
+        principal,
+        department=department,
+        category=category,
+        inst=shown.instant,
+        limit=MAX_LIMIT,
+        cursor=None,
     )
     cell = {
         "detected": sum(1 for item in page["items"] if item["source"] == "detected"),
         "found": sum(
-            1 for item in page["items"]
+            1
+            for item in page["items"]
             if item["source"] == "found" and item["status"] != "withdrawn"
         ),
     }

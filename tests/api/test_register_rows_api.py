@@ -142,3 +142,34 @@ def _bare(row: dict[str, Any]) -> dict[str, Any]:
 
 
 INSTANT_FIELDS = ("started_at", "discharged_at")
+
+
+@pytest.mark.parametrize("known", ["then", "now"])
+def test_the_trend_is_the_grid_at_each_month_end(
+    demo: tuple[Ledger, TestClient, str], known: str
+) -> None:
+    # Art. 39: the overview's trend, in one request, counts what the grid counts at each of
+    # the twelve month ends, as known then or as known now.
+    ledger, client, token = demo
+    headers = {"Authorization": f"Bearer {token}"}
+    at = datetime(2025, 12, 31, 15, 59, 59, tzinfo=UTC)
+    now = datetime.now(UTC) + timedelta(seconds=1)
+    params = {"at": at.isoformat(), "known_at": now.isoformat(), "known": known}
+    answer = client.get("/v1/supervision/trend", params=params, headers=headers)
+    assert answer.status_code == 200, answer.text
+    months = answer.json()["months"]
+    assert len(months) == 12
+    assert datetime.fromisoformat(months[-1]["at"]) == at
+    for month in months:
+        end = datetime.fromisoformat(month["at"])
+        known_at = end if known == "then" else now
+        grid = client.get(
+            "/v1/supervision/violations",
+            params={"at": end.isoformat(), "known_at": known_at.isoformat()},
+            headers=headers,
+        ).json()
+        assert month["categories"] == grid["categories"]
+        assert month["position"] == grid["position"]
+    # The demo's facts are about 2025 but recorded today: as known then, nothing was.
+    counted = sum(c["detected"] for m in months for c in m["categories"])
+    assert counted if known == "now" else counted == 0

@@ -11,9 +11,9 @@ import pytest
 from api.routes import deadlines, forensics, resources, supervision
 from console.bridge import admits, enforce, guard_of
 from console.chart import trend_svg
-from console.instants import month_ends, parse_at
+from console.instants import parse_at
 from console.labels import article_label, rule_label
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI, month_ends
 from domain.errors import Forbidden, RuleViolation
 from domain.findings import FindingStatus
 from domain.principals import Principal
