@@ -130,9 +130,9 @@ def horizon_after(occurred: datetime) -> datetime:
     return datetime.combine(date(year, 1, 1), time(0), SHANGHAI)
 
 
-def takes_effect(publication: Publication) -> datetime:
+def takes_effect(effective_from: date) -> datetime:
     """A policy is in force from its date's start in Beijing (domain/policies.in_force)."""
-    return datetime.combine(publication.effective_from, time(0), SHANGHAI)
+    return datetime.combine(effective_from, time(0), SHANGHAI)
 
 
 Recorded = tuple[int, LedgerEvent]  # an event and its position
@@ -163,9 +163,11 @@ class Touch:
 class RegisterRows:
     """Keeps the rows as events arrive, in position order (the projector feeds it).
 
-    ``load`` gives a partition's rows as last written, for one not seen since a restart;
-    ``replay`` gives the events before the position a restarted projector resumes from
-    (those of the register's topics and the publications: a small share of the ledger).
+    A restarted projector first ``note``s the events before the position it resumes from
+    (those of the register's topics and the publications: a small share of the ledger);
+    ``apply``'s ``load`` then gives a partition's rows as last written, the first time an
+    event concerns it. Each partition keeps its events in memory, and a holiday schedule or
+    a policy derives every partition again from when it occurs or takes effect.
     """
 
     def __init__(self, register: DeadlineRegister) -> None:
@@ -218,7 +220,7 @@ class RegisterRows:
         if isinstance(event, PolicyPublished):
             # A policy applies from its date, known or not when it occurred (domain/policies):
             # a back-dated one changes the rows from that date on.
-            since = min(since, datetime.combine(event.effective_from, time(0), SHANGHAI))
+            since = min(since, takes_effect(event.effective_from))
         for touch in self._route(position, event, fresh=True):
             partition = self._load(self.partitions[touch.key], load)
             gone, new = self._derive(partition, since, touch.days)
@@ -357,7 +359,7 @@ class RegisterRows:
 
     def _last_change(self, partition: Partition) -> datetime:
         instants = [e.occurred_at for _, e in self._inputs(partition)]
-        instants += [takes_effect(p) for p in self.publications]
+        instants += [takes_effect(p.effective_from) for p in self.publications]
         return max(instants)
 
     def _derive(
@@ -388,7 +390,9 @@ class RegisterRows:
         self, partition: Partition, since: datetime, days: Days | None
     ) -> Iterator[ObligationRow]:
         inputs = self._inputs(partition)
-        changes = {e.occurred_at for _, e in inputs} | {takes_effect(p) for p in self.publications}
+        changes = {e.occurred_at for _, e in inputs} | {
+            takes_effect(p.effective_from) for p in self.publications
+        }
         instants = [since, *sorted(t for t in changes if since < t < self.horizon_at)]
         for i, start in enumerate(instants):
             end = instants[i + 1] if i + 1 < len(instants) else None
