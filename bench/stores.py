@@ -32,7 +32,7 @@ from urllib.parse import urlparse, urlunparse
 
 import psycopg
 
-from api.read_models import caught_up_to, open_view, start_runner
+from api.read_models import caught_up_to, close_view, open_view, start_runner
 from api.runtime import open_ledger
 from bench.generate import SIZES, generate
 from store.transfer import export_ledger, import_ledger
@@ -381,6 +381,8 @@ def catch_up_forensics(url: str, total: int, progress: Progress = _quiet) -> dic
             time.sleep(0.25)
     seconds = time.perf_counter() - started
     by_runner = caught_up_to(view) - start_position
+    # Every connection closed: a PostgreSQL database copied as a template must have none.
+    close_view(view)
     ledger.close()
     return {
         "runner_events": by_runner,
