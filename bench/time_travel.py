@@ -122,7 +122,7 @@ def measure_one(backend: str, size: str, seed: int, instants: int) -> Measured:
                 ask(
                     client,
                     "/v1/supervision/trend",
-                    {"at": LAST_DAY.isoformat(), "months": TREND_MONTHS, "known": "now"},
+                    {"at": LAST_DAY.isoformat(), "months": str(TREND_MONTHS), "known": "now"},
                 )
                 trend_ms.append((time.perf_counter() - begun) * 1000)
     ledger = open_ledger(cached.url)
