@@ -95,6 +95,14 @@ def database_exists(name: str) -> bool:
 def create_database(name: str, template: str | None = None) -> None:
     with admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if template:
+            # PostgreSQL copies a template only when no one is connected to it: the pools a
+            # finished projection runner of this harness left idle there are closed first.
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (template,),
+            )
         suffix = f' TEMPLATE "{template}"' if template else ""
         conn.execute(f'CREATE DATABASE "{name}"{suffix}')
 

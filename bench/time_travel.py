@@ -206,15 +206,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error(f"unknown sizes {unknown}; choose from {list(SIZES)}")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     started = datetime.now(UTC)
-    measured = [
-        measure_one(backend, size, args.seed, args.instants)
-        for backend in backends
-        for size in sizes
-    ]
-    command = "python -m bench.time_travel " + " ".join(argv or [])
-    args.output.write_text(render(measured, command.strip(), started), encoding="utf-8")
-    raw = args.output.with_suffix(".json")
-    raw.write_text(json.dumps([m.__dict__ for m in measured], default=lambda o: o.__dict__))
+    command = ("python -m bench.time_travel " + " ".join(argv or [])).strip()
+    measured: list[Measured] = []
+    for backend in backends:
+        for size in sizes:
+            measured.append(measure_one(backend, size, args.seed, args.instants))
+            # Written after each ledger: a long run that stops keeps what it measured.
+            args.output.write_text(render(measured, command, started), encoding="utf-8")
+            raw = args.output.with_suffix(".json")
+            raw.write_text(json.dumps([m.__dict__ for m in measured], default=lambda o: o.__dict__))
     print(args.output.read_text(encoding="utf-8"))
 
 
