@@ -148,7 +148,11 @@ def replay(
     last_saved = after
     index: _OccurredIndex | None = None  # asked at most once, when it can save reading
     while after < upto:
-        if not folder.complete and index is None and upto - after > PAGE:
+        # Past the first event after ``at``, or from the start for a fold that saves nothing
+        # (a forked one: replays/ladder.py), the forensic index says which events occurred
+        # by ``at``: a rare topic is not looked for by reading every row of the log.
+        looks_up = saved is None or not folder.complete
+        if looks_up and index is None and upto - after > PAGE:
             index = _OccurredIndex(recorder)
             reach = index.reach(upto)
             if reach > after:
