@@ -44,6 +44,7 @@ READ_MODEL_TABLES = (
     "forensic_events",
     "forensic_refs",
     "forensic_data_uses",
+    "forensic_late",
     "register_rows",
     "register_horizons",
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from uuid import UUID
 
@@ -50,7 +50,15 @@ TABLES = {
         "position BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, occurred_at TEXT NOT NULL, "
         "lag_seconds BIGINT NOT NULL, originator_id TEXT NOT NULL, originator_version BIGINT, "
         "event_type TEXT NOT NULL, actor_person TEXT, actor_department TEXT, actor_role TEXT, "
-        "command_id TEXT, payload TEXT"
+        "command_id TEXT, payload TEXT, "
+        # The latest occurred_at up to this position: it never decreases along positions,
+        # so what occurred by an instant is a prefix of positions, the day after it, and the
+        # events recorded later than that (``forensic_late``; see ``occurred_by``).
+        "running_max TEXT"
+    ),
+    # The events that occurred more than LATE_LAG before one recorded ahead of them.
+    "forensic_late": (
+        "position BIGINT PRIMARY KEY, occurred_at TEXT NOT NULL, event_type TEXT NOT NULL"
     ),
     "forensic_refs": "position BIGINT NOT NULL, resource_id TEXT NOT NULL",
     "forensic_data_uses": (
@@ -73,7 +81,11 @@ ADDED_COLUMNS = {
 ADDED_INDEXES = [
     "forensic_data_uses (user_person_id, position)",
     "forensic_data_uses (approver_person_id, position)",
+    "forensic_events (running_max, position)",
 ]
+# How much later than the latest event recorded before it an event may occur and still be
+# found by the positions around its instant; those recorded later are kept apart.
+LATE_LAG = timedelta(days=1)
 INDEXES = [
     "forensic_events (originator_id)",
     # Which events occurred by an instant: replays about the past as known now (replays/asof.py).
@@ -82,6 +94,7 @@ INDEXES = [
     "forensic_events (event_type, position)",
     "forensic_events (lag_seconds)",
     "forensic_refs (resource_id, position)",
+    "forensic_late (occurred_at, position)",
     "forensic_data_uses (resource_id, position)",
     "forensic_data_uses (department, position)",
     "forensic_data_uses (user_person, position)",
@@ -101,6 +114,7 @@ EVENT_COLUMNS = (
     "actor_role",
     "command_id",
     "payload",
+    "running_max",
 )
 
 
@@ -189,8 +203,36 @@ class ForensicQueries(RegisterQueries):
                             "FROM {t}forensic_events AS e WHERE e.position = u.position)"
                         )
                     )
+            if "running_max" not in self._columns_of(cursor, "forensic_events"):
+                self._add_running_max(cursor)
             for statement in _indexes(self.prefix, ADDED_INDEXES):
                 cursor.execute(statement)
+
+    def _add_running_max(self, cursor: Any) -> None:
+        """Tables made before ``running_max``: it and the late events, from the rows in
+        order of position (a pass over the table, once)."""
+        cursor.execute(self._sql("ALTER TABLE {t}forensic_events ADD COLUMN running_max TEXT"))
+        cursor.execute(
+            self._sql(
+                "SELECT position, occurred_at, event_type FROM {t}forensic_events ORDER BY position"
+            )
+        )
+        running = _Running(None)
+        maxima, late = [], []
+        for row in cursor.fetchall():
+            position, occurred, event_type = (
+                (row["position"], row["occurred_at"], row["event_type"])
+                if isinstance(row, dict)
+                else row
+            )
+            if running.late(occurred):
+                late.append([position, occurred, event_type])
+            maxima.append([running.passed(occurred), position])
+        cursor.executemany(
+            self._sql("UPDATE {t}forensic_events SET running_max = ? WHERE position = ?"), maxima
+        )
+        if late:
+            cursor.executemany(self._sql("INSERT INTO {t}forensic_late VALUES (?, ?, ?)"), late)
 
     def reach(self, application_name: str, upto: int) -> int:
         """The last position, at most ``upto``, that the tables include (0 where the
@@ -218,13 +260,19 @@ class ForensicQueries(RegisterQueries):
             if not batch:
                 return
             recorded = self._recorded_at(cursor, [row.position for row, _, _, _ in batch])
+            running = _Running(self._running_max_written(cursor))
             events: list[list[Any]] = []
+            late: list[list[Any]] = []
             refs: list[list[Any]] = []
             uses: list[list[Any]] = []
             for row, named, use, changes in batch:
                 if changes:
                     self.write_register_changes(cursor, row.position, changes)
                 values = self._event_values(row, recorded[row.position])
+                occurred = values["occurred_at"]
+                if running.late(occurred):
+                    late.append([row.position, occurred, row.event_type])
+                values["running_max"] = running.passed(occurred)
                 events.append([self._storable(values[column]) for column in EVENT_COLUMNS])
                 refs.extend([row.position, resource_id.hex] for resource_id in named)
                 if use is not None:
@@ -239,6 +287,8 @@ class ForensicQueries(RegisterQueries):
             )
             if refs:
                 cursor.executemany(self._sql("INSERT INTO {t}forensic_refs VALUES (?, ?)"), refs)
+            if late:
+                cursor.executemany(self._sql("INSERT INTO {t}forensic_late VALUES (?, ?, ?)"), late)
             if uses:
                 marks = ", ".join("?" for _ in USE_COLUMNS)
                 cursor.executemany(
@@ -248,6 +298,13 @@ class ForensicQueries(RegisterQueries):
                     ),
                     uses,
                 )
+
+    def _running_max_written(self, cursor: Any) -> str | None:
+        """The latest occurred_at the tables hold (the running maximum at their last row)."""
+        cursor.execute(self._sql("SELECT MAX(occurred_at) AS latest FROM {t}forensic_events"))
+        found = cursor.fetchone()
+        latest = found["latest"] if isinstance(found, dict) else (found[0] if found else None)
+        return None if latest is None else str(latest)
 
     def _recorded_at(self, cursor: Any, positions: Sequence[int]) -> dict[int, datetime]:
         """When each position was recorded, in one range read of the recorder's table."""
@@ -291,16 +348,41 @@ class ForensicQueries(RegisterQueries):
             ],
         )
 
+    def in_order_by(self, at: datetime, upto: int) -> int:
+        """The last position, at most ``upto``, up to which every event occurred by ``at``
+        (the running maximum never decreases along positions: one index lookup)."""
+        rows = self._rows(
+            "SELECT position FROM {t}forensic_events WHERE running_max <= ? "
+            "ORDER BY running_max DESC, position DESC LIMIT 1",
+            [format_instant(at)],
+        )
+        return min(rows[0]["position"], upto) if rows else 0
+
     def occurred_by(
         self, after: int, upto: int, at: datetime, event_types: Sequence[str]
     ) -> list[int]:
-        """Positions in (after, upto] of the events of these types that occurred by ``at``."""
+        """Positions in (after, upto] of the events of these types that occurred by ``at``:
+        every one up to the last position where all had (``running_max`` <= at), those
+        of the positions after it, up to where the latest recorded occurred LATE_LAG after
+        ``at``, that occurred by it, and beyond that the late ones that did."""
         marks = ", ".join("?" for _ in event_types)
+        every = max(after, self.in_order_by(at, upto))
+        near = max(every, self.in_order_by(at + LATE_LAG, upto))
+        when = format_instant(at)
         rows = self._rows(
             "SELECT position FROM {t}forensic_events "
-            "WHERE occurred_at <= ? AND position > ? AND position <= ? "
-            f"AND event_type IN ({marks}) ORDER BY position",
-            [format_instant(at), after, upto, *event_types],
+            f"WHERE position > ? AND position <= ? AND event_type IN ({marks}) "
+            "UNION ALL SELECT position FROM {t}forensic_events "
+            f"WHERE position > ? AND position <= ? AND event_type IN ({marks}) "
+            "AND occurred_at <= ? "
+            "UNION ALL SELECT position FROM {t}forensic_late WHERE occurred_at <= ? "
+            f"AND position > ? AND position <= ? AND event_type IN ({marks}) "
+            "ORDER BY position",
+            [
+                *(after, every, *event_types),
+                *(every, near, *event_types, when),
+                *(when, near, upto, *event_types),
+            ],
         )
         return [row["position"] for row in rows]
 
@@ -422,6 +504,25 @@ class Page:
     limit: int
     at: datetime
     known_at: datetime
+
+
+class _Running:
+    """The latest occurred_at (as stored text) along positions, and which events are late:
+    they occurred more than LATE_LAG before it."""
+
+    def __init__(self, latest: str | None) -> None:
+        self.latest = latest
+        self._bound = None if latest is None else format_instant(parse_instant(latest) - LATE_LAG)
+
+    def late(self, occurred: str) -> bool:
+        return self._bound is not None and occurred < self._bound
+
+    def passed(self, occurred: str) -> str:
+        """The running maximum once ``occurred`` is passed."""
+        if self.latest is None or occurred > self.latest:
+            self.latest = occurred
+            self._bound = format_instant(parse_instant(occurred) - LATE_LAG)
+        return self.latest
 
 
 def _window(column: str, since: datetime | None, until: datetime | None) -> str:

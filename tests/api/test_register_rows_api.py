@@ -150,7 +150,7 @@ def test_the_trend_is_the_grid_at_each_month_end(
 ) -> None:
     # Art. 39: the overview's trend, in one request, counts what the grid counts at each of
     # the twelve month ends, as known then or as known now.
-    ledger, client, token = demo
+    _, client, token = demo
     headers = {"Authorization": f"Bearer {token}"}
     at = datetime(2025, 12, 31, 15, 59, 59, tzinfo=UTC)
     now = datetime.now(UTC) + timedelta(seconds=1)
