@@ -163,6 +163,8 @@ FIELDS: dict[str, Entry] = {
     # -- findings and supervision (Art. 39)
     "evidence": ("证据：账本中对象的 id 或事件位置", [UUID_EXAMPLE]),
     "categories": ("各违规类别的合计", None),
+    "months": ("趋势中的各月末：每个月末的各类别合计", None),
+    "known": ("then：各月末按当时所知；now：按 known_at 所知", "now"),
     "counts": ("按违规类别（V01–V11）的计数", None),
     "label": ("中文名称", "未按要求受理、答复、复核共享需求申请"),
     "detected": ("账本自动发现的数量", 1),

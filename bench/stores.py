@@ -248,6 +248,10 @@ def prepare(
         meta["forensics"] = catch_up_forensics(url, meta["events"], progress)
         meta.pop("analyzed", None)
         _write_meta(backend, size, seed, meta)
+    # Tables of an older layout are brought up to it once here, not by each server started.
+    opened = open_ledger(url)
+    close_view(open_view(dict(opened.env)))
+    opened.close()
     if backend == "postgresql" and not meta.get("analyzed"):
         progress("ANALYZE (this server runs no autovacuum)", 0, 1)
         analyze(urlparse(url).path[1:])

@@ -183,6 +183,11 @@ class ForensicQueries(RegisterQueries):
     def _columns_of(self, cursor: Any, table: str) -> set[str]:
         raise NotImplementedError
 
+    def _lock_for_upgrade(self, cursor: Any) -> None:
+        """Hold off other processes opening the tables while this one upgrades them (each
+        API worker and the projector opens them; one upgrades, the others then find it
+        done). SQLite's one writer needs nothing more."""
+
     def _json_text(self, column: str, key: str) -> str:
         """SQL for a text field of a JSON column."""
         raise NotImplementedError
@@ -191,6 +196,7 @@ class ForensicQueries(RegisterQueries):
         """Bring tables laid out before a column was added up to the layout: the column,
         filled from the payloads of the events the rows were made from, and its index."""
         with self.datastore.transaction(commit=True) as cursor:
+            self._lock_for_upgrade(cursor)
             for table, columns in ADDED_COLUMNS.items():
                 present = self._columns_of(cursor, table)
                 for column in (c for c in columns if c not in present):
@@ -589,6 +595,9 @@ class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
     def create_table(self) -> None:
         super().create_table()
         self._upgrade()
+
+    def _lock_for_upgrade(self, cursor: Any) -> None:
+        cursor.execute(f"LOCK TABLE {self.prefix}forensic_events IN SHARE ROW EXCLUSIVE MODE")
 
     def _columns_of(self, cursor: Any, table: str) -> set[str]:
         cursor.execute(

@@ -56,6 +56,14 @@ def view_of(request: Request) -> ForensicView:
     return view
 
 
+def wait_for_record(request: Request, known_at: datetime) -> None:
+    """Wait (bounded, then a 503) until the forensic tables hold every event recorded by
+    ``known_at``: a page that shows the record as known then shows all of it."""
+    view = view_of(request)
+    known = recorder_of(ledger_of(request)).position_known_at(known_at)
+    wait_until(lambda: caught_up_to(view) >= known, read_wait_seconds())
+
+
 def forensic_page(
     request: Request,
     at: Annotated[

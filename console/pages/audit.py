@@ -59,6 +59,9 @@ def run_query(
     if not subject:
         return None
     inst = shown.instant
+    # The screen and its downloads show the record as known at the page's instant, all of
+    # it: the forensic tables are waited for if they lag behind the ledger.
+    api.wait_for_record(request, inst.known_at)
     page = Page(0, LIMIT, inst.at, inst.known_at)
     raw = fmt is not ExportFormat.json
     if query == "history":
