@@ -30,15 +30,11 @@ class CalendarVerbs(LedgerBase):
     # not a calendar: the calendar made from them is kept once, by ``calendar_with``, the
     # same one the reports at an instant are given for the same publications.
     _publications_lock = threading.Lock()
-    _publications: tuple[int, dict[int, HolidaySchedule]] = (0, {})
     _holidays: tuple[int, tuple[HolidayPublication, ...]] = (0, ())
 
     def calendar(self) -> WorkingDayCalendar:
         """Seeded schedules with every publication recorded so far laid over them."""
-        with self._publications_lock:
-            self._publications = self.caught_up(self._publications, SCHEDULE_TOPICS, _published)
-            _, published = self._publications
-        return calendar_with(published.values())
+        return calendar_known(self.holiday_publications())
 
     def holiday_publications(self) -> tuple[HolidayPublication, ...]:
         """Every schedule publication recorded so far, in order, with where and when: a
@@ -82,13 +78,18 @@ class HolidayPublication:
 
 
 def calendar_known(
-    publications: Iterable[HolidayPublication], at: datetime, position: int
+    publications: Iterable[HolidayPublication],
+    at: datetime | None = None,
+    position: int | None = None,
 ) -> WorkingDayCalendar:
-    """The calendar a fold of the log at ``at`` as known at ``position`` holds: the
-    schedules recorded by then that occurred by ``at``, a year's later one over its earlier."""
+    """The calendar a fold of the log at ``at`` as known at ``position`` holds (every
+    publication, where neither is given): the schedules recorded by then that occurred by
+    ``at``, a year's later one over its earlier."""
     published: dict[int, HolidaySchedule] = {}
     for publication in publications:
-        if publication.position <= position and publication.occurred_at <= at:
+        if (position is None or publication.position <= position) and (
+            at is None or publication.occurred_at <= at
+        ):
             published[publication.schedule.year] = publication.schedule
     return calendar_with(published.values())
 
@@ -98,10 +99,3 @@ def _noted(
 ) -> tuple[HolidayPublication, ...]:
     assert isinstance(event, HolidaySchedulePublished)
     return (*noted, HolidayPublication(position, event.occurred_at, event.schedule()))
-
-
-def _published(
-    published: dict[int, HolidaySchedule], event: object, _position: int
-) -> dict[int, HolidaySchedule]:
-    assert isinstance(event, HolidaySchedulePublished)
-    return {**published, event.year: event.schedule()}

@@ -18,7 +18,7 @@ def test_kept_publications_resume_at_the_head_not_at_their_last_event(ledger: Le
     ledger.calendar()
     head = ledger.recorder.max_notification_id()
     assert ledger._policy_cache[0] == head
-    assert ledger._publications[0] == head
+    assert ledger._holidays[0] == head
     ledger.record([person_event()])
     ledger.publications()
     assert ledger._policy_cache[0] == head + 1
