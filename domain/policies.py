@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Self
 from uuid import UUID
 
 from domain.aggregate import AggregateState, Command, natural_id
-from domain.calendar import shanghai_date
+from domain.calendar import SHANGHAI, shanghai_date
 from domain.errors import RuleViolation
 from domain.events import LedgerEvent
 from domain.rules import POLICIES, Policy
@@ -142,6 +142,16 @@ class InForce:
 
 
 DEFAULTS = InForce({p.name: p.default for p in POLICIES})
+
+
+def publication_of(event: PolicyPublished, position: int) -> Publication:
+    """A publication as reports see it, from its event and where the ledger recorded it."""
+    return Publication(event.name, event.value, event.effective_from, position)
+
+
+def takes_effect(effective_from: date) -> datetime:
+    """The instant a policy comes into force: its date's start in Beijing (``in_force``)."""
+    return datetime.combine(effective_from, time(0), SHANGHAI)
 
 
 def in_force(publications: Iterable[Publication], at: datetime) -> InForce:

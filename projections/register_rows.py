@@ -35,7 +35,13 @@ from domain.calendar import SHANGHAI, shanghai_date
 from domain.deadlines import ObligationKind, Period, status_at
 from domain.events import LedgerEvent
 from domain.holidays import HolidaySchedulePublished
-from domain.policies import PolicyPublished, Publication, in_force
+from domain.policies import (
+    PolicyPublished,
+    Publication,
+    in_force,
+    publication_of,
+    takes_effect,
+)
 from projections.base import ByClass, Meta, topics_of
 from projections.deadlines import (
     Closing,
@@ -128,11 +134,6 @@ def horizon_after(occurred: datetime) -> datetime:
     """How far ahead of the latest event the rows reach: the year after next's start."""
     year = shanghai_date(occurred).year + 2
     return datetime.combine(date(year, 1, 1), time(0), SHANGHAI)
-
-
-def takes_effect(effective_from: date) -> datetime:
-    """A policy is in force from its date's start in Beijing (domain/policies.in_force)."""
-    return datetime.combine(effective_from, time(0), SHANGHAI)
 
 
 Recorded = tuple[int, LedgerEvent]  # an event and its position
@@ -240,9 +241,7 @@ class RegisterRows:
         recorded = (position, event)
         if isinstance(event, PolicyPublished | HolidaySchedulePublished):
             if isinstance(event, PolicyPublished):
-                self.publications.append(
-                    Publication(event.name, event.value, event.effective_from, position)
-                )
+                self.publications.append(publication_of(event, position))
             self.everywhere.append(recorded)
             return [Touch(p.key, p.kind, p.department) for p in self.partitions.values()]
         touches: list[Touch] = []

@@ -17,6 +17,7 @@ from domain.policies import (
     PublishedPolicy,
     in_force,
     policy_id,
+    publication_of,
     publish_policy,
 )
 from domain.verbs.base import Decision, LedgerBase
@@ -56,4 +57,4 @@ def _publication(
     known: tuple[Publication, ...], event: object, position: int
 ) -> tuple[Publication, ...]:
     assert isinstance(event, PolicyPublished)
-    return (*known, Publication(event.name, event.value, event.effective_from, position))
+    return (*known, publication_of(event, position))
