@@ -87,12 +87,10 @@ def deadlines_report(
     publications too (``Ledger.holiday_publications``), the register's rows answer where
     they can, and the log is folded where they cannot."""
     position = recorder.position_known_at(instant.known_at)
-    indexed = (
-        None
-        if holidays is None
-        else register_at(recorder, instant.at, position, department=department)
-    )
-    if indexed is not None and holidays is not None:
+    indexed = None
+    if holidays is not None:
+        indexed = register_at(recorder, instant.at, position, department=department)
+    if indexed is not None and holidays is not None:  # the rows answer
         policies = policies_known(publications, instant, position)
         calendar = calendar_known(holidays, instant.at, position)
         obligations = sorted(indexed, key=lambda o: (o.due_date, o.obligation_id))
@@ -188,11 +186,12 @@ def supervision_report(
     the objects behind its cells: where the register's rows answer, the breaches are counted
     in SQL and the fold leaves the register out."""
     if counts_only:
-        counted = _counted_supervision(
-            recorder, mapper, instant, department, progress, publications
-        )
-        if counted is not None:
-            return counted
+        position = recorder.position_known_at(instant.known_at)
+        breached = breaches_at(recorder, instant.at, position, list(BREACH_CATEGORY))
+        if breached is not None:
+            return _facts_with(
+                recorder, mapper, instant, department, progress, publications, breached
+            )
     projection = SupervisionProjection()
     replayed = replay(recorder, mapper, projection, instant, progress)
     policies = policies_known(publications, instant, replayed.position)
@@ -231,21 +230,6 @@ def supervision_trend(
         _facts_with(recorder, mapper, i, department, None, published, breached)
         for i, breached in zip(instants, counted, strict=True)
     ]
-
-
-def _counted_supervision(
-    recorder: LedgerRecorder,
-    mapper: Mapper[Any],
-    instant: Instant,
-    department: str | None,
-    progress: Progress,
-    publications: Iterable[Publication],
-) -> SupervisionReport | None:
-    position = recorder.position_known_at(instant.known_at)
-    breached = breaches_at(recorder, instant.at, position, list(BREACH_CATEGORY))
-    if breached is None:
-        return None
-    return _facts_with(recorder, mapper, instant, department, progress, publications, breached)
 
 
 def _facts_with(
