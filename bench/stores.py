@@ -35,19 +35,15 @@ import psycopg
 from api.read_models import caught_up_to, close_view, open_view, start_runner
 from api.runtime import open_ledger
 from bench.generate import SIZES, generate
+from store.forensic_view import TABLES, TRACKING_TABLE
+from store.register_table import REGISTER_TABLES
 from store.transfer import export_ledger, import_ledger
 from store.tree import LedgerTree
 
 # The read models' tables: a cached ledger whose tables are of another layout is rebuilt.
 READ_MODEL_LAYOUT = 2  # 2: the register's rows beside the forensic tables
-READ_MODEL_TABLES = (
-    "forensic_events",
-    "forensic_refs",
-    "forensic_data_uses",
-    "forensic_late",
-    "register_rows",
-    "register_horizons",
-)
+# The read models' tables, as the store lays them out.
+READ_MODEL_TABLES = (*TABLES, *REGISTER_TABLES)
 CACHE = Path(os.environ.get("LEDGER_BENCH_CACHE") or Path(__file__).parent / ".cache")
 SERVER_URL = (
     os.environ.get("LEDGER_BENCH_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -413,7 +409,7 @@ def rebuild_read_models(url: str) -> None:
     schema = getattr(datastore, "schema", None)
     prefix = f'"{schema}".' if schema else ""
     # The library names SQLite's tracking table itself; PostgreSQL's, after the projection.
-    tracking = "tracking" if schema is None else "forensics_tracking"
+    tracking = "tracking" if schema is None else TRACKING_TABLE
     with datastore.transaction(commit=True) as cursor:
         for table in READ_MODEL_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {prefix}{table}")
