@@ -135,28 +135,6 @@ def _indexes(prefix: str, indexes: Sequence[str]) -> list[str]:
     return statements
 
 
-USE_COLUMNS = (
-    "position",
-    "use_id",
-    "resource_id",
-    "share_request_id",
-    "arrangement_id",
-    "department",
-    "provider",
-    "user_person",
-    "approver",
-    "user_person_id",
-    "approver_person_id",
-    "purpose",
-    "data_content",
-    "obtained_at",
-    "method",
-    "medium",
-    "recipient",
-    "marks",
-    "recorded_at",
-    "occurred_at",
-)
 USE_ID_COLUMNS = (
     "use_id",
     "resource_id",
@@ -266,14 +244,13 @@ class ForensicQueries(RegisterQueries):
             if not batch:
                 return
             recorded = self._recorded_at(cursor, [row.position for row, _, _, _ in batch])
-            running = _Running(self._running_max_written(cursor))
+            running = _Running(self._latest_occurred(cursor))
             events: list[list[Any]] = []
             late: list[list[Any]] = []
             refs: list[list[Any]] = []
-            uses: list[list[Any]] = []
-            for row, named, use, changes in batch:
-                if changes:
-                    self.write_register_changes(cursor, row.position, changes)
+            uses: list[dict[str, Any]] = []
+            changed = [(row.position, changes) for row, _, _, changes in batch if changes]
+            for row, named, use, _ in batch:
                 values = self._event_values(row, recorded[row.position])
                 occurred = values["occurred_at"]
                 if running.late(occurred):
@@ -296,21 +273,30 @@ class ForensicQueries(RegisterQueries):
             if late:
                 cursor.executemany(self._sql("INSERT INTO {t}forensic_late VALUES (?, ?, ?)"), late)
             if uses:
-                marks = ", ".join("?" for _ in USE_COLUMNS)
+                columns = list(uses[0])  # every use's row has the same fields, in order
+                marks = ", ".join("?" for _ in columns)
                 cursor.executemany(
                     self._sql(
-                        f"INSERT INTO {{t}}forensic_data_uses ({', '.join(USE_COLUMNS)}) "
+                        f"INSERT INTO {{t}}forensic_data_uses ({', '.join(columns)}) "
                         f"VALUES ({marks})"
                     ),
-                    uses,
+                    [[self._storable(value) for value in use.values()] for use in uses],
                 )
+            if changed:
+                self.write_register_changes(cursor, changed)
+        self._latest = running.latest  # written: the next batch goes on from it
 
-    def _running_max_written(self, cursor: Any) -> str | None:
-        """The latest occurred_at the tables hold (the running maximum at their last row)."""
-        cursor.execute(self._sql("SELECT MAX(occurred_at) AS latest FROM {t}forensic_events"))
-        found = cursor.fetchone()
-        latest = found["latest"] if isinstance(found, dict) else (found[0] if found else None)
-        return None if latest is None else str(latest)
+    _latest: str | None = None  # the latest occurred_at written by this view, once read
+
+    def _latest_occurred(self, cursor: Any) -> str | None:
+        """The latest occurred_at the tables hold (the running maximum at their last row):
+        read once, then kept as this view writes (one projector writes the tables)."""
+        if self._latest is None:
+            cursor.execute(self._sql("SELECT MAX(occurred_at) AS latest FROM {t}forensic_events"))
+            found = cursor.fetchone()
+            latest = found["latest"] if isinstance(found, dict) else (found[0] if found else None)
+            self._latest = None if latest is None else str(latest)
+        return self._latest
 
     def _recorded_at(self, cursor: Any, positions: Sequence[int]) -> dict[int, datetime]:
         """When each position was recorded, in one range read of the recorder's table."""
@@ -323,14 +309,14 @@ class ForensicQueries(RegisterQueries):
             found[position] = _instant(recorded_at)
         return found
 
-    def _use_values(self, use: DataUseRow, event: dict[str, Any]) -> list[Any]:
+    def _use_values(self, use: DataUseRow, event: dict[str, Any]) -> dict[str, Any]:
         values = dict(vars(use))  # shallow: asdict would deep-copy every field
         for key in USE_ID_COLUMNS:
             values[key] = values[key].hex if values[key] is not None else None
         values["obtained_at"] = format_instant(use.obtained_at)
         values["recorded_at"] = event["recorded_at"]
         values["occurred_at"] = event["occurred_at"]
-        return [self._storable(values[column]) for column in USE_COLUMNS]
+        return values
 
     def _event_values(self, row: EventRow, recorded_at: datetime) -> dict[str, Any]:
         values = dict(vars(row))  # shallow: asdict would deep-copy every field

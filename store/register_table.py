@@ -159,35 +159,51 @@ class RegisterQueries:
     def reach(self, application_name: str, upto: int) -> int:
         raise NotImplementedError
 
-    def write_register_changes(self, cursor: Any, position: int, changes: RowChanges) -> None:
-        """Close the rows an event replaced (from its position on) and add its own."""
-        if changes.closed:
+    def write_register_changes(
+        self, cursor: Any, changes: Sequence[tuple[int, RowChanges]]
+    ) -> None:
+        """A batch of events' changes, each at its position, in one statement per kind: a
+        row closed by a later event of the same batch is written closed, and only rows
+        written before the batch are closed by an UPDATE."""
+        current: dict[tuple[str, int], list[Any]] = {}  # opened in this batch, still current
+        written: list[list[Any]] = []  # opened and closed again in this batch
+        closed: list[list[Any]] = []
+        horizons: list[list[Any]] = []
+        for position, change in changes:
+            for row in change.closed:
+                key = (row.obligation_id.hex, microseconds(row.valid_from))
+                opened = current.pop(key, None)
+                if opened is None:
+                    closed.append([position, *key, FOREVER])
+                else:
+                    opened[-1] = position  # recorded_to
+                    written.append(opened)
+            for row in change.opened:
+                values = [self._storable(v) for v in register_values(row, position)]
+                current[row.obligation_id.hex, microseconds(row.valid_from)] = values
+            if change.horizon is not None:
+                horizons.append([position, microseconds(change.horizon)])
+        if closed:
             cursor.executemany(
                 self._sql(
                     "UPDATE {t}register_rows SET recorded_to = ? WHERE obligation_id = ? "
                     "AND valid_from = ? AND recorded_to = ?"
                 ),
-                [
-                    [position, row.obligation_id.hex, microseconds(row.valid_from), FOREVER]
-                    for row in changes.closed
-                ],
+                closed,
             )
-        if changes.opened:
+        inserted = [*written, *current.values()]
+        if inserted:
             marks = ", ".join("?" for _ in REGISTER_COLUMNS)
             cursor.executemany(
                 self._sql(
                     f"INSERT INTO {{t}}register_rows ({', '.join(REGISTER_COLUMNS)}) "
                     f"VALUES ({marks})"
                 ),
-                [
-                    [self._storable(v) for v in register_values(row, position)]
-                    for row in changes.opened
-                ],
+                inserted,
             )
-        if changes.horizon is not None:
-            cursor.execute(
-                self._sql("INSERT INTO {t}register_horizons VALUES (?, ?)"),
-                [position, microseconds(changes.horizon)],
+        if horizons:
+            cursor.executemany(
+                self._sql("INSERT INTO {t}register_horizons VALUES (?, ?)"), horizons
             )
 
     def register_horizon_kept(self) -> bool:
