@@ -11,7 +11,11 @@ and a leading-group client asks, over a real socket, at the same random business
 
 - the supervision counts (``GET /v1/supervision/violations``),
 - the deadline register's first page (``GET /v1/deadlines``),
-- the catalog (``GET /v1/catalog``).
+- the catalog (``GET /v1/catalog``);
+
+and, signed in to the console as a browser is (the session cookie), its pages at the same
+instants: the leading group's 监督总览, 期限, 发现与整改, 审计 (a resource's history) and 账本,
+and a department's 部门工作台.
 
 It reports p50 and p95 per report, mode and size; the growth of p95 from the smallest size
 to the largest, measured in the same run; a 12-month trend of the supervision counts as the
@@ -34,9 +38,10 @@ from typing import Any
 
 import httpx
 
-from api.runtime import open_ledger
+from api.runtime import open_ledger, recorder_of
 from bench import stores
 from bench.generate import OFFICE, SIZES, token_for
+from bench.measure_console import department_token
 from bench.measure_http import server
 from bench.measure_reads import (
     LAST_DAY,
@@ -45,7 +50,11 @@ from bench.measure_reads import (
     random_instants,
     stock_recorder,
 )
+from console.session import SESSION_COOKIE
+from domain.calendar import SHANGHAI
 from domain.vocabulary import Role
+from replays.asof import Instant
+from replays.reports import catalog_state
 
 REPORTS = {
     "supervision": "/v1/supervision/violations",
@@ -53,6 +62,16 @@ REPORTS = {
     "catalog": "/v1/catalog",
 }
 MODES = ("at", "now")
+# The console's pages, each as the role that works on it; 审计 asks one resource's history.
+PAGES = {
+    "/supervision": "leading_group",
+    "/deadlines": "leading_group",
+    "/findings": "leading_group",
+    "/audit": "leading_group",
+    "/workbench": "department",
+    "/ledger": "leading_group",
+}
+PAGE_BAR_MS = 300
 TREND_MONTHS = 12
 HERE = Path(__file__).parent
 
@@ -79,6 +98,7 @@ class Measured:
     series: list[Series]
     trend_ms: list[float]
     catch_up: dict[str, Any]
+    pages: list[Series] = field(default_factory=list)
 
 
 def ask(client: httpx.Client, path: str, params: dict[str, str]) -> float:
@@ -96,8 +116,11 @@ def ask(client: httpx.Client, path: str, params: dict[str, str]) -> float:
 def measure_one(backend: str, size: str, seed: int, instants: int) -> Measured:
     cached = stores.prepare(backend, size, seed)
     token = token_for(seed, OFFICE, Role.LEADING_GROUP)
+    cookies = _page_cookies(cached.url, seed, token)
+    audited = _a_resource(cached.url)
     moments = random_instants(seed, instants)
     series = {(r, m): Series(r, m, size, backend) for r in REPORTS for m in MODES}
+    pages = {p: Series(p, "then/now", size, backend) for p in PAGES}
     trend_ms: list[float] = []
     with (
         stores.copy_of(cached, f"tt-{size}") as url,
@@ -107,7 +130,10 @@ def measure_one(backend: str, size: str, seed: int, instants: int) -> Measured:
         ),
     ):
         headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(base_url=base, headers=headers, timeout=300) as client:
+        with (
+            httpx.Client(base_url=base, headers=headers, timeout=300) as client,
+            httpx.Client(base_url=base, timeout=300) as browser,
+        ):
             for path in REPORTS.values():  # warm-up: the first request may fold and save
                 ask(client, path, {"at": LAST_DAY.isoformat()})
             for n, at in enumerate(moments):
@@ -117,6 +143,16 @@ def measure_one(backend: str, size: str, seed: int, instants: int) -> Measured:
                     params = {"at": at.isoformat(), "known_at": known_at.isoformat()}
                     for name, path in REPORTS.items():
                         series[(name, mode)].latencies.append(ask(client, path, params))
+            for n, at in enumerate(moments):
+                # A page names its instant as the time bar does: a local minute, then or now.
+                local = at.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+                params = {"at": local, "known": "then" if n % 2 else "now"}
+                for path, who in PAGES.items():
+                    browser.cookies.set(SESSION_COOKIE, cookies[who])
+                    asked = {**params, "query": "history", "subject": audited}
+                    pages[path].latencies.append(
+                        ask(browser, path, asked if path == "/audit" else params)
+                    )
             for _ in range(3):
                 begun = time.perf_counter()
                 ask(
@@ -135,7 +171,30 @@ def measure_one(backend: str, size: str, seed: int, instants: int) -> Measured:
         "projector_events_per_second": forensics.get("runner_events_per_second"),
         "bare_read_and_decode_per_second": round(read / seconds) if seconds else None,
     }
-    return Measured(backend, size, cached.events, list(series.values()), trend_ms, catch_up)
+    measured = Measured(backend, size, cached.events, list(series.values()), trend_ms, catch_up)
+    measured.pages = list(pages.values())
+    return measured
+
+
+def _page_cookies(url: str, seed: int, leading_group: str) -> dict[str, str]:
+    """The console's session cookie of each role that asks a page (the cookie holds the
+    token, as signing in sets it)."""
+    ledger = open_ledger(url)
+    try:
+        return {"leading_group": leading_group, "department": department_token(ledger, seed)}
+    finally:
+        ledger.close()
+
+
+def _a_resource(url: str) -> str:
+    """The resource whose history 审计 asks: the catalog's first entry as it stands."""
+    ledger = open_ledger(url)
+    try:
+        now = datetime.now(UTC)
+        state, _ = catalog_state(recorder_of(ledger), ledger.mapper, Instant(now, now))
+        return str(state.in_catalog()[0].id)
+    finally:
+        ledger.close()
 
 
 def _workers(backend: str) -> int:
@@ -158,6 +217,14 @@ def render(measured: list[Measured], command: str, started: datetime) -> str:
             lines.append(
                 f"| {m.backend} | {m.events:,} | {s.report} | {s.mode} "
                 f"| {s.stat(50):,.1f} | {s.stat(95):,.1f} |"
+            )
+    lines += ["", f"## The console's pages (bar: p95 ≤ {PAGE_BAR_MS} ms at 1,000,000 events)", ""]
+    lines += ["| backend | events | page | p50 | p95 |", "|---|---:|---|---:|---:|"]
+    for m in measured:
+        for s in m.pages:
+            lines.append(
+                f"| {m.backend} | {m.events:,} | {s.report} | {s.stat(50):,.1f} "
+                f"| {s.stat(95):,.1f} |"
             )
     lines += ["", "## Growth of p95 with the ledger (largest size ÷ smallest, same run)", ""]
     lines += ["| backend | report | known_at | growth |", "|---|---|---|---:|"]

@@ -3,7 +3,7 @@ the deadlines report's, for the API, the CLI and the console."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +11,7 @@ from eventsourcing.persistence import Mapper
 
 from domain.deadlines import ObligationKind
 from domain.policies import Publication
+from domain.verbs.calendar import HolidayPublication
 from replays.asof import Instant
 from replays.reports import Report, deadlines_report
 from store.records import LedgerRecorder
@@ -40,12 +41,19 @@ def inbox(
     instant: Instant,
     department: str | None,
     publications: Iterable[Publication],
+    holidays: Sequence[HolidayPublication] | None = None,
 ) -> Report:
     """Requests and verifications awaiting the department's reply at the instant, soonest
     due first (the overdue ones, still awaiting it, before all), each with its working days
-    left (every department's when None)."""
+    left (every department's when None). Given the holiday schedules' publications, the
+    register's rows answer where they can, as for the deadlines report."""
     report = deadlines_report(
-        recorder, mapper, instant, department=department, publications=publications
+        recorder,
+        mapper,
+        instant,
+        department=department,
+        publications=publications,
+        holidays=holidays,
     )
     kinds = {kind.value for kind in REPLIES}
     rows = [r for r in report.rows if r["kind"] in kinds and r["discharged_at"] is None]

@@ -57,7 +57,12 @@ def read_inbox(
     inst, after = resolve(inst, cursor)
     ledger = ledger_of(request)
     report = inbox(
-        recorder_of(ledger), ledger.mapper, inst, department, ledger.publications()
+        recorder_of(ledger),
+        ledger.mapper,
+        inst,
+        department,
+        ledger.publications(),
+        ledger.holiday_publications(),
     )
     rows, next_cursor = page(report.rows, _soonest, after, limit, inst)
     return {

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from api.auth import ledger_of, may_see
+from api.routes import deadlines as deadlines_api
 from api.routes import findings as findings_api
 from api.routes import notices as notices_api
 from api.routes import supervision as api
@@ -22,12 +23,14 @@ from console.bridge import admits, call
 from console.forms import FormRefused, attempt, entered, validated
 from console.instants import PageInstant, page_instant
 from console.labels import STANDING_LABELS, rule_label
-from console.pages.supervision import breached_obligations
 from console.rendering import render
 from console.session import check_csrf, signed_in
+from domain.deadlines import Status
 from domain.findings import SHORT_LABELS, Category, Finding, FindingStatus, ReviewDecision
 from domain.principals import Principal
-from replays.reports import supervision_report
+from projections.supervision import BREACH_CATEGORY
+from projections.supervision.detectors import BREACH_CODE
+from replays.reports import SupervisionReport, supervision_report
 
 router = APIRouter()
 SignedIn = Annotated[Principal, Depends(signed_in)]
@@ -40,7 +43,9 @@ ACTIONS: dict[str, tuple[Callable[..., Any], type[BaseModel], tuple[str, ...]]] 
     "criticism": (api.circulate_criticism, api.NoteIn, ("note",)),
     "withdrawal": (api.withdraw_finding, api.WithdrawalIn, ("reason",)),
     "rectification-review": (
-        findings_api.review_rectification, findings_api.ReviewIn, ("decision", "reason"),
+        findings_api.review_rectification,
+        findings_api.ReviewIn,
+        ("decision", "reason"),
     ),
 }
 # Which actions a finding's standing invites; the ledger still decides each (Art. 39).
@@ -50,6 +55,8 @@ OFFERED = {
     "overdue": ("rectification", "criticism", "withdrawal"),
     "criticised": ("rectification", "withdrawal"),
 }
+# How many detected objects a new finding is offered to cite; any other is typed in.
+EVIDENCE_OFFERED = 50
 ACTION_ZH = {
     "rectification-order": "通知整改",
     "rectification": "报告整改",
@@ -74,46 +81,89 @@ def standing_zh(standing: str, finding: Finding) -> str:
     return STANDING_LABELS.get(standing, standing)
 
 
-def cells_seen(
-    request: Request, principal: Principal, shown: PageInstant
-) -> list[tuple[str, Category, list[dict[str, Any]]]]:
-    """What every cell the principal may see counts: the supervision report's own evidence
-    rows (the page behind each cell), the departments chosen by the API's ``may_see``."""
+def overseen(request: Request, shown: PageInstant) -> SupervisionReport:
+    """The supervision grid's report at the page's instant: every finding where it stands,
+    and what the ledger detected by itself; the register's breaches come counted, not
+    listed (they are read a page at a time from the register, ``offered_evidence``)."""
     ledger = ledger_of(request)
-    report = supervision_report(
-        recorder_of(ledger), ledger.mapper, shown.instant, publications=ledger.publications()
+    return supervision_report(
+        recorder_of(ledger),
+        ledger.mapper,
+        shown.instant,
+        publications=ledger.publications(),
+        counts_only=True,
     )
-    return [
-        (code, category, report.evidence(code, category))
-        for code in report.departments
-        if may_see(principal, code)
-        for category in Category
-    ]
 
 
 def findings_seen(
-    request: Request, cells: list[tuple[str, Category, list[dict[str, Any]]]]
+    request: Request, principal: Principal, report: SupervisionReport
 ) -> list[dict[str, Any]]:
+    """The findings the principal may see (a department its own), by department, category
+    and id, each with where it stands and the actions that standing invites."""
     ledger = ledger_of(request)
     found = []
-    for code, category, rows in cells:
-        for row in rows:
-            if row["source"] != "found":
-                continue
-            finding = ledger.get(UUID(row["subject_id"]), Finding)
-            found.append(
-                {
-                    "id": row["subject_id"],
-                    "department": code,
-                    "category": category,
-                    "short": SHORT_LABELS[category],
-                    "status": row["status"],
-                    "status_zh": standing_zh(row["status"], finding),
-                    "actions": offered(row["status"], finding),
-                    "finding": finding,
-                }
-            )
+    standings = sorted(report.findings, key=lambda f: (f.department, f.category, f.finding_id))
+    for standing in standings:
+        if not may_see(principal, standing.department):
+            continue
+        finding = ledger.get(UUID(standing.finding_id), Finding)
+        found.append(
+            {
+                "id": standing.finding_id,
+                "department": standing.department,
+                "category": standing.category,
+                "short": SHORT_LABELS[standing.category],
+                "status": standing.status,
+                "status_zh": standing_zh(standing.status, finding),
+                "actions": offered(standing.status, finding),
+                "finding": finding,
+            }
+        )
     return found
+
+
+def offered_evidence(
+    request: Request, principal: Principal, shown: PageInstant, report: SupervisionReport
+) -> list[dict[str, Any]]:
+    """What a new finding may cite, picked from what the ledger detected (at most
+    ``EVIDENCE_OFFERED``, by department and category): the detections, and the breached
+    obligations from the register's first page, each by the object behind it (a breach's
+    obligation stands for its subject: the request or verification left unanswered)."""
+    breaches = set(BREACH_CODE.values())
+    detected = [
+        {
+            "department": d.department,
+            "category": d.category.value,
+            "rule": rule_label(d.rule),
+            "id": d.subject_id,
+        }
+        for d in report.detections
+        if d.rule not in breaches and may_see(principal, d.department)
+    ]
+    breached = call(
+        deadlines_api.read_deadlines,
+        request,
+        principal,
+        inst=shown.instant,
+        status=Status.BREACHED,
+        kind=None,
+        department=None,
+        limit=EVIDENCE_OFFERED,
+        cursor=None,
+    )["items"]
+    kinds = {kind.value: kind for kind in BREACH_CATEGORY}
+    detected += [
+        {
+            "department": row["department"],
+            "category": BREACH_CATEGORY[kinds[row["kind"]]].value,
+            "rule": rule_label(BREACH_CODE[kinds[row["kind"]]]),
+            "id": row["subject_id"],
+        }
+        for row in breached
+        if row["kind"] in kinds
+    ]
+    detected.sort(key=lambda d: (d["department"], d["category"]))
+    return detected[:EVIDENCE_OFFERED]
 
 
 def page(
@@ -125,28 +175,14 @@ def page(
     values: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    cells = cells_seen(request, principal, shown)
-    found = findings_seen(request, cells)
-    # Evidence is what is on the record: a breach's obligation stands for its subject.
-    breached = breached_obligations(request, principal, shown.instant, None)
-    detected = [
-        {
-            "department": code,
-            "category": category.value,
-            "rule": rule_label(row["rule"]),
-            "id": breached[sid]["subject_id"] if (sid := row["subject_id"]) in breached else sid,
-        }
-        for code, category, rows in cells
-        for row in rows
-        if row["source"] == "detected"
-    ]
+    report = overseen(request, shown)
     return render(
         request,
         "findings.html",
         {
-            "found": found,
-            "detected": detected,
-            "departments": sorted({code for code, _, _ in cells}),
+            "found": findings_seen(request, principal, report),
+            "detected": offered_evidence(request, principal, shown, report),
+            "departments": [code for code in report.departments if may_see(principal, code)],
             "categories": [(c, SHORT_LABELS[c]) for c in Category],
             "may_record": admits(api.record_finding, principal),
             "may": {name: admits(route, principal) for name, (route, _, _) in ACTIONS.items()},
@@ -183,8 +219,9 @@ async def record(request: Request, principal: SignedIn, shown: Shown) -> Respons
         body = validated(api.FindingIn, {k: v for k, v in data.items() if v is not None})
         attempt(lambda: call(api.record_finding, request, principal, body=body))
     except FormRefused as refused:
-        return page(request, principal, shown, errors=refused.errors, values=entered(form),
-                    status_code=422)
+        return page(
+            request, principal, shown, errors=refused.errors, values=entered(form), status_code=422
+        )
     return RedirectResponse("/findings?done=1", status_code=303)
 
 
@@ -193,7 +230,11 @@ def notice(request: Request, principal: SignedIn, finding_id: UUID, fmt: str) ->
     """The 通报 of a criticism (Art. 39) as the API renders it, .docx or .pdf, to download."""
     chosen = notices_api.NoticeFormat(fmt) if fmt in ("docx", "pdf") else None
     response: Response = call(
-        notices_api.read_notice, request, principal, raw=True, finding_id=finding_id,
+        notices_api.read_notice,
+        request,
+        principal,
+        raw=True,
+        finding_id=finding_id,
         format=chosen or notices_api.NoticeFormat.docx,
     )
     return response
@@ -220,15 +261,11 @@ async def act(
     try:
         body = validated(model, data)
         attempt(
-            lambda: call(
-                route, request, principal, body=body, finding_id=finding_id, version=None
-            )
+            lambda: call(route, request, principal, body=body, finding_id=finding_id, version=None)
         )
     except FormRefused as refused:
         # Keyed by the action too: two forms of one finding may both ask for a reason.
-        errors = {
-            f"{finding_id}.{action}.{key}": value for key, value in refused.errors.items()
-        }
+        errors = {f"{finding_id}.{action}.{key}": value for key, value in refused.errors.items()}
         # What was chosen stays chosen, as on the other forms.
         values = {f"{finding_id}.{action}.{key}": value for key, value in entered(form).items()}
         return page(request, principal, shown, errors=errors, values=values, status_code=422)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,7 +20,9 @@ from api.routes import lists as list_api
 from api.routes import obligations as obligation_api
 from api.routes import persons as person_api
 from api.routes import resources as resource_api
-from api.views import catalog_entry
+from api.routes import share_requests as share_request_api
+from api.routes import verification as verification_api
+from api.views import approved, catalog_entry
 from console.bridge import admits, call, enforce
 from console.forms import FormRefused, attempt, entered, validated
 from console.instants import PageInstant, page_instant
@@ -27,6 +30,7 @@ from console.labels import RESOURCE_FIELD_LABELS
 from console.rendering import render
 from console.session import check_csrf, signed_in
 from domain.calendar import SHANGHAI
+from domain.deadlines import ObligationKind
 from domain.principals import Principal
 from domain.resources import Resource
 from domain.share_requests import ShareRequestStatus
@@ -63,6 +67,11 @@ VOCABULARIES = {
     "medium": MediumType,
 }
 ITEM_ROWS = 3
+# The request awaiting each kind of reply the inbox lists (Art. 26, 29; Art. 31).
+AWAITING = {
+    ObligationKind.SHARE_REPLY.value: share_request_api.read_share_request,
+    ObligationKind.VERIFICATION.value: verification_api.read_verification_request,
+}
 # Up to this many catalog entries are offered as a list; beyond, the form asks for the id.
 PICK_LIMIT = 300
 
@@ -70,40 +79,46 @@ PICK_LIMIT = 300
 def inbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
     """What the department must answer, soonest first (Art. 26, 29, 31): ``GET /v1/inbox``."""
     report = call(
-        obligation_api.read_inbox, request, principal, inst=inst, department=None,
-        limit=MAX_LIMIT, cursor=None,
+        obligation_api.read_inbox,
+        request,
+        principal,
+        inst=inst,
+        department=None,
+        limit=MAX_LIMIT,
+        cursor=None,
     )
     items: list[dict[str, Any]] = report["items"]
     return items
 
 
 def awaited(
-    request: Request, principal: Principal, inst: Instant, state: CatalogState
+    request: Request,
+    principal: Principal,
+    inst: Instant,
+    state: CatalogState,
+    items: list[dict[str, Any]],
 ) -> dict[str, dict[str, str]]:
     """What each inbox item is about, by its ``subject_id``: the resource asked for (its
-    name, and its code beside it) and the department that asked. One listing of each kind
-    serves the whole inbox: the requests and the verifications awaiting the department's
-    reply, ``GET /v1/share-requests`` and ``GET /v1/verification-requests`` with
-    ``role=provider&status=pending`` (Art. 26, 31)."""
-    listed = [
-        call(
-            endpoint, request, principal, inst=inst, department=principal.department,
-            status="pending", role=list_api.Side("provider"), limit=MAX_LIMIT, cursor=None,
-        )["items"]
-        for endpoint in (list_api.list_share_requests, list_api.list_verification_requests)
-    ]
+    name, and its code beside it) and the department that asked, read from the request
+    awaiting the reply, ``GET /v1/share-requests/{id}`` or ``GET
+    /v1/verification-requests/{id}`` (Art. 26, 31). The inbox is what is still owed, so it
+    is short whatever the ledger's size: one object each, not a listing of every request."""
     resources = {
         str(r.id): r.approved_fields or r.fields
         for r in state.resources.values()
         if resource_api.may_see_resource(principal, r)
     }
     about: dict[str, dict[str, str]] = {}
-    for item in (item for items in listed for item in items):
-        fields = resources.get(item["resource_id"])
-        about[item["id"]] = {
+    for item in items:
+        read = AWAITING.get(item["kind"])
+        if read is None or item["subject_id"] in about:
+            continue
+        asked = call(read, request, principal, inst=inst, request_id=UUID(item["subject_id"]))
+        fields = resources.get(asked["resource_id"])
+        about[item["subject_id"]] = {
             "resource_name": fields.name if fields else "",
-            "resource_code": item.get("resource_code") or (fields.code if fields else ""),
-            "requester": item["requester"],
+            "resource_code": asked.get("resource_code") or (fields.code if fields else ""),
+            "requester": asked["requester"],
         }
     return about
 
@@ -111,9 +126,15 @@ def awaited(
 def outbox(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
     """The requests the department made: ``GET /v1/share-requests?role=requester``."""
     report = call(
-        list_api.list_share_requests, request, principal, inst=inst,
-        department=principal.department, status=None, role=list_api.Side("requester"),
-        limit=MAX_LIMIT, cursor=None,
+        list_api.list_share_requests,
+        request,
+        principal,
+        inst=inst,
+        department=principal.department,
+        status=None,
+        role=list_api.Side("requester"),
+        limit=MAX_LIMIT,
+        cursor=None,
     )
     items: list[dict[str, Any]] = report["items"]
     return items
@@ -123,8 +144,12 @@ def instruments(request: Request, principal: Principal, inst: Instant) -> list[d
     """What a not-shared resource may cite (Art. 24(1)): the office's register of laws,
     regulations and central policies, ``GET /v1/legal-instruments``."""
     listed = call(
-        instrument_api.list_legal_instruments, request, principal, inst=inst,
-        limit=MAX_LIMIT, cursor=None,
+        instrument_api.list_legal_instruments,
+        request,
+        principal,
+        inst=inst,
+        limit=MAX_LIMIT,
+        cursor=None,
     )
     items: list[dict[str, Any]] = listed["items"]
     return sorted(items, key=lambda i: (i["kind"], i["title"]))
@@ -136,22 +161,25 @@ def own_resources(principal: Principal, state: CatalogState) -> list[Resource]:
         (
             r
             for r in state.resources.values()
-            if r.department == principal.department
-            and resource_api.may_see_resource(principal, r)
+            if r.department == principal.department and resource_api.may_see_resource(principal, r)
         ),
         key=lambda r: r.fields.code,
     )
 
 
-def granted_requests(
-    request: Request, principal: Principal, inst: Instant
-) -> list[dict[str, Any]]:
+def granted_requests(request: Request, principal: Principal, inst: Instant) -> list[dict[str, Any]]:
     """What a use may rely on (Art. 36): the department's own granted requests,
     ``GET /v1/share-requests?department=&role=requester&status=granted``."""
     report = call(
-        list_api.list_share_requests, request, principal, inst=inst,
-        department=principal.department, status="granted", role=list_api.Side("requester"),
-        limit=MAX_LIMIT, cursor=None,
+        list_api.list_share_requests,
+        request,
+        principal,
+        inst=inst,
+        department=principal.department,
+        status="granted",
+        role=list_api.Side("requester"),
+        limit=MAX_LIMIT,
+        cursor=None,
     )
     items: list[dict[str, Any]] = report["items"]
     return items
@@ -161,8 +189,14 @@ def people(request: Request, principal: Principal, inst: Instant) -> list[dict[s
     """Who may be named as user or approver (Art. 36): the department's own persons in the
     register, ``GET /v1/persons?department=``, chosen by id (two people may share a name)."""
     report = call(
-        person_api.list_persons, request, principal, inst=inst,
-        department=principal.department, name=None, limit=MAX_LIMIT, cursor=None,
+        person_api.list_persons,
+        request,
+        principal,
+        inst=inst,
+        department=principal.department,
+        name=None,
+        limit=MAX_LIMIT,
+        cursor=None,
     )
     items: list[dict[str, Any]] = report["items"]
     return sorted(items, key=lambda p: (p["title"] != "处长", p["name"]))
@@ -183,23 +217,27 @@ def page(
     # One replay of the catalog serves both lists: the department's own entries (drafts
     # too) and the unified catalog's, each as the API's resource routes choose them.
     state, _ = resource_api.catalog_at(request, inst)
-    catalog = [catalog_entry(r) for r in state.in_catalog()]
+    in_catalog = state.in_catalog()
+    # The catalog is offered as a list only when it is short enough to pick from.
+    catalog = [catalog_entry(r) for r in in_catalog] if len(in_catalog) <= PICK_LIMIT else []
     sent = outbox(request, principal, inst)
+    owed = inbox(request, principal, inst)
     return render(
         request,
         "workbench.html",
         {
-            "inbox": inbox(request, principal, inst),
-            "awaited": awaited(request, principal, inst, state),
+            "inbox": owed,
+            "awaited": awaited(request, principal, inst, state, owed),
             "outbox": sent,
             "resources": own_resources(principal, state),
             "catalog": catalog,
+            "catalog_size": len(in_catalog),
             "instruments": instruments(request, principal, inst),
             "pick_limit": PICK_LIMIT,
             "people": people(request, principal, inst),
             # What a use may rely on (Art. 36) is among what the department asked for.
             "granted": [r for r in sent if r["status"] == ShareRequestStatus.GRANTED.value],
-            "resource_names": {e["id"]: e["name"] for e in catalog},
+            "resource_names": {str(r.id): approved(r).name for r in in_catalog},
             "vocab": VOCABULARIES,
             "labels": RESOURCE_FIELD_LABELS,
             "item_rows": range(ITEM_ROWS),
@@ -239,9 +277,19 @@ def resource_body(form: FormData, department: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         name: _text(form, name)
         for name in (
-            "code", "name", "category", "source", "summary", "format", "share_type",
-            "share_method", "open_type", "update_cycle", "usage_requirements",
-            "basic_data_kind", "publication_date",
+            "code",
+            "name",
+            "category",
+            "source",
+            "summary",
+            "format",
+            "share_type",
+            "share_method",
+            "open_type",
+            "update_cycle",
+            "usage_requirements",
+            "basic_data_kind",
+            "publication_date",
         )
     }
     body.update(
@@ -279,8 +327,13 @@ async def add_resource(request: Request, principal: SignedIn, shown: Shown) -> R
     except FormRefused as refused:
         values = entered(form)
         return page(
-            request, principal, shown, errors=refused.errors, values=values,
-            form="resource", status_code=422,
+            request,
+            principal,
+            shown,
+            errors=refused.errors,
+            values=values,
+            form="resource",
+            status_code=422,
         )
     return RedirectResponse("/workbench?done=resource#catalog", status_code=303)
 
@@ -307,8 +360,14 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
     data: dict[str, Any] = {
         name: _text(form, name)
         for name in (
-            "share_request_id", "resource_id", "purpose", "user_person_id",
-            "approver_person_id", "data_content", "method", "medium",
+            "share_request_id",
+            "resource_id",
+            "purpose",
+            "user_person_id",
+            "approver_person_id",
+            "data_content",
+            "method",
+            "medium",
         )
     }
     if data["share_request_id"] and not data["resource_id"]:
@@ -328,7 +387,12 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
     except FormRefused as refused:
         values = entered(form)
         return page(
-            request, principal, shown, errors=refused.errors, values=values, form="use",
+            request,
+            principal,
+            shown,
+            errors=refused.errors,
+            values=values,
+            form="use",
             status_code=422,
         )
     return RedirectResponse("/workbench?done=use#uses", status_code=303)
