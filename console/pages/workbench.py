@@ -19,11 +19,11 @@ from api.routes import lists as list_api
 from api.routes import obligations as obligation_api
 from api.routes import persons as person_api
 from api.routes import resources as resource_api
-from api.views import catalog_entry
+from api.views import catalog_entry, known_fields
 from console.bridge import admits, call, enforce
 from console.forms import FormRefused, attempt, entered, validated
 from console.instants import PageInstant, page_instant
-from console.labels import RESOURCE_FIELD_LABELS
+from console.labels import RESOURCE_FIELD_LABELS, RESOURCE_STATUS_LABELS
 from console.rendering import render
 from console.session import check_csrf, signed_in
 from domain.calendar import SHANGHAI
@@ -93,7 +93,7 @@ def awaited(
         for endpoint in (list_api.list_share_requests, list_api.list_verification_requests)
     ]
     resources = {
-        str(r.id): r.approved_fields or r.fields
+        str(r.id): known_fields(r)
         for r in state.resources.values()
         if resource_api.may_see_resource(principal, r)
     }
@@ -202,6 +202,7 @@ def page(
             "resource_names": {e["id"]: e["name"] for e in catalog},
             "vocab": VOCABULARIES,
             "labels": RESOURCE_FIELD_LABELS,
+            "statuses": RESOURCE_STATUS_LABELS,
             "item_rows": range(ITEM_ROWS),
             "errors": errors or {},
             "values": values or {},
