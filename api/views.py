@@ -28,6 +28,12 @@ def approved(resource: Resource) -> ResourceFields:
     return resource.approved_fields
 
 
+def known_fields(resource: Resource) -> ResourceFields:
+    """The fields a reader who may see the resource knows it by: as approved, else (a draft,
+    seen by its department and overseers) as cataloged."""
+    return resource.approved_fields or resource.fields
+
+
 def catalog_entry(resource: Resource) -> dict[str, Any]:
     return {
         "id": str(resource.id),

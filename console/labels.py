@@ -33,6 +33,14 @@ RESOURCE_FIELD_LABELS = {
     "publication_date": "发布日期",
 }
 
+# Where a resource stands in the catalog (``Resource.status``).
+RESOURCE_STATUS_LABELS = {
+    "draft": "待报送",
+    "in_catalog": "已纳入厅级目录",
+    "amended": "已修改待重报",
+    "retired": "已注销",
+}
+
 
 # Where a finding stands (Art. 39): the domain's statuses, and the one a report derives
 # from them, an order whose due date passed without an accepted rectification.

@@ -4,6 +4,11 @@ the signed-in principal, so each query is itself recorded, exactly as over ``/v1
 Each query the page shows downloads as the API's own xlsx or CSV of that query
 (``/audit/export.xlsx``), recorded on the ledger like the query itself.
 
+A resource is typed by its code or its name, picked from the resources the principal may
+see at the page's instant (the catalog as the API's resource routes fold it, drafts and
+retired entries too); its id still finds it. A name two resources bear is refused at the
+field: the official picks one by its code.
+
 A person is picked from the person register (``GET /v1/persons``), by id: two officials of
 one name are two entries, each with a trail of their own. A name typed instead finds the
 records made before persons had ids."""
@@ -20,14 +25,17 @@ from api.exports import ExportFormat
 from api.pagination import MAX_LIMIT
 from api.routes import forensics as api
 from api.routes import persons as person_routes
+from api.routes import resources as resource_routes
+from api.views import known_fields
 from console.bridge import call, enforce
 from console.exports import SPREADSHEETS, spreadsheet
 from console.instants import PageInstant, page_instant
-from console.labels import event_label
+from console.labels import RESOURCE_STATUS_LABELS, event_label
 from console.rendering import render
 from console.session import signed_in
 from domain.errors import RuleViolation
 from domain.principals import Principal
+from domain.resources import Resource
 from store.forensic_view import Page
 
 router = APIRouter()
@@ -46,6 +54,17 @@ def asked(query: str, subject: str, name: str) -> tuple[str, str]:
     return query, subject
 
 
+def visible_resources(
+    request: Request, principal: Principal, shown: PageInstant
+) -> list[Resource]:
+    """The resources the principal may see at the page's instant, by code: a history
+    outlives a resource's time in the catalog, so drafts and retired entries are among them."""
+    state, _ = resource_routes.catalog_at(request, shown.instant)
+    may_see = resource_routes.may_see_resource
+    visible = (r for r in state.resources.values() if may_see(principal, r))
+    return sorted(visible, key=lambda r: known_fields(r).code)
+
+
 def run_query(
     request: Request,
     principal: Principal,
@@ -55,7 +74,8 @@ def run_query(
     fmt: ExportFormat = ExportFormat.json,
 ) -> Any:
     """The forensic route's page of items (``fmt``: its whole answer as that sheet), or None
-    before anything was asked. The route records the query, whichever the format."""
+    before anything was asked. The route records the query, whichever the format. A
+    resource's history is asked by the id ``resolved`` found."""
     if not subject:
         return None
     inst = shown.instant
@@ -65,12 +85,8 @@ def run_query(
     page = Page(0, LIMIT, inst.at, inst.known_at)
     raw = fmt is not ExportFormat.json
     if query == "history":
-        try:
-            resource_id = UUID(subject.strip())
-        except ValueError:
-            raise RuleViolation("资源标识应为 UUID", field="subject") from None
         return call(
-            api.resource_history, request, principal, raw=raw, resource_id=resource_id,
+            api.resource_history, request, principal, raw=raw, resource_id=UUID(subject),
             page=page, fmt=fmt,
         )
     if query == "person":
@@ -103,6 +119,33 @@ def registered_persons(
     return sorted(persons, key=lambda p: (p["department"], p["name"], p["id"]))
 
 
+def resolved(query: str, subject: str, resources: list[Resource]) -> tuple[str, Resource | None]:
+    """The subject as the forensic route asks it, and the resource it names. A resource is
+    typed by its id, else its exact code, else a name one resource alone bears; none or
+    several is refused at the field. An id names it even when it is not among those listed."""
+    typed = subject.strip()
+    if query != "history" or not typed:
+        return subject, None
+    try:
+        resource_id = UUID(typed)
+    except ValueError:
+        pass
+    else:
+        return str(resource_id), next((r for r in resources if r.id == resource_id), None)
+    for what, key in (("信息资源代码", "code"), ("名称", "name")):
+        found = [r for r in resources if getattr(known_fields(r), key) == typed]
+        if len(found) == 1:
+            return str(found[0].id), found[0]
+        if found:
+            raise RuleViolation(
+                f"有 {len(found)} 个数据资源的{what}为“{typed}”，请从列表中按信息资源代码选择其一",
+                field="subject",
+            )
+    raise RuleViolation(
+        f"未找到信息资源代码或名称为“{typed}”的数据资源，请从列表中选择", field="subject"
+    )
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit(
     request: Request,
@@ -115,7 +158,17 @@ def audit(
     # Asking is refused to those the forensic routes refuse, before anything else.
     enforce(api.resource_history, principal)
     query, subject = asked(query, subject, name)
-    result = run_query(request, principal, shown, query, subject)
+    resources = visible_resources(request, principal, shown) if query == "history" else []
+    result, chosen, errors = None, None, {}
+    try:
+        asking, chosen = resolved(query, subject, resources)
+        result = run_query(request, principal, shown, query, asking)
+    except RuleViolation as refused:
+        if refused.field != "subject":
+            raise
+        errors = {"subject": refused.detail}  # the page's own refusals, in Chinese
+    if chosen is not None:  # the form and the downloads name it by its code
+        subject = known_fields(chosen).code
     persons = registered_persons(request, principal, shown) if query == "person" else []
     return render(
         request,
@@ -124,8 +177,13 @@ def audit(
             "queries": QUERIES,
             "query": query,
             "subject": subject,
+            "resources": resources,
+            "chosen": chosen,
+            "known": known_fields,
+            "statuses": RESOURCE_STATUS_LABELS,
             "persons": persons,
             "result": result,
+            "errors": errors,
             "anomalies": list(api.Anomaly),
             "shown": shown,
             "event_label": event_label,
@@ -134,6 +192,7 @@ def audit(
             # The very query and instant shown (a page at "now" names the instant it was).
             "export_query": shown.query(query=query, subject=subject),
         },
+        status_code=422 if errors else 200,
         principal=principal,
     )
 
@@ -155,5 +214,7 @@ def export(
     query, subject = asked(query, subject, name)
     if not subject:
         raise RuleViolation("请先选择查询对象，再导出", field="subject")
-    answer: Response = run_query(request, principal, shown, query, subject, chosen)
+    resources = visible_resources(request, principal, shown) if query == "history" else []
+    asking, _ = resolved(query, subject, resources)
+    answer: Response = run_query(request, principal, shown, query, asking, chosen)
     return answer

@@ -22,11 +22,11 @@ from api.routes import persons as person_api
 from api.routes import resources as resource_api
 from api.routes import share_requests as share_request_api
 from api.routes import verification as verification_api
-from api.views import approved, catalog_entry
+from api.views import approved, catalog_entry, known_fields
 from console.bridge import admits, call, enforce
 from console.forms import FormRefused, attempt, entered, validated
 from console.instants import PageInstant, page_instant
-from console.labels import RESOURCE_FIELD_LABELS
+from console.labels import RESOURCE_FIELD_LABELS, RESOURCE_STATUS_LABELS
 from console.rendering import render
 from console.session import check_csrf, signed_in
 from domain.calendar import SHANGHAI
@@ -104,7 +104,7 @@ def awaited(
     /v1/verification-requests/{id}`` (Art. 26, 31). The inbox is what is still owed, so it
     is short whatever the ledger's size: one object each, not a listing of every request."""
     resources = {
-        str(r.id): r.approved_fields or r.fields
+        str(r.id): known_fields(r)
         for r in state.resources.values()
         if resource_api.may_see_resource(principal, r)
     }
@@ -240,6 +240,7 @@ def page(
             "resource_names": {str(r.id): approved(r).name for r in in_catalog},
             "vocab": VOCABULARIES,
             "labels": RESOURCE_FIELD_LABELS,
+            "statuses": RESOURCE_STATUS_LABELS,
             "item_rows": range(ITEM_ROWS),
             "errors": errors or {},
             "values": values or {},

@@ -37,6 +37,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Chromium on Linux takes the locale it draws form controls in (an <input type=date> as
+# 2025/06/30 rather than 06/30/2025) from the environment, as on an official's Chinese
+# desktop; neither --lang nor the context's locale changes it. It takes effect only where
+# the browser has its Chinese resources (Debian's chromium-l10n); without them it falls back
+# to en-US, and the pages' Chinese date beside each input still says the day.
+CHROMIUM_ENV = {"LANGUAGE": "zh_CN:zh", "LANG": "zh_CN.UTF-8"}
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -149,7 +155,9 @@ def browser() -> Iterator[Browser]:
             pytest.fail("CI needs /usr/bin/chromium (apt-get install -y chromium)")
         pytest.skip("no /usr/bin/chromium: apt-get install -y chromium")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env={**os.environ, **CHROMIUM_ENV}
+        )
         try:
             yield chromium
         finally:

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import orjson
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.console.conftest import Console, screenshot, sign_in
+from tests.support.portal import resource_body
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
@@ -108,7 +110,7 @@ def test_each_audit_query_downloads_as_xlsx_and_csv_of_what_it_shows__art34(
     # A resource's history, asked through the form (the page's instant: today's date).
     before = head_position(page)
     page.goto("/audit?query=history")
-    page.get_by_label("数据资源标识").fill(projects["id"])
+    page.get_by_label("数据资源（信息资源代码或名称）").fill(projects["id"])  # an id still finds it
     page.get_by_role("button", name="查询").click()
     page.wait_for_url(re.compile(r"subject="))
     positions = page.locator("table tbody tr td:first-child").all_inner_texts()
@@ -118,7 +120,9 @@ def test_each_audit_query_downloads_as_xlsx_and_csv_of_what_it_shows__art34(
     links = page.locator("p.exports a")
     expect(links).to_have_count(2)
     for href in links.evaluate_all("links => links.map(a => a.getAttribute('href'))"):
-        assert f"subject={projects['id']}" in href and "query=history" in href, href
+        # The downloads name the resource by its code, as the form then shows it.
+        assert f"subject={quote(projects['code'], safe='')}" in href, href
+        assert "query=history" in href, href
         assert re.search(r"at=\d{4}-\d{2}-\d{2}T\d{2}%3A\d{2}%3A\d{2}", href), href
     check_downloads(page, console, token, before, "resource_history", positions, "位置")
     screenshot(page, "audit-history", console)
@@ -145,6 +149,72 @@ def test_each_audit_query_downloads_as_xlsx_and_csv_of_what_it_shows__art34(
     purposes = page.locator("table tbody tr td:nth-child(2)").all_inner_texts()
     assert "招商宣传" in purposes, purposes
     check_downloads(page, console, token, before, "anomalies", purposes, "具体用途")
+
+
+def test_an_auditor_picks_a_resource_by_its_code_or_name_for_its_history__art35_art36(
+    page: Page, console: Console
+) -> None:
+    # Art. 35/36: a resource's history is the forensic record of who did what to it and
+    # when. An auditor knows a resource by its name and its catalog code, not by an id: the
+    # form offers the resources the auditor may see, drafts and retired ones too; what is
+    # typed is found by code, else by a name one resource alone bears; anything else is
+    # refused at the field, in Chinese.
+    token = console.token("auditor")
+    catalog = v1(console, token, "/catalog").json()["items"]
+    projects = next(e for e in catalog if e["name"] == "文化和旅游重点项目库")
+    scenic = next(e for e in catalog if e["name"] == "A级旅游景区名录")
+    # Another department's draft of the same name as ZYKF's list of scenic areas.
+    scgl = console.token("department", "SCGL")
+    draft = httpx.post(
+        f"{console.base_url}/v1/resources",
+        json=resource_body("SCGL", name=scenic["name"], code="3/10300209901"),
+        headers={"Authorization": f"Bearer {scgl}"}, timeout=60,
+    )
+    assert draft.status_code in (200, 201), draft.text
+    sign_in(page, token)
+    page.goto("/audit?query=history")
+    field = page.get_by_label("数据资源（信息资源代码或名称）")
+    picks = page.locator("datalist#resource-picks option")
+    offered = picks.evaluate_all("options => options.map(o => [o.value, o.label])")
+    assert [projects["code"], "文化和旅游重点项目库（产业发展处）"] in offered, offered
+    assert ["3/10300209901", "A级旅游景区名录（市场管理处，待报送）"] in offered, offered
+    assert not UUID_TEXT.search(str(offered)), offered
+
+    # By its name: the resource's history, under its name, code and department.
+    field.fill("文化和旅游重点项目库")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url(re.compile(r"subject="))
+    chosen = page.locator("#chosen-resource")
+    expect(chosen).to_contain_text("文化和旅游重点项目库")
+    expect(chosen).to_contain_text(projects["code"])
+    expect(chosen).to_contain_text("产业发展处")
+    expect(field).to_have_value(projects["code"])
+    events = page.locator("table tbody tr td:nth-child(2)").all_inner_texts()
+    assert "编目数据资源" in events, events
+    by_name = page.locator("table tbody tr td:first-child").all_inner_texts()
+    screenshot(page, "audit-history-by-name", console)
+
+    # By its code, as the list offers it: the same history.
+    field.fill(projects["code"])
+    page.get_by_role("button", name="查询").click()
+    expect(chosen).to_contain_text("文化和旅游重点项目库")
+    assert page.locator("table tbody tr td:first-child").all_inner_texts() == by_name
+
+    # A name two resources bear: the auditor is asked to pick one by its code.
+    field.fill(scenic["name"])
+    page.get_by_role("button", name="查询").click()
+    error = page.locator("#err-subject")
+    expect(error).to_have_text(re.compile(r"有 2 个数据资源的名称为“A级旅游景区名录”.*代码"))
+    expect(field).to_have_attribute("aria-describedby", "err-subject")
+    expect(page.locator("table")).to_have_count(0)
+
+    # A code no resource has: refused at the field, the form still there to try again.
+    field.fill("9999999999/999999")
+    page.get_by_role("button", name="查询").click()
+    expect(error).to_have_text(re.compile(r"未找到信息资源代码或名称为“9999999999/999999”的数据资源"))
+    expect(field).to_have_value("9999999999/999999")
+    expect(page.locator("#chosen-resource")).to_have_count(0)
+    screenshot(page, "audit-history-unknown", console)
 
 
 def test_the_inbox_names_the_resource_and_the_department_asking__art26_art31(
