@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from domain.errors import UnknownDepartment
@@ -15,17 +16,27 @@ NAMED = {
 }
 
 
+# The names found so far, per ledger: a department keeps the name it was registered with,
+# so once found a name is never read again (a code not found is asked again next report:
+# the department may be registered since).
+_registered: weakref.WeakKeyDictionary[Ledger, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
 class DepartmentNames:
-    """Each code's registered name, read once per report (a code is never renamed)."""
+    """Each code's registered name, read once per ledger (a code is never renamed)."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self._known: dict[str, str | None] = {}
+        self._registered = _registered.setdefault(ledger, {})
 
     def __call__(self, code: str) -> str | None:
+        name = self._registered.get(code)
+        if name is not None:
+            return name
         if code not in self._known:
             try:
-                self._known[code] = self.ledger.department(code).name
+                self._known[code] = self._registered[code] = self.ledger.department(code).name
             except UnknownDepartment:
                 self._known[code] = None
         return self._known[code]

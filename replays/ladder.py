@@ -29,7 +29,7 @@ from store.records import LedgerRecorder, RecordRow
 
 S = TypeVar("S")
 
-STEP = 5_000
+STEP = 2_000
 PAGE = 2_000
 
 

@@ -130,13 +130,9 @@ def offered_evidence(
     obligations from the register's first page, each by the object behind it (a breach's
     obligation stands for its subject: the request or verification left unanswered)."""
     breaches = set(BREACH_CODE.values())
+    # (department, category, rule, object): labelled once cut to what is offered.
     detected = [
-        {
-            "department": d.department,
-            "category": d.category.value,
-            "rule": rule_label(d.rule),
-            "id": d.subject_id,
-        }
+        (d.department, d.category.value, d.rule, d.subject_id)
         for d in report.detections
         if d.rule not in breaches and may_see(principal, d.department)
     ]
@@ -153,17 +149,15 @@ def offered_evidence(
     )["items"]
     kinds = {kind.value: kind for kind in BREACH_CATEGORY}
     detected += [
-        {
-            "department": row["department"],
-            "category": BREACH_CATEGORY[kinds[row["kind"]]].value,
-            "rule": rule_label(BREACH_CODE[kinds[row["kind"]]]),
-            "id": row["subject_id"],
-        }
+        (row["department"], BREACH_CATEGORY[kind].value, BREACH_CODE[kind], row["subject_id"])
         for row in breached
-        if row["kind"] in kinds
+        if (kind := kinds.get(row["kind"])) is not None
     ]
-    detected.sort(key=lambda d: (d["department"], d["category"]))
-    return detected[:EVIDENCE_OFFERED]
+    detected.sort(key=lambda d: (d[0], d[1]))
+    return [
+        {"department": department, "category": category, "rule": rule_label(rule), "id": subject}
+        for department, category, rule, subject in detected[:EVIDENCE_OFFERED]
+    ]
 
 
 def page(
