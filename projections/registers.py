@@ -25,6 +25,12 @@ class ObjectRegister(Generic[T]):
     def initial(self) -> dict[str, T]:
         return {}
 
+    def fork(self, state: dict[str, T]) -> dict[str, T]:
+        """A copy the fold may change: an event replaces an object, never changes one in
+        place (``LedgerEvent.mutate`` returns a new state), so the dict alone is copied and
+        the register is kept in memory as the catalog is (replays/ladder.py)."""
+        return dict(state)
+
     def apply(self, state: dict[str, T], event: LedgerEvent, meta: Meta) -> dict[str, T]:
         key = str(event.originator_id)
         state[key] = event.mutate(state.get(key))

@@ -10,7 +10,7 @@ may read it and it passes the filters. A page costs its candidates, not the ledg
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
@@ -23,7 +23,7 @@ from domain.events import LedgerEvent
 from projections.base import topics_of
 from projections.listings import Kind
 from replays.asof import LEDGER, PAGE, Instant, replay_object
-from store.forensic_view import ForensicIndex, Page
+from store.forensic_view import ForensicIndex, Naming, Page
 from store.records import LedgerRecorder
 
 T = TypeVar("T", bound=AggregateState)
@@ -67,7 +67,8 @@ def list_objects(
     upto = recorder.position_known_at(instant.known_at)
     wanted = [d for d in (filters.department, filters.reader) if d is not None]
     found: list[tuple[int, T]] = []
-    for position, object_id, parties in creations(recorder, mapper, kind, instant, after, upto):
+    found_by = creations(recorder, mapper, kind, instant, after, upto, wanted)
+    for position, object_id, parties in found_by:
         if kind.party_fields and not all(kind.concerns(parties, d) for d in wanted):
             continue
         state = replay_object(recorder, mapper, kind.fold(object_id), instant, upto=upto).state
@@ -100,23 +101,32 @@ def creations(
     instant: Instant,
     after: int,
     upto: int,
+    concerning: Sequence[str] = (),
 ) -> Iterator[tuple[int, UUID, Parties]]:
     """The creating events of ``kind`` in (after, upto] that occurred by ``at``, in
-    position order: from the forensic read model as far as it reaches, then the log."""
+    position order: from the forensic read model as far as it reaches, then the log.
+    From the read model, only those naming every department ``concerning`` as a party
+    (the caller checks the parties of them all)."""
     index = recorder.forensic_index()
     reach = index.reach(LEDGER, upto)
     if reach > after:
-        yield from _from_index(index, kind, instant, after, reach)
+        naming = (kind.party_fields, concerning) if kind.party_fields and concerning else None
+        yield from _from_index(index, kind, instant, after, reach, naming)
         after = reach
     yield from _from_log(recorder, mapper, kind, instant, after, upto)
 
 
 def _from_index(
-    index: ForensicIndex, kind: Kind[Any], instant: Instant, after: int, reach: int
+    index: ForensicIndex,
+    kind: Kind[Any],
+    instant: Instant,
+    after: int,
+    reach: int,
+    naming: Naming | None,
 ) -> Iterator[tuple[int, UUID, Parties]]:
     while True:
         page = Page(after=after, limit=PAGE, at=instant.at, known_at=instant.known_at)
-        rows = index.events_of_type(kind.event_types, page)
+        rows = index.events_of_type(kind.event_types, page, naming)
         for row in rows:
             position = int(row["position"])
             if position > reach:  # the projector moved on since: the log answers from here
