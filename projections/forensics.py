@@ -134,17 +134,20 @@ def referenced_resources(event: LedgerEvent) -> set[UUID]:
 
 
 def _named_resources(data: Any) -> Iterator[UUID]:
+    # Only containers are walked into: a scalar names nothing (and an event is mostly
+    # scalars, a bulk load's many thousands of them).
     if isinstance(data, dict):
         for key, value in data.items():
             if key in RESOURCE_FIELDS and isinstance(value, UUID):
                 yield value
             elif key in RESOURCE_LIST_FIELDS and isinstance(value, list | tuple):
                 yield from (item for item in value if isinstance(item, UUID))
-            else:
+            elif isinstance(value, dict | list | tuple):
                 yield from _named_resources(value)
     elif isinstance(data, list | tuple):
         for item in data:
-            yield from _named_resources(item)
+            if isinstance(item, dict | list | tuple):
+                yield from _named_resources(item)
 
 
 class ForensicProjection(Projection["ForensicView"]):
