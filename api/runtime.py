@@ -29,9 +29,9 @@ YOUNG_COLLECTION_EVERY = 20_000
 
 
 def settle_heap() -> None:
-    """Once a long-running process (a server worker, the projector) has loaded: what it
-    loaded (modules, models, schemas, a few hundred thousand objects that live as long as
-    the process) is set apart from the cyclic collector, which otherwise walks all of it
+    """Once a long-running process (a server worker, the projector, an import) has loaded:
+    what it loaded (modules, models, schemas, a few hundred thousand objects that live as
+    long as the process) is set apart from the cyclic collector, which otherwise walks all of it
     again in every full collection, and the youngest generation is collected less often.
     Without this a bulk load spent about a third of its time in the collector."""
     gc.collect()
