@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
@@ -71,6 +72,11 @@ class Idempotency:
     principal_id: UUID
     key: str
     fingerprint: str
+
+    @cached_property
+    def receipt_id(self) -> UUID:
+        """Where the receipt of the first request under this key is recorded."""
+        return receipt_id(self.principal_id, self.key)
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,7 @@ class CommandService:
         )
         if retry is None:
             return self._execute(cmd, decide, receipt=None)
-        rid = receipt_id(retry.principal_id, retry.key)
+        rid = retry.receipt_id
         replay = self._replay(rid, retry)
         if replay is not None:
             return replay
@@ -159,11 +165,7 @@ class CommandService:
         # of them is saved, so an object they all cite (the grant, the resource, the
         # persons) is read once, and the receipts of all their keys in one query.
         receipts = self._receipts(
-            [
-                receipt_id(c.idempotency.principal_id, c.idempotency.key)
-                for c, _, _ in commands
-                if c.idempotency is not None
-            ]
+            [c.idempotency.receipt_id for c, _, _ in commands if c.idempotency is not None]
         )
         with self.ledger.reading_once():
             self._decide_each(commands, now, outcomes, pending, receipts)
@@ -172,7 +174,7 @@ class CommandService:
         )
         for (n, _, decision, body, retry), result in zip(pending, saved, strict=True):
             if isinstance(result, Conflict) and retry is not None:
-                replay = self._replay(receipt_id(retry.principal_id, retry.key), retry)
+                replay = self._replay(retry.receipt_id, retry)
                 outcomes[n] = replay if replay is not None else result
             elif isinstance(result, Exception):
                 outcomes[n] = result
@@ -197,7 +199,7 @@ class CommandService:
                     if not 0 < len(retry.key) <= MAX_KEY_LENGTH:
                         msg = f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters"
                         raise RuleViolation(msg, field="Idempotency-Key")
-                    found = receipts.get(receipt_id(retry.principal_id, retry.key))
+                    found = receipts.get(retry.receipt_id)
                     if found is not None:
                         outcomes[n] = self._replayed(*found, retry)
                         continue
@@ -243,9 +245,7 @@ class CommandService:
         events: list[LedgerEvent] = list(decision.events)
         if receipt is not None:
             kept = {k: v for k, v in body.items() if k not in SECRET_FIELDS}
-            events.append(
-                record_receipt(cmd, receipt.principal_id, receipt.key, receipt.fingerprint, kept)
-            )
+            events.append(record_receipt(cmd, receipt.receipt_id, receipt.fingerprint, kept))
         return events
 
     def _replay(self, rid: UUID, retry: Idempotency) -> Outcome | None:
