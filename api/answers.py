@@ -22,8 +22,26 @@ def answer_of(decision: Decision) -> dict[str, Any]:
     body: dict[str, Any] = {"id": decision.subject_id, "version": decision.subject_version}
     for fact in decision.facts:
         body.update(fields_of(fact))
-    encoded: dict[str, Any] = jsonable_encoder(body)
+    encoded: dict[str, Any] = json_values(body)
     return encoded
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def json_values(value: Any) -> Any:
+    """``jsonable_encoder(value)``, with what is already plain JSON (exactly a dict with
+    text keys, a list, a string, a number, a boolean, None) taken as it is: most of an
+    answer or a request body is, and a bulk load encodes thousands of them. Anything else
+    (an id, an instant, an enum, a model) is ``jsonable_encoder``'s to say."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict and all(type(key) is str and not key.startswith("_sa") for key in value):
+        return {key: json_values(item) for key, item in value.items()}
+    if kind is list:
+        return [json_values(item) for item in value]
+    return jsonable_encoder(value)
 
 
 @singledispatch

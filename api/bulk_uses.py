@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
+from api.auth import actor_of
 from api.bulk_lines import Line
 from api.commands import caller_of
 from api.problems import ledger_error_body
@@ -63,11 +64,13 @@ def record_lines(
     """One result a line (the refused ones included, as read); raises what no line could
     help (the store failing): nothing was acknowledged, and a retry records nothing twice."""
     valid = [line for line in lines if line.value is not None]
+    actor = actor_of(principal)  # every line is the principal's act
     commands = []
     for line in valid:
         assert line.value is not None
         body = line.value.model_dump(mode="json", exclude_unset=True, exclude={"idempotency_key"})
-        caller = caller_of(principal, "POST", SINGLE_PATH, body, line.value.idempotency_key)
+        key = line.value.idempotency_key
+        caller = caller_of(principal, "POST", SINGLE_PATH, body, key, actor)
         use = DataUseFields.model_validate(
             line.value.model_dump(exclude={"occurred_at", "idempotency_key"}, exclude_unset=True)
         )

@@ -18,7 +18,7 @@ from rich.console import Console
 from api import cli_commands, cli_import, cli_integrity, cli_reports, cli_rules, cli_trails
 from api.demo import is_loaded, load_demo
 from api.read_models import open_view, start_runner
-from api.runtime import StoreUnreachable, open_ledger
+from api.runtime import StoreUnreachable, open_ledger, settle_heap
 from api.supervisor import ProjectorProcess, Supervisor
 from domain.ledger import Ledger
 from domain.principals import new_token
@@ -217,6 +217,7 @@ def project() -> None:
         signal.signal(signum, lambda *_: stop.set())
     # A lost connection or a failed batch stops the runner; the supervisor starts another,
     # with backoff, resuming from the tracking position written with the rows.
+    settle_heap()
     with Supervisor("forensics", lambda: start_runner(env)):
         console.print(f"projecting {database_url()} into the forensic read model")
         stop.wait()

@@ -21,7 +21,7 @@ from api.auth import in_role, principal_of_token
 from api.bulk_lines import NDJSON, read_lines
 from api.bulk_uses import DataUseLine, record_lines
 from api.commands import command_service
-from api.runtime import open_ledger
+from api.runtime import open_ledger, settle_heap
 from api.times import dumps_local
 from domain.errors import LedgerError
 from domain.vocabulary import Role
@@ -56,6 +56,7 @@ def import_uses(
             console.print(f"[red]{error.detail_zh}\n{error.detail}[/red]")
             raise typer.Exit(1) from None
         service = command_service(ledger)
+        settle_heap()  # an access log is thousands of lines: a long run, as a server's
         counts = {"recorded": 0, "replayed": 0, "refused": 0}
         total = sum(1 for _ in file.open("rb"))
         out = results.open("wb") if results is not None else None

@@ -16,10 +16,9 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Header
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from api.answers import answer_of
+from api.answers import answer_of, json_values
 from api.auth import actor_of
 from api.limits import MAX_INTEGER
 from api.runtime import recorder_of
@@ -57,7 +56,7 @@ def caller_of(
     as the request they stand for, so a retry is recognised as over HTTP."""
     if key is None:
         return Caller(actor or actor_of(principal))
-    canonical = orjson.dumps([method, path, jsonable_encoder(body)], option=orjson.OPT_SORT_KEYS)
+    canonical = orjson.dumps([method, path, json_values(body)], option=orjson.OPT_SORT_KEYS)
     fingerprint = hashlib.sha256(canonical).hexdigest()
     return Caller(actor or actor_of(principal), Idempotency(principal.id, key, fingerprint))
 

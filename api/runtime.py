@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 from functools import cache
 from typing import cast
@@ -21,6 +22,22 @@ from store.settings import (
     parse_database_url,
     psycopg_conninfo,
 )
+
+# Container allocations between two collections of the youngest generation (CPython's
+# default is 700): a bulk load allocates tens of thousands that all live to its end.
+YOUNG_COLLECTION_EVERY = 20_000
+
+
+def settle_heap() -> None:
+    """Once a long-running process (a server worker, the projector, an import) has loaded:
+    what it loaded (modules, models, schemas, a few hundred thousand objects that live as
+    long as the process) is set apart from the cyclic collector, which otherwise walks all of it
+    again in every full collection, and the youngest generation is collected less often.
+    Without this a bulk load spent about a third of its time in the collector."""
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, middle, old)
 
 
 def utc_now() -> datetime:

@@ -7,7 +7,7 @@ import os
 from fastapi import FastAPI
 
 from api.app import create_app
-from api.runtime import current_database, open_ledger
+from api.runtime import current_database, open_ledger, settle_heap
 
 
 def run_projections_here() -> bool | None:
@@ -18,6 +18,8 @@ def run_projections_here() -> bool | None:
 
 
 def create() -> FastAPI:
-    return create_app(
+    app = create_app(
         open_ledger(), backend=current_database().backend, run_projections=run_projections_here()
     )
+    settle_heap()
+    return app

@@ -174,6 +174,15 @@ the harness's process (same two cores): closed loop at each concurrency level (a
 latency counted from when each request was due. Baseline: the bare library's
 get-decide-save in-process, one thread (get the grant, decide, save a `Use`), on a fresh
 database of the same backend, run before and after the HTTP levels (mean of the two).
+Bulk: `POST /v1/data-uses:batch` of NDJSON lines, each with its own idempotency key,
+one request at a time (the body is built before the clock starts). After each request,
+the bare library decides as many uses (a `repository.get` of the grant each) and saves
+them in one `save` (the baseline), then the rows that request wrote (each use and its
+receipt), read back from the store outside the timing, go into a plain table in one raw
+append, psycopg `COPY` or (SQLite) `executemany` INSERT in one transaction, as in (a):
+the ceiling. The three take turns request by request; the baseline's turn begins once
+the forensic read model has caught up with the request (not timed: the projector runs in
+a process of its own, and under a steady load its work overlaps the next request).
 
 **(c) Rebuild.** `replay(...)` of each projection over the whole log from the first
 event with saved folds off (`every=0`), events/s over the whole log; it decodes only the

@@ -15,6 +15,10 @@ The baseline is the bare library doing the same kind of command in-process, in o
 thread: get the grant (``repository.get``), decide the marks, save a new ``Use``
 aggregate (bench/baseline.py), on a fresh database of the same backend. It runs before
 and after the HTTP levels of each run; its rate is the mean of the two.
+
+Bulk loads (``POST /v1/data-uses:batch``) take turns, request by request, with the bare
+library deciding and saving as many uses in one ``save``, and with a raw append of the
+very rows each request wrote (the ceiling, as in (a)).
 """
 
 from __future__ import annotations
@@ -39,9 +43,12 @@ import httpx
 import orjson
 from eventsourcing.utils import get_topic
 
-from api.runtime import open_ledger
+from api.bulk_lines import NDJSON
+from api.read_models import caught_up_to, close_view, open_view
+from api.runtime import open_ledger, recorder_of
 from bench.baseline import Grant, Use, open_bare, record_use, use_fields
 from bench.generate import token_for
+from bench.measure_append import Contender, CopyPostgres, RawSQLite
 from bench.measure_reads import percentile
 from bench.results import Bar, Row
 from bench.stores import CachedLedger, copy_of, scratch
@@ -346,47 +353,110 @@ def bare_loop(app: Any, grants: list[tuple[UUID, str]], seconds: float) -> float
     return count / (time.perf_counter() - started)
 
 
-def bulk_load(base: str, pool: list[Sender], lines: int, per_request: int) -> float:
-    """Uses per second through ``POST /v1/data-uses:batch``: ``lines`` uses, each with its
-    own idempotency key, ``per_request`` a request, from one department after another."""
-    done = 0
-    started = time.perf_counter()
-    with httpx.Client(base_url=base, timeout=300) as client:
-        while done < lines:
-            sender = pool[(done // per_request) % len(pool)]
-            count = min(per_request, lines - done)
-            text = b"".join(
-                orjson.dumps({**body(sender), "idempotency_key": uuid4().hex}) + b"\n"
-                for _ in range(count)
-            )
-            response = client.post(
-                "/v1/data-uses:batch",
-                content=text,
-                headers={
-                    "Authorization": f"Bearer {sender.token}",
-                    "Content-Type": "application/x-ndjson",
-                },
-            )
-            response.raise_for_status()
-            done += count
-    return done / (time.perf_counter() - started)
+def bulk_body(sender: Sender, count: int) -> bytes:
+    """``count`` uses as NDJSON, each with its own idempotency key."""
+    return b"".join(
+        orjson.dumps({**body(sender), "idempotency_key": uuid4().hex}) + b"\n"
+        for _ in range(count)
+    )
 
 
-def bare_batched(app: Any, grants: list[tuple[UUID, str]], lines: int, per_save: int) -> float:
-    """Uses per second of the bare library deciding each use as ``bare_loop`` does and
-    saving ``per_save`` of them in one ``save``."""
+def bulk_request(client: httpx.Client, sender: Sender, text: bytes) -> None:
+    """One ``POST /v1/data-uses:batch`` as ``sender``, every line recorded."""
+    response = client.post(
+        "/v1/data-uses:batch",
+        content=text,
+        headers={"Authorization": f"Bearer {sender.token}", "Content-Type": NDJSON},
+    )
+    response.raise_for_status()
+    if b'"status":4' in response.content or b'"status":5' in response.content:
+        raise RuntimeError(f"a bulk line was refused: {response.content[:500]!r}")
+
+
+def bare_save(app: Any, grants: list[tuple[UUID, str]], start: int, count: int) -> None:
+    """The bare library deciding ``count`` uses as ``bare_loop`` does, saved in one ``save``."""
+    uses = []
+    for n in range(count):
+        grant_id, department = grants[(start + n) % len(grants)]
+        grant: Grant = app.repository.get(grant_id)
+        now = datetime.now(UTC)
+        uses.append(Use(**use_fields(grant_id, grant, department, "孙悦", now)))
+    app.save(*uses)
+
+
+@dataclass
+class BulkRates:
+    ours: float  # uses/s through POST /v1/data-uses:batch
+    bare: float  # uses/s of the bare library, per_request uses a save
+    raw: float  # uses/s of a raw append of the rows each request wrote, one transaction each
+
+
+def bulk_load(
+    base: str,
+    url: str,
+    pool: list[Sender],
+    bare: Any,
+    grants: list[tuple[UUID, str]],
+    raw: Contender,
+    lines: int,
+    per_request: int,
+) -> BulkRates:
+    """``lines`` uses through ``POST /v1/data-uses:batch``, ``per_request`` a request, from
+    one department after another; after each request, the bare library saves as many of
+    its own (the baseline), then the rows that request wrote (read back from the store,
+    outside the timing) go into a plain table in one raw append (the ceiling): the three
+    take turns request by request, so a burst of load on the machine falls on all alike.
+
+    The baseline's turn begins once the forensic read model has caught up with the request
+    (not timed: the projector is a process of its own, and under a steady load its work
+    overlaps the next request), so that neither runs beside the other's background work."""
+    spent = {"ours": 0.0, "bare": 0.0, "raw": 0.0}
+    reader = open_ledger(url)
+    recorder = recorder_of(reader)
+    view = open_view(dict(reader.env))
+    after = recorder.head().position
+    postgres = not url.startswith("sqlite")
     done = 0
-    started = time.perf_counter()
-    while done < lines:
-        uses = []
-        for n in range(min(per_save, lines - done)):
-            grant_id, department = grants[(done + n) % len(grants)]
-            grant: Grant = app.repository.get(grant_id)
-            now = datetime.now(UTC)
-            uses.append(Use(**use_fields(grant_id, grant, department, "孙悦", now)))
-        app.save(*uses)
-        done += len(uses)
-    return done / (time.perf_counter() - started)
+    try:
+        with httpx.Client(base_url=base, timeout=300) as client:
+            while done < lines:
+                sender = pool[(done // per_request) % len(pool)]
+                count = min(per_request, lines - done)
+                text = bulk_body(sender, count)
+                started = time.perf_counter()
+                bulk_request(client, sender, text)
+                spent["ours"] += time.perf_counter() - started
+                started = time.perf_counter()
+                bare_save(bare, grants, done, count)
+                spent["bare"] += time.perf_counter() - started
+                written = recorder.select_rows(after=after, limit=10 * count)
+                after = written[-1][0]
+                _wait_for_read_model(view, after)
+                rows = [
+                    (
+                        originator_id if postgres else str(originator_id),
+                        version,
+                        topic,
+                        bytes(state),
+                    )
+                    for _, originator_id, version, topic, state, _ in written
+                ]
+                started = time.perf_counter()
+                raw.append(rows)
+                spent["raw"] += time.perf_counter() - started
+                done += count
+    finally:
+        close_view(view)
+        reader.close()
+    return BulkRates(**{name: done / seconds for name, seconds in spent.items()})
+
+
+def _wait_for_read_model(view: Any, position: int, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while caught_up_to(view) < position:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the forensic read model did not reach {position} in {seconds} s")
+        time.sleep(0.005)
 
 
 def measure_http(
@@ -425,14 +495,32 @@ def measure_http(
         baseline_name=f"bare library deciding each use, {plan.bulk_per_request} saved a `save`",
         bar=Bar("ratio", 0.8),
     )
+    bulk_ceiling = Row(
+        key="b.bulk_ceiling",
+        measurement=f"(b) HTTP `POST /v1/data-uses:batch`, {plan.bulk_per_request} uses a "
+        "request: against the ceiling",
+        backend=cached.backend,
+        unit="uses/s",
+        baseline_name=(
+            "raw psycopg COPY of the rows each request wrote, one COPY a request"
+            if cached.backend == "postgresql"
+            else "raw sqlite3 executemany INSERT of the rows each request wrote, "
+            "one transaction a request (SQLite has no COPY)"
+        ),
+    )
     levels = {c: Level(c) for c in plan.levels}
     open_errors = 0
-    with scratch(cached.backend, "http-bare") as bare_url, copy_of(cached, "http") as url:
+    with (
+        scratch(cached.backend, "http-bare") as bare_url,
+        scratch(cached.backend, "http-raw") as raw_url,
+        copy_of(cached, "http") as url,
+    ):
         tick("HTTP: reading granted requests for the clients")
         pool = senders(url, cached.seed)
         if not pool:
             raise RuntimeError("the cached ledger has no granted request to cite")
         bare = open_bare(bare_url)
+        raw = CopyPostgres(raw_url) if cached.backend == "postgresql" else RawSQLite(raw_url)
         grants = []
         for sender in pool[:100]:
             grant = Grant(
@@ -483,11 +571,16 @@ def measure_http(
                     throughput.ours.append(best)
                     throughput.baseline.append((before + after) / 2)
                     tick(f"HTTP: bulk uses (run {run + 1}/{runs})")
-                    per = plan.bulk_per_request
-                    bulk.baseline.append(bare_batched(bare, grants, plan.bulk_lines, per))
-                    bulk.ours.append(bulk_load(base, pool, plan.bulk_lines, per))
+                    rates = bulk_load(
+                        base, url, pool, bare, grants, raw, plan.bulk_lines, plan.bulk_per_request
+                    )
+                    bulk.ours.append(rates.ours)
+                    bulk.baseline.append(rates.bare)
+                    bulk_ceiling.ours.append(rates.ours)
+                    bulk_ceiling.baseline.append(rates.raw)
         finally:
             bare.close()
+            raw.close()
     detail = {
         "levels": [
             {
@@ -504,4 +597,4 @@ def measure_http(
         "open_loop_errors": open_errors,
         "clients": len(pool),
     }
-    return [throughput, p50, p99, bulk], detail
+    return [throughput, p50, p99, bulk, bulk_ceiling], detail

@@ -162,6 +162,7 @@ def label(row: Row) -> str:
             "p50": "(b) HTTP p50, open loop at half that throughput",
             "p99": "(b) HTTP p99, open loop at half that throughput",
             "bulk": "(b) HTTP `POST /v1/data-uses:batch`, bulk uses",
+            "bulk_ceiling": "(b) HTTP `POST /v1/data-uses:batch` vs the raw ceiling",
         }[parts[1]]
     if letter == "c":
         return f"(c) full rebuild: {parts[2]}"

@@ -20,11 +20,14 @@ turns them into its fields, and the receipt keeps those fields for a retry.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, Protocol
 from uuid import UUID, uuid4
+
+from eventsourcing.persistence import StoredEvent
 
 from domain.aggregate import Command
 from domain.errors import CommandInFlight, Conflict, IdempotencyKeyReused, RuleViolation
@@ -41,10 +44,24 @@ Answer = Callable[[Decision], dict[str, Any]]
 """A decision's answer, as plain JSON values (what a receipt keeps for a retry)."""
 
 
+class PositionedEvent(Protocol):
+    """A stored event and where it sits in the log."""
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def event(self) -> StoredEvent: ...
+
+
 class Positions(Protocol):
-    """Where an event sits in the log: the store's recorders answer it (store/records.py)."""
+    """Where events sit in the log: the store's recorders answer it (store/records.py)."""
 
     def position_of(self, originator_id: UUID, originator_version: int) -> int | None: ...
+
+    def select_objects_records(
+        self, originator_ids: Collection[UUID]
+    ) -> Sequence[PositionedEvent]: ...
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,11 @@ class Idempotency:
     principal_id: UUID
     key: str
     fingerprint: str
+
+    @cached_property
+    def receipt_id(self) -> UUID:
+        """Where the receipt of the first request under this key is recorded."""
+        return receipt_id(self.principal_id, self.key)
 
 
 @dataclass(frozen=True)
@@ -105,7 +127,7 @@ class CommandService:
         )
         if retry is None:
             return self._execute(cmd, decide, receipt=None)
-        rid = receipt_id(retry.principal_id, retry.key)
+        rid = retry.receipt_id
         replay = self._replay(rid, retry)
         if replay is not None:
             return replay
@@ -141,15 +163,18 @@ class CommandService:
         pending: list[tuple[int, Command, Decision, Mapping[str, Any], Idempotency | None]] = []
         # Every command of the batch is decided against the ledger as it stands before any
         # of them is saved, so an object they all cite (the grant, the resource, the
-        # persons) is read once.
+        # persons) is read once, and the receipts of all their keys in one query.
+        receipts = self._receipts(
+            [c.idempotency.receipt_id for c, _, _ in commands if c.idempotency is not None]
+        )
         with self.ledger.reading_once():
-            self._decide_each(commands, now, outcomes, pending)
+            self._decide_each(commands, now, outcomes, pending, receipts)
         saved = self.ledger.record_each(
             [self._events(cmd, decision, body, retry) for _, cmd, decision, body, retry in pending]
         )
         for (n, _, decision, body, retry), result in zip(pending, saved, strict=True):
             if isinstance(result, Conflict) and retry is not None:
-                replay = self._replay(receipt_id(retry.principal_id, retry.key), retry)
+                replay = self._replay(retry.receipt_id, retry)
                 outcomes[n] = replay if replay is not None else result
             elif isinstance(result, Exception):
                 outcomes[n] = result
@@ -165,6 +190,7 @@ class CommandService:
         now: datetime,
         outcomes: list[Outcome | Exception | None],
         pending: list[tuple[int, Command, Decision, Mapping[str, Any], Idempotency | None]],
+        receipts: Mapping[UUID, tuple[CommandReceipt, int]],
     ) -> None:
         for n, (caller, decide, occurred_at) in enumerate(commands):
             retry = caller.idempotency
@@ -173,9 +199,9 @@ class CommandService:
                     if not 0 < len(retry.key) <= MAX_KEY_LENGTH:
                         msg = f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters"
                         raise RuleViolation(msg, field="Idempotency-Key")
-                    replay = self._replay(receipt_id(retry.principal_id, retry.key), retry)
-                    if replay is not None:
-                        outcomes[n] = replay
+                    found = receipts.get(retry.receipt_id)
+                    if found is not None:
+                        outcomes[n] = self._replayed(*found, retry)
                         continue
                 cmd = Command(
                     actor=caller.actor,
@@ -219,9 +245,7 @@ class CommandService:
         events: list[LedgerEvent] = list(decision.events)
         if receipt is not None:
             kept = {k: v for k, v in body.items() if k not in SECRET_FIELDS}
-            events.append(
-                record_receipt(cmd, receipt.principal_id, receipt.key, receipt.fingerprint, kept)
-            )
+            events.append(record_receipt(cmd, receipt.receipt_id, receipt.fingerprint, kept))
         return events
 
     def _replay(self, rid: UUID, retry: Idempotency) -> Outcome | None:
@@ -230,11 +254,28 @@ class CommandService:
         receipt = self.ledger.find(rid)
         if not isinstance(receipt, CommandReceipt):
             return None
+        receipt_position = self.positions.position_of(rid, 1)
+        assert receipt_position is not None  # the receipt was just read: it is recorded
+        return self._replayed(receipt, receipt_position, retry)
+
+    def _receipts(self, rids: Collection[UUID]) -> dict[UUID, tuple[CommandReceipt, int]]:
+        """The receipts recorded under any of ``rids``, each with its position: one read
+        for a whole bulk load, which is mostly of keys never seen."""
+        found: dict[UUID, tuple[CommandReceipt, int]] = {}
+        for record in self.positions.select_objects_records(rids) if rids else ():
+            if record.event.originator_version != 1:
+                continue  # a receipt is one event; nothing else is recorded under its id
+            receipt = self.ledger.mapper.to_domain_event(record.event)
+            state = receipt.mutate(None) if isinstance(receipt, LedgerEvent) else None
+            if isinstance(state, CommandReceipt):
+                found[state.id] = (state, record.position)
+        return found
+
+    @staticmethod
+    def _replayed(receipt: CommandReceipt, receipt_position: int, retry: Idempotency) -> Outcome:
         if receipt.fingerprint != retry.fingerprint:
             msg = "this Idempotency-Key was used for a different request; use a new key"
             raise IdempotencyKeyReused(msg, field="Idempotency-Key")
-        receipt_position = self.positions.position_of(rid, 1)
-        assert receipt_position is not None  # the receipt was just read: it is recorded
         # The receipt is recorded right after the command's events, in the same append
         # (under the store's insert lock, so positions are consecutive): the position the
         # first answer gave is the one before it.

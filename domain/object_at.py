@@ -35,6 +35,10 @@ class ObjectAt(Generic[S]):
         self.at = at
         self.state = initial
 
+    def holds(self, event: LedgerEvent) -> bool:
+        """Whether ``event`` had occurred by the instant (and so is part of the state)."""
+        return event.occurred_at <= self.at
+
     def add(self, event: LedgerEvent, step: Step[S] = mutated) -> None:
-        if event.occurred_at <= self.at:
+        if self.holds(event):
             self.state = step(self.state, event)

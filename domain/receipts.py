@@ -38,11 +38,12 @@ class CommandReceiptRecorded(LedgerEvent):
 
 
 def record_receipt(
-    cmd: Command, principal_id: UUID, key: str, fingerprint: str, response: dict[str, Any]
+    cmd: Command, rid: UUID, fingerprint: str, response: dict[str, Any]
 ) -> CommandReceiptRecorded:
+    """The receipt recorded under ``rid``, the ``receipt_id`` of the principal and key."""
     return cmd.event(
         CommandReceiptRecorded,
-        receipt_id(principal_id, key),
+        rid,
         1,
         fingerprint=fingerprint,
         response=response,

@@ -20,6 +20,7 @@ import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
+from pydantic import BaseModel
 
 from domain.data_uses import DataUseRecorded
 from domain.events import LedgerEvent
@@ -45,6 +46,7 @@ BASE_FIELDS = frozenset(
 # Fields that name a resource, wherever an event keeps them.
 RESOURCE_FIELDS = ("resource_id", "unique_source_resource_id")
 RESOURCE_LIST_FIELDS = ("resource_ids",)
+CONTAINERS = (BaseModel, dict, list, tuple)
 
 
 @dataclass(frozen=True)
@@ -130,21 +132,28 @@ def payload_of(event: LedgerEvent) -> dict[str, Any]:
 def referenced_resources(event: LedgerEvent) -> set[UUID]:
     """Every resource the event names (a request, a use, a submission, a conflict). A
     resource's own events are found by their originator id instead."""
-    return set(_named_resources(event.model_dump()))
+    return set(_named_resources(event))
 
 
 def _named_resources(data: Any) -> Iterator[UUID]:
+    # A model is walked as its fields, the keys and values its ``model_dump()`` would give
+    # (no event has a computed field or a serializer of its own), without making that dump;
+    # and only containers are walked into: a scalar names nothing (and an event is mostly
+    # scalars, a bulk load's many thousands of them).
+    if isinstance(data, BaseModel):
+        data = data.__dict__
     if isinstance(data, dict):
         for key, value in data.items():
             if key in RESOURCE_FIELDS and isinstance(value, UUID):
                 yield value
             elif key in RESOURCE_LIST_FIELDS and isinstance(value, list | tuple):
                 yield from (item for item in value if isinstance(item, UUID))
-            else:
+            elif isinstance(value, CONTAINERS):
                 yield from _named_resources(value)
     elif isinstance(data, list | tuple):
         for item in data:
-            yield from _named_resources(item)
+            if isinstance(item, CONTAINERS):
+                yield from _named_resources(item)
 
 
 class ForensicProjection(Projection["ForensicView"]):

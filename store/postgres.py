@@ -304,6 +304,20 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         )
         return _records(self._all(statement, [originator_id], tuples=True))
 
+    def select_objects_records(self, originator_ids: Collection[UUID]) -> list[Record]:
+        """Many objects' events with their positions, in one query (a bulk load asks after
+        all of its receipts at once); by object, then version."""
+        if not originator_ids:
+            return []
+        statement = (
+            "SELECT e.notification_id AS position, e.originator_id, e.originator_version, "
+            "e.topic, e.state, l.recorded_at FROM {schema}.{events} e "
+            "JOIN {schema}.{entries} l ON l.position = e.notification_id "
+            "WHERE e.originator_id = ANY(%s::uuid[]) "
+            "ORDER BY e.originator_id, e.originator_version"
+        )
+        return _records(self._all(statement, [sorted(set(originator_ids))], tuples=True))
+
     def _all(self, statement: str, params: Sequence[Any] = (), *, tuples: bool = False) -> Any:
         """All rows; ``tuples`` for the whole-ledger scans: plain tuples, binary results
         (bytea arrives as bytes without hex decoding)."""

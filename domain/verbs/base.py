@@ -13,10 +13,11 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.aggregate import AggregateState
@@ -25,6 +26,7 @@ from domain.errors import Conflict, NotFound, PreconditionFailed, UnknownDepartm
 from domain.events import LedgerEvent
 from domain.facts import Fact
 from domain.group_commit import GroupCommit
+from domain.object_at import ObjectAt
 from domain.principals import Principal, principal_id_for_token
 
 S = TypeVar("S", bound=AggregateState)
@@ -57,7 +59,7 @@ class LedgerBase(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env)
         self._group_commit: GroupCommit[LedgerEvent, Recording[UUID]] = GroupCommit(
-            lambda events: self.save(*events)
+            self._save_events
         )
         self._reads = threading.local()
 
@@ -78,13 +80,40 @@ class LedgerBase(Application[UUID]):
 
     @contextmanager
     def reading_once(self) -> Iterator[None]:
-        """Within it, this thread reads each object once: for deciding many commands
-        against the same state (a bulk load), none of them saved before all are decided."""
+        """Within it, this thread reads each object once (and folds it as of an instant once
+        for the events that had occurred by then): for deciding many commands against the
+        same state (a bulk load), none of them saved before all are decided."""
         self._reads.memo = {}
+        self._reads.streams = {}
+        self._reads.folds = {}
         try:
             yield
         finally:
-            self._reads.memo = None
+            self._reads.memo = self._reads.streams = self._reads.folds = None
+
+    def state_now_and_at(self, object_id: UUID, at: datetime) -> tuple[object, object]:
+        """The object as it is now and as it stood at business time ``at``, both folded
+        from one read of its events (None where none had occurred)."""
+        streams: dict[UUID, list[LedgerEvent]] | None = getattr(self._reads, "streams", None)
+        events = streams.get(object_id) if streams is not None else None
+        if events is None:
+            events = [event for event in self.events.get(object_id)]  # type: ignore[misc]
+            if streams is not None:
+                streams[object_id] = events
+        then: ObjectAt[object] = ObjectAt(at, None)
+        # The same events held by ``at`` fold to the same state, whatever ``at`` is: many
+        # uses of one grant, obtained at different instants, mostly share one fold.
+        key = (object_id, tuple(then.holds(event) for event in events))
+        folds: dict[Any, tuple[object, object]] | None = getattr(self._reads, "folds", None)
+        if folds is not None and key in folds:
+            return folds[key]
+        now: object = None
+        for event in events:
+            now = event.mutate(now)
+            then.add(event)
+        if folds is not None:
+            folds[key] = (now, then.state)
+        return now, then.state
 
     def get(self, object_id: UUID, kind: type[S], *, expected_version: int | None = None) -> S:
         state = self.find(object_id)
@@ -139,6 +168,18 @@ class LedgerBase(Application[UUID]):
                 return max(after, head), state
 
     # -- recording -------------------------------------------------------------
+
+    def _save_events(self, events: list[LedgerEvent]) -> list[Recording[UUID]]:
+        """``save(*events)``, as the library does it, but taking the events as events:
+        ``save`` asks of each object it is given whether it is a domain event, a runtime
+        protocol check that costs more than encoding the event (a bulk load saves
+        thousands). Everything the ledger saves is events, never aggregates."""
+        processing = ProcessingEvent[UUID]()
+        processing.events.extend(events)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings
 
     def record(self, events: list[LedgerEvent]) -> list[Recording[UUID]]:
         """Saves ``events`` in one transaction, shared with the commands of other threads

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar, cast
 from uuid import UUID, uuid4
 
 from domain.aggregate import AggregateState, Command
 from domain.arrangements import TimeSensitiveArrangement, propose_arrangement
 from domain.data_uses import DataUse, DataUseFields, record_data_use, violation_marks
 from domain.errors import UnknownArrangement, UnknownResource, UnknownShareRequest
-from domain.events import LedgerEvent
 from domain.external_sharing import (
     ExternalRequest,
     ExternalResource,
@@ -18,7 +17,6 @@ from domain.external_sharing import (
     request_external_data,
 )
 from domain.facts import Fact, Marks, NoDeadline, Provider, Requester, Status
-from domain.object_at import ObjectAt
 from domain.resources import Resource
 from domain.rules.sharing import SHARE_REPLY
 from domain.share_requests import Reply, ShareRequest, request_share
@@ -224,18 +222,12 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         (None: none cited, or it did not exist yet)."""
         if object_id is None:
             return None
-        # One read of the stream: the state now (to know the object is a ``kind``) and
-        # the state at ``at`` are folded together.
-        now: Any = None
-        then: ObjectAt[S | None] = ObjectAt(at, None)
-        for event in self.events.get(object_id):
-            assert isinstance(event, LedgerEvent)
-            now = event.mutate(now)
-            then.add(event)
+        # The state now (to know the object is a ``kind``) and the state at ``at``.
+        now, then = self.state_now_and_at(object_id, at)
         if not isinstance(now, kind):
             error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
             raise error(f"no {kind.__name__} with id {object_id}", field=field)
-        return then.state
+        return cast("S | None", then)
 
 
 def mark_facts(marks: tuple[DataUseMark, ...]) -> tuple[Fact, ...]:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from api import cli
 from domain.ledger import Ledger
 from tests.api.test_data_uses_api import granted, resource, use_body
-from tests.support.portal import Portal, auth
+from tests.support.portal import Portal, auth, created
 
 BATCH = "/v1/data-uses:batch"
 NDJSON = {"Content-Type": "application/x-ndjson"}
@@ -194,3 +194,25 @@ def test_import_uses_from_the_command_line(
     refused = CliRunner().invoke(cli.app, command, env=office)
     assert refused.exit_code == 1, refused.output
     assert "department" in refused.output  # the role it needs, named
+
+
+def test_lines_of_one_grant_obtained_before_and_after_it_are_marked_apart(
+    portal: Portal, grant: tuple[str, str]
+) -> None:
+    # Art. 26: a batch is decided against one read of the grant, and each line still
+    # against the grant as it stood when its data was obtained, as a single use would be.
+    resource_id, request_id = grant
+    times = ["2025-10-10T09:30:00+08:00", "2025-09-27T09:00:00+08:00", "2026-01-05T09:00:00+08:00"]
+    lines = [
+        {**use_body(resource_id, request_id, obtained_at=at), "idempotency_key": f"t{n}"}
+        for n, at in enumerate(times * 2)
+    ]
+    answered = results(send(portal, "高远", ndjson(lines)).text)
+    assert [r["status"] for r in answered] == [201] * 6
+    expected = [[], ["no_grant"], ["after_expiry"]] * 2
+    assert [r["marks"] for r in answered] == expected
+    single = [
+        created(portal.post(portal.tokens["高远"], "/v1/data-uses", one))["marks"]
+        for one in (use_body(resource_id, request_id, obtained_at=at) for at in times)
+    ]
+    assert single == expected[:3]
