@@ -18,7 +18,7 @@ from api.routes import deadlines as deadlines_api
 from api.routes import findings as findings_api
 from api.routes import notices as notices_api
 from api.routes import supervision as api
-from api.runtime import recorder_of
+from api.runtime import objects_now, recorder_of
 from console.bridge import admits, call
 from console.forms import FormRefused, attempt, entered, validated
 from console.instants import PageInstant, page_instant
@@ -100,13 +100,11 @@ def findings_seen(
 ) -> list[dict[str, Any]]:
     """The findings the principal may see (a department its own), by department, category
     and id, each with where it stands and the actions that standing invites."""
-    ledger = ledger_of(request)
+    seen = [f for f in report.findings if may_see(principal, f.department)]
+    findings = objects_now(ledger_of(request), [UUID(f.finding_id) for f in seen], Finding)
     found = []
-    standings = sorted(report.findings, key=lambda f: (f.department, f.category, f.finding_id))
-    for standing in standings:
-        if not may_see(principal, standing.department):
-            continue
-        finding = ledger.get(UUID(standing.finding_id), Finding)
+    for standing in sorted(seen, key=lambda f: (f.department, f.category, f.finding_id)):
+        finding = findings[UUID(standing.finding_id)]
         found.append(
             {
                 "id": standing.finding_id,
