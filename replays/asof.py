@@ -28,7 +28,7 @@ from projections.base import Meta, PayloadTest, Projection, Selective
 from replays.ladder import Forkable, ladder_of
 from store.fold_snapshots import FoldSnapshots, Snapshot
 from store.forensic_view import ForensicIndex
-from store.records import LedgerRecorder, RecordRow
+from store.records import LedgerRecorder, Record, RecordRow
 
 S = TypeVar("S")
 
@@ -247,8 +247,37 @@ def replay_object(
     folding many objects at one instant passes that prefix's end as ``upto``."""
     if upto is None:
         upto = recorder.position_known_at(instant.known_at)
+    records = recorder.select_object_records(projection.object_id)
+    return _object_at(mapper, projection, records, instant, upto)
+
+
+def replay_objects(
+    recorder: LedgerRecorder,
+    mapper: Mapper[Any],
+    projections: Sequence[ObjectFold[S]],
+    instant: Instant,
+    upto: int,
+) -> list[Replayed[S]]:
+    """Many objects at one instant, as ``replay_object`` folds each, from one read of all
+    their streams (a list of a few hundred pays one query, not one each)."""
+    streams: dict[UUID, list[Record]] = {}
+    ids = [p.object_id for p in projections]
+    for record in recorder.select_objects_records(ids):
+        streams.setdefault(UUID(str(record.event.originator_id)), []).append(record)
+    return [
+        _object_at(mapper, p, streams.get(p.object_id, []), instant, upto) for p in projections
+    ]
+
+
+def _object_at(
+    mapper: Mapper[Any],
+    projection: ObjectFold[S],
+    records: Sequence[Record],
+    instant: Instant,
+    upto: int,
+) -> Replayed[S]:
     fold = ObjectAt(instant.at, projection.initial())
-    for record in recorder.select_object_records(projection.object_id):
+    for record in records:
         if record.position > upto:
             break
         if record.event.topic not in projection.topics:

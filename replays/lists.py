@@ -2,16 +2,19 @@
 
 Which objects existed at (at, known_at) is a question about their creating events only:
 the forensic read model indexes every event by type and position, so a page asks it
-for the next creations after the cursor; past where the projector has reached, the log
-itself is read (those events only). Each candidate is then folded from its own stream
-(``replay_object``), exactly as reading that one object would, and kept if the reader
-may read it and it passes the filters. A page costs its candidates, not the ledger.
+for the next creations after the cursor (those naming the department asked about, where
+one is); past where the projector has reached, the log itself is read (those events
+only). Each candidate is then folded from its own stream, exactly as reading that one
+object would (``replay_objects``: a batch of streams in one read), and kept if the
+reader may read it and it passes the filters. A page costs its candidates, not the
+ledger.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Generic, TypeVar, cast
 from uuid import UUID
 
@@ -22,11 +25,14 @@ from domain.aggregate import AggregateState
 from domain.events import LedgerEvent
 from projections.base import topics_of
 from projections.listings import Kind
-from replays.asof import LEDGER, PAGE, Instant, replay_object
+from replays.asof import LEDGER, PAGE, Instant, replay_objects
 from store.forensic_view import ForensicIndex, Naming, Page
 from store.records import LedgerRecorder
 
 T = TypeVar("T", bound=AggregateState)
+
+# Objects folded together, from one read of their streams.
+FOLD_BATCH = 200
 
 Parties = dict[str, Any]
 """The party fields of a creating event (``Kind.party_fields``), by name."""
@@ -68,15 +74,22 @@ def list_objects(
     wanted = [d for d in (filters.department, filters.reader) if d is not None]
     found: list[tuple[int, T]] = []
     found_by = creations(recorder, mapper, kind, instant, after, upto, wanted)
-    for position, object_id, parties in found_by:
-        if kind.party_fields and not all(kind.concerns(parties, d) for d in wanted):
-            continue
-        state = replay_object(recorder, mapper, kind.fold(object_id), instant, upto=upto).state
-        if state is None or not shown(state) or not matches(kind, state, filters):
-            continue
-        found.append((position, state))
-        if len(found) > limit:
-            break
+    candidates = (
+        (position, object_id)
+        for position, object_id, parties in found_by
+        if not kind.party_fields or all(kind.concerns(parties, d) for d in wanted)
+    )
+    # Folded a batch at a time, from one read of the batch's streams.
+    while len(found) <= limit and (batch := list(islice(candidates, FOLD_BATCH))):
+        folds = [kind.fold(object_id) for _, object_id in batch]
+        states = replay_objects(recorder, mapper, folds, instant, upto)
+        for (position, _), replayed in zip(batch, states, strict=True):
+            state = replayed.state
+            if state is None or not shown(state) or not matches(kind, state, filters):
+                continue
+            found.append((position, state))
+            if len(found) > limit:
+                break
     more = len(found) > limit
     items = found[:limit]
     return Listed(items, upto, items[-1][0] if more and items else None)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from api.auth import ledger_of, readable
 from api.models import ResourceIn, SubmissionIn
 from api.pagination import MAX_LIMIT
 from api.routes import catalog as catalog_api
@@ -20,8 +21,7 @@ from api.routes import lists as list_api
 from api.routes import obligations as obligation_api
 from api.routes import persons as person_api
 from api.routes import resources as resource_api
-from api.routes import share_requests as share_request_api
-from api.routes import verification as verification_api
+from api.runtime import recorder_of
 from api.views import approved, catalog_entry, known_fields
 from console.bridge import admits, call, enforce
 from console.forms import FormRefused, attempt, entered, validated
@@ -48,7 +48,8 @@ from domain.vocabulary import (
     UpdateCycle,
 )
 from projections.catalog import CatalogState
-from replays.asof import Instant
+from projections.listings import SHARE_REQUESTS, VERIFICATION_REQUESTS, Kind
+from replays.asof import Instant, replay_objects
 
 router = APIRouter()
 SignedIn = Annotated[Principal, Depends(signed_in)]
@@ -67,10 +68,10 @@ VOCABULARIES = {
     "medium": MediumType,
 }
 ITEM_ROWS = 3
-# The request awaiting each kind of reply the inbox lists (Art. 26, 29; Art. 31).
-AWAITING = {
-    ObligationKind.SHARE_REPLY.value: share_request_api.read_share_request,
-    ObligationKind.VERIFICATION.value: verification_api.read_verification_request,
+# The kind of request awaiting each kind of reply the inbox lists (Art. 26, 29; Art. 31).
+AWAITING: dict[str, Kind[Any]] = {
+    ObligationKind.SHARE_REPLY.value: SHARE_REQUESTS,
+    ObligationKind.VERIFICATION.value: VERIFICATION_REQUESTS,
 }
 # Up to this many catalog entries are offered as a list; beyond, the form asks for the id.
 PICK_LIMIT = 300
@@ -99,26 +100,36 @@ def awaited(
     items: list[dict[str, Any]],
 ) -> dict[str, dict[str, str]]:
     """What each inbox item is about, by its ``subject_id``: the resource asked for (its
-    name, and its code beside it) and the department that asked, read from the request
-    awaiting the reply, ``GET /v1/share-requests/{id}`` or ``GET
-    /v1/verification-requests/{id}`` (Art. 26, 31). The inbox is what is still owed, so it
-    is short whatever the ledger's size: one object each, not a listing of every request."""
+    name, and its code beside it) and the department that asked, from the request
+    awaiting the reply (Art. 26, 31) as ``GET /v1/share-requests/{id}`` or ``GET
+    /v1/verification-requests/{id}`` reads it, under the same rule for who may read it.
+    The inbox is what is still owed, so it is short whatever the ledger's size; its
+    requests are folded from one read of their streams."""
     resources = {
         str(r.id): known_fields(r)
         for r in state.resources.values()
         if resource_api.may_see_resource(principal, r)
     }
+    asked = [
+        (item["subject_id"], AWAITING[item["kind"]])
+        for item in {i["subject_id"]: i for i in items}.values()
+        if item["kind"] in AWAITING
+    ]
+    recorder = recorder_of(ledger_of(request))
+    upto = recorder.position_known_at(inst.known_at)
+    folds = [kind.fold(UUID(subject)) for subject, kind in asked]
+    replayed = replay_objects(recorder, ledger_of(request).mapper, folds, inst, upto)
     about: dict[str, dict[str, str]] = {}
-    for item in items:
-        read = AWAITING.get(item["kind"])
-        if read is None or item["subject_id"] in about:
+    for (subject, kind), one in zip(asked, replayed, strict=True):
+        awaiting = one.state
+        if awaiting is None or not readable(principal, kind)(awaiting):
             continue
-        asked = call(read, request, principal, inst=inst, request_id=UUID(item["subject_id"]))
-        fields = resources.get(asked["resource_id"])
-        about[item["subject_id"]] = {
+        fields = resources.get(str(awaiting.resource_id))
+        code = getattr(awaiting, "resource_code", None) or (fields.code if fields else "")
+        about[subject] = {
             "resource_name": fields.name if fields else "",
-            "resource_code": asked.get("resource_code") or (fields.code if fields else ""),
-            "requester": asked["requester"],
+            "resource_code": code,
+            "requester": awaiting.requester,
         }
     return about
 
