@@ -12,6 +12,7 @@ offers (``LedgerRecorder.forensic_index``), beside the events they index.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -83,6 +84,7 @@ ADDED_INDEXES = [
     "forensic_data_uses (approver_person_id, position)",
     "forensic_events (running_max, position)",
 ]
+PLAIN_CODE = re.compile(r"[A-Za-z0-9]+")
 Naming = tuple[Sequence[str], Sequence[str]]
 """(payload fields, departments): events whose payload names every department in a field."""
 # How much later than the latest event recorded before it an event may occur and still be
@@ -433,6 +435,11 @@ class ForensicQueries(RegisterQueries):
         if naming is not None:
             fields, departments = naming
             for department in departments:
+                if PLAIN_CODE.fullmatch(department):
+                    # A code of letters and digits is written as it is in the JSON text:
+                    # a text match first, so that few payloads are parsed.
+                    where += " AND payload LIKE ?"
+                    params.append(f'%"{department}"%')
                 named = " OR ".join(f"{self._json_text('payload', f)} = ?" for f in fields)
                 where += f" AND ({named})"
                 params += [department] * len(fields)
