@@ -25,13 +25,13 @@ from api.exports import ExportFormat
 from api.pagination import MAX_LIMIT
 from api.routes import forensics as api
 from api.routes import persons as person_routes
-from api.routes import resources as resource_routes
 from api.views import known_fields
 from console.bridge import call, enforce
 from console.exports import SPREADSHEETS, spreadsheet
 from console.instants import PageInstant, page_instant
 from console.labels import RESOURCE_STATUS_LABELS, event_label
 from console.rendering import render
+from console.resources import resource_named, visible_resources
 from console.session import signed_in
 from domain.errors import RuleViolation
 from domain.principals import Principal
@@ -52,17 +52,6 @@ def asked(query: str, subject: str, name: str) -> tuple[str, str]:
     if query == "person" and name.strip():
         subject = name.strip()
     return query, subject
-
-
-def visible_resources(
-    request: Request, principal: Principal, shown: PageInstant
-) -> list[Resource]:
-    """The resources the principal may see at the page's instant, by code: a history
-    outlives a resource's time in the catalog, so drafts and retired entries are among them."""
-    state, _ = resource_routes.catalog_at(request, shown.instant)
-    may_see = resource_routes.may_see_resource
-    visible = (r for r in state.resources.values() if may_see(principal, r))
-    return sorted(visible, key=lambda r: known_fields(r).code)
 
 
 def run_query(
@@ -120,30 +109,15 @@ def registered_persons(
 
 
 def resolved(query: str, subject: str, resources: list[Resource]) -> tuple[str, Resource | None]:
-    """The subject as the forensic route asks it, and the resource it names. A resource is
-    typed by its id, else its exact code, else a name one resource alone bears; none or
-    several is refused at the field. An id names it even when it is not among those listed."""
+    """The subject as the forensic route asks it, and the resource it names (by id, code or
+    a name one resource alone bears: ``resource_named``)."""
     typed = subject.strip()
     if query != "history" or not typed:
         return subject, None
-    try:
-        resource_id = UUID(typed)
-    except ValueError:
-        pass
-    else:
-        return str(resource_id), next((r for r in resources if r.id == resource_id), None)
-    for what, key in (("信息资源代码", "code"), ("名称", "name")):
-        found = [r for r in resources if getattr(known_fields(r), key) == typed]
-        if len(found) == 1:
-            return str(found[0].id), found[0]
-        if found:
-            raise RuleViolation(
-                f"有 {len(found)} 个数据资源的{what}为“{typed}”，请从列表中按信息资源代码选择其一",
-                field="subject",
-            )
-    raise RuleViolation(
-        f"未找到信息资源代码或名称为“{typed}”的数据资源，请从列表中选择", field="subject"
-    )
+    named = resource_named(typed, resources, "subject")
+    if isinstance(named, UUID):  # an id not among those listed: the route decides
+        return str(named), None
+    return str(named.id), named
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -158,7 +132,8 @@ def audit(
     # Asking is refused to those the forensic routes refuse, before anything else.
     enforce(api.resource_history, principal)
     query, subject = asked(query, subject, name)
-    resources = visible_resources(request, principal, shown) if query == "history" else []
+    listed = query == "history"
+    resources = visible_resources(request, principal, shown.instant) if listed else []
     result, chosen, errors = None, None, {}
     try:
         asking, chosen = resolved(query, subject, resources)
@@ -214,7 +189,8 @@ def export(
     query, subject = asked(query, subject, name)
     if not subject:
         raise RuleViolation("请先选择查询对象，再导出", field="subject")
-    resources = visible_resources(request, principal, shown) if query == "history" else []
+    listed = query == "history"
+    resources = visible_resources(request, principal, shown.instant) if listed else []
     asking, _ = resolved(query, subject, resources)
     answer: Response = run_query(request, principal, shown, query, asking, chosen)
     return answer

@@ -28,9 +28,11 @@ from console.forms import FormRefused, attempt, entered, validated
 from console.instants import PageInstant, page_instant
 from console.labels import RESOURCE_FIELD_LABELS, RESOURCE_STATUS_LABELS
 from console.rendering import render
+from console.resources import resource_named
 from console.session import check_csrf, signed_in
 from domain.calendar import SHANGHAI
 from domain.deadlines import ObligationKind
+from domain.errors import RuleViolation
 from domain.principals import Principal
 from domain.resources import Resource
 from domain.share_requests import ShareRequestStatus
@@ -73,7 +75,8 @@ AWAITING: dict[str, Kind[Any]] = {
     ObligationKind.SHARE_REPLY.value: SHARE_REQUESTS,
     ObligationKind.VERIFICATION.value: VERIFICATION_REQUESTS,
 }
-# Up to this many catalog entries are offered as a list; beyond, the form asks for the id.
+# Up to this many catalog entries are offered as a list; beyond, the form takes a code or a
+# name, offered as the official types (console/resources.py).
 PICK_LIMIT = 300
 
 
@@ -243,6 +246,8 @@ def page(
             "resources": own_resources(principal, state),
             "catalog": catalog,
             "catalog_size": len(in_catalog),
+            # Beyond the pick list, the catalog's codes are offered as the official types.
+            "catalog_fields": [approved(r) for r in in_catalog] if not catalog else [],
             "instruments": instruments(request, principal, inst),
             "pick_limit": PICK_LIMIT,
             "people": people(request, principal, inst),
@@ -364,6 +369,12 @@ async def submit(request: Request, principal: SignedIn, shown: Shown) -> Respons
     return RedirectResponse("/workbench?done=submission#catalog", status_code=303)
 
 
+def cataloged(request: Request, shown: PageInstant) -> list[Resource]:
+    """The unified catalog at the page's instant (Art. 11): what a use may be of."""
+    state, _ = resource_api.catalog_at(request, shown.instant)
+    return state.in_catalog()
+
+
 @router.post("/workbench/data-uses", response_class=HTMLResponse)
 async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Response:
     form = await request.form()
@@ -382,6 +393,17 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
             "medium",
         )
     }
+    if data["resource_id"]:
+        # Picked by its code (or name) from the unified catalog, as the form offers it.
+        try:
+            named = resource_named(data["resource_id"], cataloged(request, shown), "resource_id")
+        except RuleViolation as refused:
+            values = entered(form)
+            errors = {"resource_id": refused.detail}
+            return page(
+                request, principal, shown, errors=errors, values=values, form="use", status_code=422
+            )
+        data["resource_id"] = str(named if isinstance(named, UUID) else named.id)
     if data["share_request_id"] and not data["resource_id"]:
         # The request names its resource: a use under it need not pick the resource again.
         granted = granted_requests(request, principal, shown.instant)

@@ -371,6 +371,61 @@ def test_a_use_relies_on_a_granted_request_and_names_persons_of_the_register__ar
     assert use["approver_person_id"] == persons["林国栋"]
 
 
+def test_a_use_names_its_resource_by_catalog_code_and_an_unknown_one_is_refused__art36(
+    page: Page, console: Console
+) -> None:
+    # Art. 36: the record names the resource used. Officials know it by its catalog code
+    # (a large catalog is offered as codes to type, not as a list): the form takes the code
+    # and records the resource's id; a code the catalog lacks is refused at the field.
+    token = console.token("department", "SCGL")
+    headers = {"Authorization": f"Bearer {token}"}
+    v1 = f"{console.base_url}/v1"
+    request = httpx.get(
+        f"{v1}/share-requests",
+        params={"department": "SCGL", "role": "requester", "status": "granted"},
+        headers=headers, timeout=60,
+    ).json()["items"][0]
+    persons = {
+        p["name"]: p["id"]
+        for p in httpx.get(
+            f"{v1}/persons", params={"department": "SCGL"}, headers=headers, timeout=60
+        ).json()["items"]
+    }
+    sign_in(page, token)
+    page.goto("/workbench#uses")
+    csrf = page.locator('#uses input[name="csrf_token"]').get_attribute("value") or ""
+    form = {
+        "csrf_token": csrf,
+        "share_request_id": request["id"],
+        "purpose": request["purpose"],
+        "user_person_id": persons["高远"],
+        "approver_person_id": persons["林国栋"],
+        "data_content": "受理编号",
+        "obtained_at": "2025-08-04T10:15",
+        "method": "api",
+        "medium": "network",
+    }
+    origin = {"Origin": console.base_url}
+    before = head_position(page)
+    unknown = page.request.post(
+        "/workbench/data-uses", form={**form, "resource_id": "0000000000/999999"}, headers=origin
+    )
+    assert unknown.status == 422
+    assert "未找到信息资源代码或名称为“0000000000/999999”的数据资源" in unknown.text()
+    assert head_position(page) == before
+    recorded = page.request.post(
+        "/workbench/data-uses",
+        form={**form, "resource_id": request["resource_code"]},
+        headers=origin,
+    )
+    assert recorded.ok
+    uses = httpx.get(
+        f"{v1}/data-uses", params={"department": "SCGL"}, headers=headers, timeout=60
+    ).json()["items"]
+    use = next(u for u in uses if u["obtained_at"].startswith("2025-08-04T10:15"))
+    assert use["resource_id"] == request["resource_id"]
+
+
 def test_a_post_without_the_csrf_token_is_refused_and_records_nothing(
     page: Page, console: Console
 ) -> None:
