@@ -27,6 +27,7 @@ from psycopg.sql import SQL, Composed
 from domain.deadlines import ObligationKind
 from store.entries import format_instant, parse_instant
 from store.register_table import (
+    BREACHES_INDEX,
     REGISTER_INDEXES,
     REGISTER_TABLES,
     RegisterFilter,
@@ -75,7 +76,8 @@ TABLES = {
     ),
 }
 # Columns a table gained after it was first laid out: a table made before gets them, filled
-# from the payloads of the events its rows were made from; their indexes come after them.
+# from the payloads of the events its rows were made from; their indexes come after them,
+# with the indexes added since (a table made before gets them when it is next opened).
 ADDED_COLUMNS = {
     "forensic_data_uses": ("user_person_id", "approver_person_id"),
 }
@@ -83,6 +85,7 @@ ADDED_INDEXES = [
     "forensic_data_uses (user_person_id, position)",
     "forensic_data_uses (approver_person_id, position)",
     "forensic_events (running_max, position)",
+    BREACHES_INDEX,
 ]
 PLAIN_CODE = re.compile(r"[A-Za-z0-9]+")
 Naming = tuple[Sequence[str], Sequence[str]]
