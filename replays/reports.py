@@ -182,16 +182,19 @@ def supervision_report(
     progress: Progress = None,
     publications: Iterable[Publication],
     counts_only: bool = False,
+    listed: bool = False,
 ) -> SupervisionReport:
     """The eleven categories per department at the instant. ``counts_only``: the grid, not
     the objects behind its cells: where the register's rows answer, the breaches are counted
-    in SQL and the fold leaves the register out."""
+    in SQL, the fold leaves the register out, and the detections tied to one event are
+    counted by the fold as they open and close (``listed``: listed too, as the objects a
+    finding may cite)."""
     if counts_only:
         position = recorder.position_known_at(instant.known_at)
         breached = breaches_at(recorder, instant.at, position, list(BREACH_CATEGORY))
         if breached is not None:
             return _facts_with(
-                recorder, mapper, instant, department, progress, publications, breached
+                recorder, mapper, instant, department, progress, publications, breached, listed
             )
     projection = SupervisionProjection()
     replayed = replay(recorder, mapper, projection, instant, progress)
@@ -241,14 +244,20 @@ def _facts_with(
     progress: Progress,
     publications: Iterable[Publication],
     breached: Mapping[tuple[str, ObligationKind], int],
+    listed: bool = False,
 ) -> SupervisionReport:
-    """The grid from the facts fold, with the breaches the register's rows counted."""
+    """The grid from the facts fold, with the breaches the register's rows counted and,
+    unless ``listed``, the detections tied to one event as the fold counted them."""
     projection = SupervisionFacts()
     replayed = replay(recorder, mapper, projection, instant, progress)
     policies = policies_known(publications, instant, replayed.position)
-    detections = detections_at(projection, replayed.state, instant.at, policies, register=[])
+    detections = detections_at(
+        projection, replayed.state, instant.at, policies, register=[], tied=listed
+    )
     standings = findings_at(replayed.state, instant.at)
-    counts = {(code, BREACH_CATEGORY[kind]): n for (code, kind), n in breached.items()}
+    counts = Counter({(code, BREACH_CATEGORY[kind]): n for (code, kind), n in breached.items()})
+    if not listed:
+        counts.update(replayed.state.counted_cells())
     return _supervision(
         replayed.state,
         instant,

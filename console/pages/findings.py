@@ -92,6 +92,7 @@ def overseen(request: Request, shown: PageInstant) -> SupervisionReport:
         shown.instant,
         publications=ledger.publications(),
         counts_only=True,
+        listed=True,
     )
 
 

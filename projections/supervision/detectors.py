@@ -39,14 +39,21 @@ def detections_at(
     at: datetime,
     policies: InForce = DEFAULTS,
     register: list[Obligation] | None = None,
+    *,
+    tied: bool = True,
 ) -> list[Detection]:
     """Everything the ledger detects by itself at ``at``, each with the rule that found it;
     the grace periods are ``policies``, those in force at ``at`` as known then. The
     obligations at ``at`` are ``register`` when given (the register's rows), else derived
-    from the state's own register."""
+    from the state's own register. ``tied``: with the detections tied to one event (a
+    grid that counts them leaves them to ``SupervisionState.counted_cells``)."""
     calendar = calendar_with(state.register.published.values())
     first_catalog_grace = WorkingDays(policies.working_days(FIRST_CATALOG_GRACE))
-    found = [d for d in state.events if d.since <= at and (d.until is None or at < d.until)]
+    found = (
+        [d for d in state.events if d.since <= at and (d.until is None or at < d.until)]
+        if tied
+        else []
+    )
     breaches = []
     # Unordered: only the breaches are sorted (by deadline, then id), not every obligation.
     if register is None:

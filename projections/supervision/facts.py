@@ -5,7 +5,7 @@ containers is a copy of the state (``SupervisionFacts.fork``, replays/ladder.py)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from uuid import UUID
 
@@ -85,3 +85,34 @@ class SupervisionState:
     resources: dict[str, ResourceFacts] = field(default_factory=dict)
     events: list[Detection] = field(default_factory=list)  # detections tied to one event
     findings: dict[str, FindingFacts] = field(default_factory=dict)
+    # How many of ``events`` are still counted, by cell (``cell_key``), kept as they are
+    # opened and closed: the grid reads these instead of walking every detection. A fold
+    # for an instant T holds only events that occurred by T, and a detection opens and
+    # closes at its events' instants, so "still counted" is exactly "counted at T".
+    counted: dict[str, int] = field(default_factory=dict)
+
+    def open(self, detection: Detection) -> None:
+        self.events.append(detection)
+        key = cell_key(detection.department, detection.category)
+        self.counted[key] = self.counted.get(key, 0) + 1
+
+    def close(self, index: int, until: datetime) -> None:
+        """No longer counted from ``until`` (``events[index]``, still counted until now)."""
+        detection = self.events[index]
+        self.events[index] = replace(detection, until=until)
+        key = cell_key(detection.department, detection.category)
+        self.counted[key] -= 1
+
+    def counted_cells(self) -> dict[tuple[str, Category], int]:
+        """The detections tied to one event that each (department, category) counts."""
+        cells = {}
+        for key, n in self.counted.items():
+            if n:
+                department, _, category = key.rpartition("|")
+                cells[department, Category(category)] = n  # type: ignore[call-arg]
+        return cells
+
+
+def cell_key(department: str, category: Category) -> str:
+    """A cell of the grid as a key a saved fold's JSON can hold."""
+    return f"{department}|{category.value}"

@@ -123,7 +123,7 @@ def _checked(state: SupervisionState, e: ConsistencyCheckRecorded) -> None:
     state.latest_checks[str(e.system_id)] = check
     system = state.systems.get(str(e.system_id))
     if e.differences and system is not None:
-        state.events.append(
+        state.open(
             detected(
                 CONSISTENCY_DIFFERENCES, system.department, str(e.originator_id), e.occurred_at
             )
@@ -156,7 +156,7 @@ def _cataloged(state: SupervisionState, e: ResourceCataloged) -> None:
         f.classified,
     )
     if e.duplicates:
-        state.events.append(
+        state.open(
             detected(DUPLICATE_COLLECTION, f.department, str(e.originator_id), e.occurred_at)
         )
 
@@ -200,7 +200,7 @@ def _retired(state: SupervisionState, e: ResourceRetiredEvent) -> None:
 
 
 def _rejected(state: SupervisionState, e: AggregationRejected) -> None:
-    state.events.append(
+    state.open(
         detected(AGGREGATION_REJECTED, e.department, str(e.originator_id), e.occurred_at)
     )
 
@@ -212,7 +212,7 @@ def _used(state: SupervisionState, e: DataUseRecorded) -> None:
         # Counted under its rule; named by the marks it carries, as investigators search.
         rule = "+".join(mark.value for mark in marks)
         category = category_of(DATA_USE_MARKED)
-        state.events.append(
+        state.open(
             Detection(e.department, category, str(e.originator_id), rule, e.occurred_at)
         )
 
@@ -226,11 +226,11 @@ def _consented(state: SupervisionState, e: ThirdPartyConsented) -> None:
             continue
         if detection.category is not category_of(DATA_USE_MARKED):
             continue
-        state.events[index] = replace(detection, until=e.occurred_at)
+        state.close(index, e.occurred_at)
         consented = DataUseMark.THIRD_PARTY_WITHOUT_CONSENT.value
         rest = [rule for rule in detection.rule.split("+") if rule != consented]
         if rest:
-            state.events.append(
+            state.open(
                 Detection(
                     detection.department,
                     detection.category,

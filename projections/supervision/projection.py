@@ -39,7 +39,8 @@ class SupervisionProjection:
         # Without its register, the fold keeps only the published holiday schedules of it
         # (the detectors' calendar): the register's rows count the breaches instead.
         self.with_register = with_register
-        self.version = f"2/{self.register.version}" if with_register else "2/facts"
+        # 3: the state keeps its count of event-tied detections by cell.
+        self.version = f"3/{self.register.version}" if with_register else "3/facts"
         own = topics_of(
             DepartmentRegistered,
             ResponsiblePersonsDesignated,
@@ -98,4 +99,5 @@ class SupervisionFacts(SupervisionProjection):
             resources=dict(state.resources),
             events=list(state.events),
             findings=dict(state.findings),
+            counted=dict(state.counted),
         )

@@ -8,6 +8,7 @@ schedule, shipped with the calendar).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -16,7 +17,7 @@ from domain.aggregate import Command
 from domain.aggregation import AggregationRejected
 from domain.catalog import CatalogApproved, CatalogSubmitted, CatalogUpdateApplied
 from domain.consistency import ConsistencyCheckRecorded, Difference
-from domain.data_uses import DataUseRecorded
+from domain.data_uses import DataUseRecorded, ThirdPartyConsented
 from domain.departments import (
     DepartmentDissolvedEvent,
     DepartmentRegistered,
@@ -50,6 +51,7 @@ from domain.vocabulary import (
 from projections.base import Meta
 from projections.supervision import (
     Detection,
+    SupervisionFacts,
     SupervisionProjection,
     SupervisionState,
     detections_at,
@@ -436,6 +438,42 @@ def test_a_use_without_grant_or_after_expiry_counts_under_v09__art32_36() -> Non
         str(marked),
         "SCGL",
     )
+
+
+def test_the_fold_counts_what_it_detects_as_detections_open_and_close__art32_39() -> None:
+    # Art. 39: the grid counts every use still marked at T; Art. 32: a consent ends what a
+    # use's provision to a third party counted (what else it broke still counts). The
+    # grid reads the fold's own count by cell, which must equal, at each instant, the
+    # detections the fold lists then.
+    story = History()
+    both = (DataUseMark.NO_GRANT, DataUseMark.THIRD_PARTY_WITHOUT_CONSENT)
+    marked = _use(story, "2025-05-07T09:00:00+08:00", both)
+    third = _use(story, "2025-05-07T10:00:00+08:00", (DataUseMark.THIRD_PARTY_WITHOUT_CONSENT,))
+    for use in (marked, third):
+        story.add(
+            ThirdPartyConsented,
+            ZYKF,
+            "2025-05-09T09:00:00+08:00",
+            use,
+            department="SCGL",
+            provider="ZYKF",
+            recipient="长白山旅游公司",
+            reason="已书面同意",
+        )
+    expected = {"2025-05-06T00:00:00+08:00": 0, "2025-05-08T00:00:00+08:00": 2}
+    expected["2025-05-10T00:00:00+08:00"] = 1  # the first use still lacks a grant
+    for when, n in expected.items():
+        projection = SupervisionFacts()
+        state = projection.initial()
+        for position, event in enumerate(story.events, 1):
+            if event.occurred_at <= at(when):  # a fold for T holds what occurred by T
+                state = projection.apply(state, event, Meta(position, datetime.now(UTC)))
+        listed = Counter(
+            (d.department, d.category)
+            for d in detections_at(projection, state, at(when), register=[])
+        )
+        assert state.counted_cells() == {key: k for key, k in listed.items() if k}
+        assert listed[("SCGL", Category.V09)] == n
 
 
 # -- V10, V11 ------------------------------------------------------------------------------
