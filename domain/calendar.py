@@ -523,6 +523,14 @@ def _parse_date_or_range(argument: str, line: int) -> list[date]:
     return list(_days(first, last))
 
 
+def next_month_start(instant: datetime) -> datetime:
+    """The first instant of the month after ``instant``'s, in Jilin (a month's end, as
+    ``month_ends`` gives it, is the second before)."""
+    local = instant.astimezone(SHANGHAI)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return (first + timedelta(days=32)).replace(day=1)
+
+
 def month_ends(last: datetime, count: int = 12) -> list[datetime]:
     """The ends of the ``count`` months up to ``last`` (the last one is ``last`` itself)."""
     local = last.astimezone(SHANGHAI)

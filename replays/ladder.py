@@ -24,6 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast, runtime_checkable
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from domain.calendar import next_month_start
 from domain.events import LedgerEvent
 from projections.base import Meta, PayloadTest, Projection, Selective
 from store.records import LedgerRecorder, RecordRow
@@ -86,7 +87,8 @@ class Ladder(Generic[S]):
         tests: Mapping[str, PayloadTest] = (
             self.projection.payload_tests if isinstance(self.projection, Selective) else {}
         )
-        boundary = after + STEP
+        boundary = (after // STEP + 1) * STEP
+        month_over = next_month_start(max_occurred) if max_occurred else None
         while after < target:
             rows = recorder.select_rows(
                 after=after, upto=boundary, limit=PAGE, topics=self.projection.topics
@@ -95,8 +97,14 @@ class Ladder(Generic[S]):
                 event = _event(mapper, row, tests)
                 if event is None:
                     continue
+                if month_over is not None and event.occurred_at >= month_over:
+                    # The first event of a later month: the fold before it is kept too, so
+                    # that a report at a month's end (a trend's) starts right there.
+                    self.steps.append(Step(row[0] - 1, max_occurred, state))
+                    state = fork(state)
                 if max_occurred is None or event.occurred_at > max_occurred:
                     max_occurred = event.occurred_at
+                    month_over = next_month_start(max_occurred)
                 meta = Meta(row[0], recorder.recorded_at_in(row))
                 state = self.projection.apply(state, event, meta)
             if len(rows) == PAGE:

@@ -3,7 +3,7 @@ instant a URL names, 中文 article numbers, the trend chart."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -13,7 +13,7 @@ from console.bridge import admits, enforce, guard_of
 from console.chart import trend_svg
 from console.instants import parse_at
 from console.labels import article_label, rule_label
-from domain.calendar import SHANGHAI, month_ends
+from domain.calendar import SHANGHAI, month_ends, next_month_start
 from domain.errors import Forbidden, RuleViolation
 from domain.findings import FindingStatus
 from domain.principals import Principal
@@ -90,3 +90,15 @@ def test_the_chart_says_every_month_in_words_for_screen_readers() -> None:
     svg = trend_svg([0, 2], [1, 0], ["2025-01", "2025-02"])
     assert 'role="img"' in svg
     assert "2025-01 检出0 认定1；2025-02 检出2 认定0" in svg
+
+
+def test_a_month_ends_the_second_before_the_next_one_starts_in_jilin__art39() -> None:
+    # Art. 39: a trend's month ends are Jilin's; the fold kept before the first event of the
+    # next month is kept at exactly that month's end.
+    ends = month_ends(datetime(2026, 1, 15, tzinfo=SHANGHAI), 2)
+    assert next_month_start(ends[0]) == datetime(2026, 1, 1, tzinfo=SHANGHAI)
+    assert ends[0] == next_month_start(ends[0]) - timedelta(seconds=1)
+    # 2025-12-31T16:30Z is already January 1st in Jilin.
+    assert next_month_start(datetime(2025, 12, 31, 16, 30, tzinfo=UTC)) == datetime(
+        2026, 2, 1, tzinfo=SHANGHAI
+    )
