@@ -312,25 +312,34 @@ class RegisterQueries:
     def register_breaches_each(
         self, instants: Sequence[tuple[datetime, int]], kinds: Sequence[ObligationKind]
     ) -> list[dict[tuple[str, ObligationKind], int]] | None:
-        """``register_breaches`` at each (T, K) of a trend, in one pass over the table."""
+        """``register_breaches`` at each (T, K) of a trend, in one pass over the index: the
+        rows any of them may count, each counted for every (T, K) it is breached and alive at."""
         if not instants or not all(self.register_answers(at, k) for at, k in instants):
             return None
-        pairs = ", ".join("(?, ?, ?)" for _ in instants)
-        marks = ", ".join("?" for _ in kinds)
+        asked = [(microseconds(at), position) for at, position in instants]
+        each = ", ".join(
+            f"SUM(CASE WHEN due_end_us <= ? AND {ALIVE} THEN 1 ELSE 0 END) AS n{i}"
+            for i in range(len(asked))
+        )
         params: list[Any] = []
-        for index, (at, position) in enumerate(instants):
-            params += [index, microseconds(at), position]
+        for when, position in asked:
+            params += [when, position, position, when, when]
+        marks = ", ".join("?" for _ in kinds)
         rows = self._rows(
-            f"WITH asked (i, t, k) AS (VALUES {pairs}) "
-            "SELECT asked.i AS i, department, kind, COUNT(*) AS n "
-            "FROM asked JOIN {t}register_rows ON met = 0 AND due_end_us <= asked.t "
-            "AND recorded_from <= asked.k AND recorded_to > asked.k "
-            "AND valid_from <= asked.t AND valid_to > asked.t "
-            f"WHERE kind IN ({marks}) GROUP BY asked.i, department, kind",
-            [*params, *(k.value for k in kinds)],
+            f"SELECT department, kind, {each} FROM {{t}}register_rows "
+            f"WHERE met = 0 AND due_end_us <= ? AND kind IN ({marks}) AND recorded_from <= ? "
+            "GROUP BY department, kind",
+            [
+                *params,
+                max(when for when, _ in asked),
+                *(k.value for k in kinds),
+                max(position for _, position in asked),
+            ],
         )
         counted: list[dict[tuple[str, ObligationKind], int]] = [{} for _ in instants]
         for row in rows:
             kind = ObligationKind(row["kind"])  # type: ignore[call-arg]
-            counted[int(row["i"])][row["department"], kind] = int(row["n"])
+            for i, breaches in enumerate(counted):
+                if n := int(row[f"n{i}"] or 0):
+                    breaches[row["department"], kind] = n
         return counted

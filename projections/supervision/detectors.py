@@ -124,7 +124,9 @@ def _resource_detections(state: SupervisionState) -> list[Detection]:
             BASIC_DATA_NOT_UNCONDITIONAL, facts.department, resource_id, facts.in_catalog_since
         )
         for resource_id, facts in state.resources.items()
-        if facts.in_catalog_since is not None
+        # Most resources are not basic data: the rule need not be asked of them.
+        if facts.basic_data_kind is not None
+        and facts.in_catalog_since is not None
         and not facts.retired
         and not basic_data_shared_as_required(
             facts.basic_data_kind, facts.classified, facts.share_type
