@@ -2,7 +2,7 @@
 
 The projector used to commit once per event: on SQLite each command then cost two turns on
 the file's one write lock (the command's commit and the projector's). Rows are kept here
-until 100 events have arrived or 50 ms have passed since the first, then written with the
+until 1,000 events have arrived or 50 ms have passed since the first, then written with the
 last event's tracking position in one transaction, so the read model stays exactly once: a
 batch is all written or not at all, and after a crash the runner resumes from the last
 position written, processing again what was only held here.
@@ -22,7 +22,9 @@ from eventsourcing.persistence import Tracking
 
 T = TypeVar("T")
 
-BATCH_EVENTS = 100
+# Live, the 50 ms pass first (a few dozen commands); catching up, larger batches spend less
+# of the projector's time committing (a batch of 100 was ~17% of it).
+BATCH_EVENTS = 1000
 BATCH_SECONDS = 0.05
 
 log = logging.getLogger(__name__)

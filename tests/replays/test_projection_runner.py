@@ -70,8 +70,8 @@ def test_runner_that_crashes_midway_resumes_exactly_once(ledger: Ledger) -> None
     runner = ForensicRunner(env, projection_class=CrashingProjection)
     with pytest.raises(RuntimeError, match="power cut"), runner:
         runner.run_forever(timeout=30)
-    # Written: the first 100 events as one batch; the 49 after them, processed but held,
-    # when the runner stopped; nothing of the 150th. A prefix of the log, each once.
+    # Written: the 149 events processed, in batches (the last one held until the runner
+    # stopped); nothing of the 150th. A prefix of the log, each once.
     assert projected_positions(env) == list(range(1, 150))
     with start_runner(env) as live:
         live.wait(last, timeout=30)
@@ -83,7 +83,7 @@ def test_projector_process_killed_midway_resumes_exactly_once(
     ledger: Ledger, database_url: str
 ) -> None:
     env = dict(ledger.env)
-    last = record_departments(ledger, 1500)  # the projector writes 100 events at a time
+    last = record_departments(ledger, 1500)  # the projector writes them in batches
     command = [sys.executable, "-m", "api", "project"]
     child_env = {**os.environ, "LEDGER_DATABASE_URL": database_url}
     first = subprocess.Popen(
