@@ -306,8 +306,9 @@ class SupervisionReport:
     detections: list[Detection]
     findings: list[FindingStanding]
     policies: InForce | None = None
-    # Detections counted without their objects (the register's breaches, counted in SQL):
-    # the grid's counts include them; ``evidence`` is asked of a report without any.
+    # Detections counted without their objects (the register's breaches, counted in SQL;
+    # what one event detects, as the fold counted it): the grid's counts include them;
+    # ``evidence`` is asked of a report without any.
     counted: Mapping[tuple[str, Category], int] = field(default_factory=dict)
 
     def header(self) -> dict[str, Any]:
