@@ -27,27 +27,33 @@ def visible_resources(request: Request, principal: Principal, inst: Instant) -> 
     return sorted(visible, key=lambda r: known_fields(r).code)
 
 
-def resource_named(typed: str, resources: Iterable[Resource], field: str) -> Resource | UUID:
-    """The resource ``typed`` names: its id, else its exact code, else a name one resource
-    alone bears. An id is taken as it is (the route asked decides whether it may be read)
-    and answers the resource itself when it is among ``resources``; none found, or several,
-    is refused at ``field`` in Chinese."""
+def resource_named(
+    typed: str, resources: Iterable[Resource], field: str
+) -> tuple[UUID, Resource | None]:
+    """The id of the resource ``typed`` names, and the resource where it is listed: its id,
+    else its exact code, else a name one resource alone bears. An id is taken as it is (the
+    route asked decides whether it may be read); none found, or several, is refused at
+    ``field``."""
     listed = list(resources)
     try:
         resource_id = UUID(typed)
     except ValueError:
         pass
     else:
-        return next((r for r in listed if r.id == resource_id), resource_id)
+        return resource_id, next((r for r in listed if r.id == resource_id), None)
     for what, key in (("信息资源代码", "code"), ("名称", "name")):
         found = [r for r in listed if getattr(known_fields(r), key) == typed]
         if len(found) == 1:
-            return found[0]
+            return found[0].id, found[0]
         if found:
             raise RuleViolation(
-                f"有 {len(found)} 个数据资源的{what}为“{typed}”，请从列表中按信息资源代码选择其一",
+                f"{len(found)} resources have the {key} {typed!r}: pick one by its code",
                 field=field,
+                zh=f"有 {len(found)} 个数据资源的{what}为“{typed}”，"
+                "请从列表中按信息资源代码选择其一",
             )
     raise RuleViolation(
-        f"未找到信息资源代码或名称为“{typed}”的数据资源，请从列表中选择", field=field
+        f"no resource has the code or name {typed!r}: pick one from the list",
+        field=field,
+        zh=f"未找到信息资源代码或名称为“{typed}”的数据资源，请从列表中选择",
     )

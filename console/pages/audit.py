@@ -86,7 +86,9 @@ def run_query(
     try:
         kind = api.Anomaly(subject)  # type: ignore[call-arg]  # lookup by code
     except ValueError:
-        raise RuleViolation("未知的异常类型", field="subject") from None
+        raise RuleViolation(
+            f"no anomaly is called {subject!r}", field="subject", zh="未知的异常类型"
+        ) from None
     return call(api.anomalies, request, principal, raw=raw, page=page, kind=kind, fmt=fmt)
 
 
@@ -114,10 +116,8 @@ def resolved(query: str, subject: str, resources: list[Resource]) -> tuple[str, 
     typed = subject.strip()
     if query != "history" or not typed:
         return subject, None
-    named = resource_named(typed, resources, "subject")
-    if isinstance(named, UUID):  # an id not among those listed: the route decides
-        return str(named), None
-    return str(named.id), named
+    resource_id, named = resource_named(typed, resources, "subject")
+    return str(resource_id), named
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -141,7 +141,7 @@ def audit(
     except RuleViolation as refused:
         if refused.field != "subject":
             raise
-        errors = {"subject": refused.detail}  # the page's own refusals, in Chinese
+        errors = {"subject": refused.detail_zh}  # the page's own refusals, in Chinese
     if chosen is not None:  # the form and the downloads name it by its code
         subject = known_fields(chosen).code
     persons = registered_persons(request, principal, shown) if query == "person" else []
@@ -188,7 +188,9 @@ def export(
     chosen = spreadsheet(fmt)
     query, subject = asked(query, subject, name)
     if not subject:
-        raise RuleViolation("请先选择查询对象，再导出", field="subject")
+        raise RuleViolation(
+            "choose what to ask before downloading", field="subject", zh="请先选择查询对象，再导出"
+        )
     listed = query == "history"
     resources = visible_resources(request, principal, shown.instant) if listed else []
     asking, _ = resolved(query, subject, resources)

@@ -32,7 +32,6 @@ from console.resources import resource_named
 from console.session import check_csrf, signed_in
 from domain.calendar import SHANGHAI
 from domain.deadlines import ObligationKind
-from domain.errors import RuleViolation
 from domain.principals import Principal
 from domain.resources import Resource
 from domain.share_requests import ShareRequestStatus
@@ -108,26 +107,27 @@ def awaited(
     /v1/verification-requests/{id}`` reads it, under the same rule for who may read it.
     The inbox is what is still owed, so it is short whatever the ledger's size; its
     requests are folded from one read of their streams."""
-    resources = {
-        str(r.id): known_fields(r)
-        for r in state.resources.values()
-        if resource_api.may_see_resource(principal, r)
-    }
     asked = [
         (item["subject_id"], AWAITING[item["kind"]])
         for item in {i["subject_id"]: i for i in items}.values()
         if item["kind"] in AWAITING
     ]
-    recorder = recorder_of(ledger_of(request))
+    ledger = ledger_of(request)
+    recorder = recorder_of(ledger)
     upto = recorder.position_known_at(inst.known_at)
     folds = [kind.fold(UUID(subject)) for subject, kind in asked]
-    replayed = replay_objects(recorder, ledger_of(request).mapper, folds, inst, upto)
+    replayed = replay_objects(recorder, ledger.mapper, folds, inst, upto)
     about: dict[str, dict[str, str]] = {}
     for (subject, kind), one in zip(asked, replayed, strict=True):
         awaiting = one.state
         if awaiting is None or not readable(principal, kind)(awaiting):
             continue
-        fields = resources.get(str(awaiting.resource_id))
+        resource = state.resources.get(awaiting.resource_id)
+        fields = (
+            known_fields(resource)
+            if resource is not None and resource_api.may_see_resource(principal, resource)
+            else None
+        )
         code = getattr(awaiting, "resource_code", None) or (fields.code if fields else "")
         about[subject] = {
             "resource_name": fields.name if fields else "",
@@ -393,18 +393,8 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
             "medium",
         )
     }
-    if data["resource_id"]:
-        # Picked by its code (or name) from the unified catalog, as the form offers it.
-        try:
-            named = resource_named(data["resource_id"], cataloged(request, shown), "resource_id")
-        except RuleViolation as refused:
-            values = entered(form)
-            errors = {"resource_id": refused.detail}
-            return page(
-                request, principal, shown, errors=errors, values=values, form="use", status_code=422
-            )
-        data["resource_id"] = str(named if isinstance(named, UUID) else named.id)
-    if data["share_request_id"] and not data["resource_id"]:
+    typed = data["resource_id"]
+    if data["share_request_id"] and not typed:
         # The request names its resource: a use under it need not pick the resource again.
         granted = granted_requests(request, principal, shown.instant)
         chosen = next((r for r in granted if r["id"] == data["share_request_id"]), None)
@@ -416,6 +406,11 @@ async def record_use(request: Request, principal: SignedIn, shown: Shown) -> Res
             data["obtained_at"] = obtained
     data = {key: value for key, value in data.items() if value is not None}
     try:
+        if typed:
+            # Picked by its code (or name) from the unified catalog, as the form offers it.
+            catalog = cataloged(request, shown)
+            resource_id, _ = attempt(lambda: resource_named(typed, catalog, "resource_id"))
+            data["resource_id"] = str(resource_id)
         body = validated(data_use_api.DataUseIn, data)
         attempt(lambda: call(data_use_api.record_data_use, request, principal, body=body))
     except FormRefused as refused:
