@@ -263,7 +263,7 @@ def replay_objects(
     streams: dict[UUID, list[Record]] = {}
     ids = [p.object_id for p in projections]
     for record in recorder.select_objects_records(ids):
-        streams.setdefault(UUID(str(record.event.originator_id)), []).append(record)
+        streams.setdefault(cast(UUID, record.event.originator_id), []).append(record)
     return [
         _object_at(mapper, p, streams.get(p.object_id, []), instant, upto) for p in projections
     ]

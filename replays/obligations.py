@@ -41,12 +41,12 @@ def inbox(
     instant: Instant,
     department: str | None,
     publications: Iterable[Publication],
-    holidays: Sequence[HolidayPublication] | None = None,
+    holidays: Sequence[HolidayPublication],
 ) -> Report:
     """Requests and verifications awaiting the department's reply at the instant, soonest
     due first (the overdue ones, still awaiting it, before all), each with its working days
-    left (every department's when None). Given the holiday schedules' publications, the
-    register's rows answer where they can, as for the deadlines report."""
+    left (every department's when None): the register's rows answer where they can, as for
+    the deadlines report (hence the holiday schedules' publications, ``holidays``)."""
     report = deadlines_report(
         recorder,
         mapper,
