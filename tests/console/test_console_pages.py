@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 from playwright.sync_api import Browser, Page, expect
@@ -318,6 +319,24 @@ def test_a_refused_form_says_why_in_chinese_only_beside_each_field__art10(
         assert not re.search(r"[A-Za-z]{2,}", text), text
 
 
+def granted_and_persons(
+    console: Console, token: str
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """What 市场管理处's use may rely on and name (Art. 36), as the API lists them: its
+    granted requests, and its persons' ids by name."""
+    headers = {"Authorization": f"Bearer {token}"}
+    v1 = f"{console.base_url}/v1"
+    granted = httpx.get(
+        f"{v1}/share-requests",
+        params={"department": "SCGL", "role": "requester", "status": "granted"},
+        headers=headers, timeout=60,
+    ).json()["items"]
+    persons = httpx.get(
+        f"{v1}/persons", params={"department": "SCGL"}, headers=headers, timeout=60
+    ).json()["items"]
+    return granted, {p["name"]: p["id"] for p in persons}
+
+
 def test_a_use_relies_on_a_granted_request_and_names_persons_of_the_register__art36(
     page: Page, console: Console
 ) -> None:
@@ -326,17 +345,7 @@ def test_a_use_relies_on_a_granted_request_and_names_persons_of_the_register__ar
     token = console.token("department", "SCGL")
     headers = {"Authorization": f"Bearer {token}"}
     v1 = f"{console.base_url}/v1"
-    granted = httpx.get(
-        f"{v1}/share-requests",
-        params={"department": "SCGL", "role": "requester", "status": "granted"},
-        headers=headers, timeout=60,
-    ).json()["items"]
-    persons = {
-        p["name"]: p["id"]
-        for p in httpx.get(
-            f"{v1}/persons", params={"department": "SCGL"}, headers=headers, timeout=60
-        ).json()["items"]
-    }
+    granted, persons = granted_and_persons(console, token)
     assert granted and {"高远", "林国栋"} <= persons.keys()
     sign_in(page, token)
     page.goto("/workbench#uses")
@@ -380,17 +389,8 @@ def test_a_use_names_its_resource_by_catalog_code_and_an_unknown_one_is_refused_
     token = console.token("department", "SCGL")
     headers = {"Authorization": f"Bearer {token}"}
     v1 = f"{console.base_url}/v1"
-    request = httpx.get(
-        f"{v1}/share-requests",
-        params={"department": "SCGL", "role": "requester", "status": "granted"},
-        headers=headers, timeout=60,
-    ).json()["items"][0]
-    persons = {
-        p["name"]: p["id"]
-        for p in httpx.get(
-            f"{v1}/persons", params={"department": "SCGL"}, headers=headers, timeout=60
-        ).json()["items"]
-    }
+    granted, persons = granted_and_persons(console, token)
+    request = granted[0]
     sign_in(page, token)
     page.goto("/workbench#uses")
     csrf = page.locator('#uses input[name="csrf_token"]').get_attribute("value") or ""
