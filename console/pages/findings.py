@@ -128,6 +128,8 @@ def offered_evidence(
     ``EVIDENCE_OFFERED``, by department and category): the detections, and the breached
     obligations from the register's first page, each by the object behind it (a breach's
     obligation stands for its subject: the request or verification left unanswered)."""
+    # Breaches come from the register's page below, by their subjects; a report that folded
+    # the log (no rows yet) lists them too, by their obligations, and those are left out.
     breaches = set(BREACH_CODE.values())
     # (department, category, rule, object): labelled once cut to what is offered.
     detected = [
