@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from types import TracebackType
-from typing import cast
+from typing import Any, cast
+from uuid import UUID
 
 from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from eventsourcing.projection import BaseProjectionRunner
-from eventsourcing.utils import Environment
+from eventsourcing.utils import Environment, get_topic
 
 from domain.events import LedgerEvent
 from domain.ledger import Ledger
 from projections.forensics import ForensicProjection
+from projections.stored_uses import PAYLOAD_TOPICS, PAYLOAD_VERSIONS, StoredPayload
 from store.forensic_view import ForensicView
-from store.records import LedgerRecorder
+from store.records import LedgerRecorder, RecordedNotification
+from store.transcoding import PydanticMapper
 
 PAGE = 5000
 
@@ -49,6 +53,37 @@ def close_view(view: ForensicView) -> None:
     view.datastore.close()
 
 
+class ForensicMapper(PydanticMapper):
+    """How the projector reads the ledger: a data use stored at its current version is left
+    as its parsed payload (its rows are made from that: projections/stored_uses.py); any
+    other event, and a data use of an earlier version (upcast), is decoded."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # When each event read was recorded, where the recorder says (SQLite reads it with
+        # the row); the projection takes each as it processes the event.
+        self.recorded_at: dict[int, datetime | str] = {}
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        if isinstance(stored_event, RecordedNotification):
+            self.recorded_at[stored_event.id] = stored_event.recorded_at
+        if stored_event.topic not in PAYLOAD_TOPICS:
+            return super().to_domain_event(stored_event)
+        state = self.transcoder.decode(stored_event.state)
+        if state.get("class_version", 1) != PAYLOAD_VERSIONS[stored_event.topic]:
+            return self.from_payload(stored_event, state)
+        return StoredPayload(
+            cast(UUID, stored_event.originator_id),  # the ledger's ids are UUIDs
+            stored_event.originator_version,
+            stored_event.topic,
+            state,
+        )
+
+    def decoded(self, stored_event: StoredEvent) -> Any:
+        """The event decoded, whatever its topic (what the register's fold reads)."""
+        return super().to_domain_event(stored_event)
+
+
 class ForensicRunner(BaseProjectionRunner[Ledger]):
     """The library's runner, following the ledger into the forensic tables; when it stops
     (cleanly or not) the projection writes the batch it holds, for events it processed,
@@ -66,15 +101,18 @@ class ForensicRunner(BaseProjectionRunner[Ledger]):
             application_class=Ledger,
             tracking_recorder=self.view,
             topics=self.projection.topics,
-            env=dict(env),
+            env={**env, "MAPPER_TOPIC": get_topic(ForensicMapper)},
         )
-        self.projection.attach(self._earlier_events)
+        self.projection.attach(
+            self._earlier_events, cast(ForensicMapper, self.app.mapper).recorded_at
+        )
 
     def _earlier_events(
         self, before: int, topics: frozenset[str]
     ) -> Iterator[tuple[int, LedgerEvent]]:
         """The ledger's events of ``topics`` before ``before``, decoded by its mapper."""
         recorder = cast(LedgerRecorder, self.app.recorder)
+        decode = cast(ForensicMapper, self.app.mapper).decoded
         after = 0
         while True:
             rows = recorder.select_rows(after=after, upto=before - 1, limit=PAGE, topics=topics)
@@ -82,7 +120,7 @@ class ForensicRunner(BaseProjectionRunner[Ledger]):
                 return
             for position, originator_id, version, topic, state, _ in rows:
                 stored = StoredEvent(originator_id, version, topic, state)
-                yield position, cast(LedgerEvent, self.app.mapper.to_domain_event(stored))
+                yield position, cast(LedgerEvent, decode(stored))
             after = rows[-1][0]
 
     def failure(self) -> BaseException | None:

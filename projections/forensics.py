@@ -11,12 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
@@ -24,8 +22,10 @@ from pydantic import BaseModel
 
 from domain.data_uses import DataUseRecorded
 from domain.events import LedgerEvent
+from projections.forensic_rows import data_use_row, event_row
 from projections.obligations import deadline_register
 from projections.register_rows import ObligationRow, RegisterRows, RowChanges
+from projections.stored_uses import PAYLOAD_TOPICS, StoredPayload, stored_use_rows
 from projections.write_behind import WriteBehind
 
 ATTACH_SECONDS = 60
@@ -40,93 +40,10 @@ if TYPE_CHECKING:
     from store.forensic_view import EventRows, ForensicView
 
 
-BASE_FIELDS = frozenset(
-    {"originator_id", "originator_version", "timestamp", "occurred_at", "actor", "command_id"}
-)
 # Fields that name a resource, wherever an event keeps them.
 RESOURCE_FIELDS = ("resource_id", "unique_source_resource_id")
 RESOURCE_LIST_FIELDS = ("resource_ids",)
 CONTAINERS = (BaseModel, dict, list, tuple)
-
-
-@dataclass(frozen=True)
-class EventRow:
-    position: int
-    occurred_at: datetime
-    originator_id: UUID
-    originator_version: int
-    event_type: str
-    actor_person: str
-    actor_department: str
-    actor_role: str
-    command_id: str
-    payload: str  # the event's own fields, as JSON
-
-
-@dataclass(frozen=True)
-class DataUseRow:
-    """One use of shared data with the seven Art. 36 fields, flat for the trail."""
-
-    position: int
-    use_id: UUID
-    resource_id: UUID
-    share_request_id: UUID | None
-    arrangement_id: UUID | None
-    department: str
-    provider: str
-    user_person: str
-    approver: str
-    user_person_id: UUID | None  # the registered persons, where the use names them (Art. 36)
-    approver_person_id: UUID | None
-    purpose: str
-    data_content: str
-    obtained_at: datetime
-    method: str
-    medium: str
-    recipient: str | None
-    marks: str  # comma-separated DataUseMark codes; empty when the use keeps the rules
-
-
-def data_use_row(event: DataUseRecorded, position: int) -> DataUseRow:
-    return DataUseRow(
-        position=position,
-        use_id=event.originator_id,
-        resource_id=event.resource_id,
-        share_request_id=event.share_request_id,
-        arrangement_id=event.arrangement_id,
-        department=event.department,
-        provider=event.provider,
-        user_person=event.user_person,
-        approver=event.approver,
-        user_person_id=event.user_person_id,
-        approver_person_id=event.approver_person_id,
-        purpose=event.purpose,
-        data_content=event.data_content,
-        obtained_at=event.obtained_at,
-        method=event.method.value,
-        medium=event.medium.value,
-        recipient=event.recipient,
-        marks=",".join(mark.value for mark in event.marks),
-    )
-
-
-def event_row(event: LedgerEvent, position: int) -> EventRow:
-    return EventRow(
-        position=position,
-        occurred_at=event.occurred_at,
-        originator_id=event.originator_id,
-        originator_version=event.originator_version,
-        event_type=type(event).__name__,
-        actor_person=event.actor.person,
-        actor_department=event.actor.department,
-        actor_role=event.actor.role.value,
-        command_id=event.command_id,
-        payload=orjson.dumps(payload_of(event)).decode(),
-    )
-
-
-def payload_of(event: LedgerEvent) -> dict[str, Any]:
-    return event.model_dump(mode="json", exclude=set(BASE_FIELDS))
 
 
 def referenced_resources(event: LedgerEvent) -> set[UUID]:
@@ -169,15 +86,26 @@ class ForensicProjection(Projection["ForensicView"]):
         super().__init__(view)
         self.batches: WriteBehind[EventRows] = WriteBehind(view.record_batch)
         self.register = RegisterRows(deadline_register())
+        if PAYLOAD_TOPICS & self.register.topics:
+            # The register folds decoded events: one it reads cannot be left as its payload.
+            msg = "the register's events must be decoded, not left as their payloads"
+            raise RuntimeError(msg)
         # What the runner reads the ledger with: the events before the first one processed
         # are noted from it (a restart resumes with the register's rows as written).
         self._source: EarlierEvents | None = None
+        self._recorded_at: dict[int, datetime | str] = {}
         self._attached = threading.Event()
         self._noted = False
         self._register_ok = True
 
-    def attach(self, source: EarlierEvents) -> None:
+    def attach(
+        self, source: EarlierEvents, recorded_at: dict[int, datetime | str] | None = None
+    ) -> None:
+        """Give the projection the ledger's earlier events, and where the runner's reader
+        leaves when each event it read was recorded (taken by position as it is processed)."""
         self._source = source
+        if recorded_at is not None:
+            self._recorded_at = recorded_at
         self._attached.set()
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
@@ -185,8 +113,14 @@ class ForensicProjection(Projection["ForensicView"]):
         position = tracking.notification_id
         if not self._noted:
             self._note_earlier(position)
-        refs = sorted(referenced_resources(event), key=str)
+        recorded_at = self._recorded_at.pop(position, None)
+        if isinstance(domain_event, StoredPayload):  # a data use, its rows from its payload
+            row, stored_use = stored_use_rows(domain_event, position, recorded_at)
+            self.batches.add(tracking, (row, (), stored_use, None))
+            return
         use = data_use_row(event, position) if isinstance(event, DataUseRecorded) else None
+        # A use's resource is found by its use row (indexed by resource), not named again.
+        refs = () if use else sorted(resource.hex for resource in referenced_resources(event))
         changes = None
         if self._register_ok and get_topic(type(event)) in self.register.topics:
             try:
@@ -198,7 +132,7 @@ class ForensicProjection(Projection["ForensicView"]):
                 log.exception("the register's rows stop at position %d", position)
                 self._register_ok = False
                 changes = RowChanges(horizon=NO_ROWS)
-        self.batches.add(tracking, (event_row(event, position), refs, use, changes))
+        self.batches.add(tracking, (event_row(event, position, recorded_at), refs, use, changes))
 
     def _written_rows(self, partition: str) -> list[ObligationRow]:
         return [ObligationRow(**fields) for fields in self.view.register_partition(partition)]

@@ -37,10 +37,10 @@ from store.register_table import (
 if TYPE_CHECKING:
     # Only the shapes of the rows, which projections extract from events: the store never
     # loads the layer above it.
-    from projections.forensics import DataUseRow, EventRow
+    from projections.forensic_rows import DataUseRow, EventRow
     from projections.register_rows import RowChanges
 
-EventRows: TypeAlias = "tuple[EventRow, Sequence[UUID], DataUseRow | None, RowChanges | None]"
+EventRows: TypeAlias = "tuple[EventRow, Sequence[str], DataUseRow | None, RowChanges | None]"
 """What one event adds to the tables: its row, the resources it names, its use if any, and
 what it changes in the register's rows."""
 
@@ -94,7 +94,6 @@ Naming = tuple[Sequence[str], Sequence[str]]
 # found by the positions around its instant; those recorded later are kept apart.
 LATE_LAG = timedelta(days=1)
 INDEXES = [
-    "forensic_events (originator_id)",
     # Which events occurred by an instant: replays about the past as known now (replays/asof.py).
     "forensic_events (occurred_at, position)",
     "forensic_events (actor_person, position)",
@@ -108,6 +107,16 @@ INDEXES = [
     "forensic_data_uses (approver, position)",  # a person's trail: who used, or who approved
     "forensic_data_uses (obtained_at)",
 ]
+# A resource's own events, by its id (``resource_history``). Data uses, nearly every event,
+# are never an object whose history is asked by id, and their random ids made this the
+# costliest index to write (half of an event row's insert at a million events): it keeps
+# the other events only, and the query states the same condition so that it is used.
+NOT_A_USE = "event_type <> 'DataUseRecorded'"
+PARTIAL_INDEXES = [
+    f"CREATE INDEX IF NOT EXISTS forensic_events_originator_id_not_use_idx "
+    f"ON {{t}}forensic_events (originator_id) WHERE {NOT_A_USE}",
+]
+REPLACED_INDEXES = ["forensic_events_originator_id_idx"]  # by the partial one, when opened
 EVENT_COLUMNS = (
     "position",
     "recorded_at",
@@ -130,7 +139,8 @@ def _statements(prefix: str) -> list[str]:
     statements = [
         f"CREATE TABLE IF NOT EXISTS {prefix}{name} ({columns})" for name, columns in tables.items()
     ]
-    return statements + _indexes(prefix, [*INDEXES, *REGISTER_INDEXES])
+    partial = [statement.replace("{t}", prefix) for statement in PARTIAL_INDEXES]
+    return statements + _indexes(prefix, [*INDEXES, *REGISTER_INDEXES]) + partial
 
 
 def _indexes(prefix: str, indexes: Sequence[str]) -> list[str]:
@@ -142,6 +152,30 @@ def _indexes(prefix: str, indexes: Sequence[str]) -> list[str]:
     return statements
 
 
+# A use's row as the projection makes it (projections/forensic_rows.DataUseRow), in order,
+# then the event's two instants.
+USE_FIELDS = (
+    "position",
+    "use_id",
+    "resource_id",
+    "share_request_id",
+    "arrangement_id",
+    "department",
+    "provider",
+    "user_person",
+    "approver",
+    "user_person_id",
+    "approver_person_id",
+    "purpose",
+    "data_content",
+    "obtained_at",
+    "method",
+    "medium",
+    "recipient",
+    "marks",
+)
+USE_OBTAINED_AT = USE_FIELDS.index("obtained_at")
+# The columns that keep an id (as 32 hex digits).
 USE_ID_COLUMNS = (
     "use_id",
     "resource_id",
@@ -150,6 +184,7 @@ USE_ID_COLUMNS = (
     "user_person_id",
     "approver_person_id",
 )
+USE_COLUMNS = (*USE_FIELDS, "recorded_at", "occurred_at")
 
 
 class ForensicQueries(RegisterQueries):
@@ -164,6 +199,9 @@ class ForensicQueries(RegisterQueries):
     def _storable(self, value: Any) -> Any:
         """A value as the backend's text column can hold it (as is, but on PostgreSQL)."""
         return value
+
+    def _storable_rows(self, rows: list[list[Any]]) -> list[list[Any]]:
+        return [[self._storable(value) for value in row] for row in rows]
 
     def _columns_of(self, cursor: Any, table: str) -> set[str]:
         raise NotImplementedError
@@ -198,6 +236,10 @@ class ForensicQueries(RegisterQueries):
                 self._add_running_max(cursor)
             for statement in _indexes(self.prefix, ADDED_INDEXES):
                 cursor.execute(statement)
+            for statement in PARTIAL_INDEXES:
+                cursor.execute(self._sql(statement))
+            for index in REPLACED_INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {self.prefix}{index}")
 
     def _add_running_max(self, cursor: Any) -> None:
         """Tables made before ``running_max``: it and the late events, from the rows in
@@ -250,44 +292,64 @@ class ForensicQueries(RegisterQueries):
             self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
             if not batch:
                 return
-            recorded = self._recorded_at(cursor, [row.position for row, _, _, _ in batch])
+            unread = [row.position for row, _, _, _ in batch if row.recorded_at is None]
+            recorded = self._recorded_at(cursor, unread) if unread else {}
             running = _Running(self._latest_occurred(cursor))
             events: list[list[Any]] = []
             late: list[list[Any]] = []
             refs: list[list[Any]] = []
-            uses: list[dict[str, Any]] = []
+            uses: list[list[Any]] = []
             changed = [(row.position, changes) for row, _, _, changes in batch if changes]
             for row, named, use, _ in batch:
-                values = self._event_values(row, recorded[row.position])
-                occurred = values["occurred_at"]
+                position = row.position
+                recorded_at, recorded_text = (
+                    recorded[position] if row.recorded_at is None else _both(row.recorded_at)
+                )
+                occurred = format_instant(row.occurred_at)
                 if running.late(occurred):
-                    late.append([row.position, occurred, row.event_type])
-                values["running_max"] = running.passed(occurred)
-                events.append([self._storable(values[column]) for column in EVENT_COLUMNS])
-                refs.extend([row.position, resource_id.hex] for resource_id in named)
+                    late.append([position, occurred, row.event_type])
+                events.append(
+                    [
+                        position,
+                        recorded_text,
+                        occurred,
+                        int((recorded_at - row.occurred_at).total_seconds()),
+                        row.originator_id,
+                        row.originator_version,
+                        row.event_type,
+                        row.actor_person,
+                        row.actor_department,
+                        row.actor_role,
+                        row.command_id,
+                        row.payload,
+                        running.passed(occurred),
+                    ]
+                )
+                refs.extend([position, resource_id] for resource_id in named)
                 if use is not None:
-                    uses.append(self._use_values(use, values))
+                    values = [getattr(use, name) for name in USE_FIELDS]
+                    values[USE_OBTAINED_AT] = format_instant(use.obtained_at)
+                    uses.append([*values, recorded_text, occurred])
             marks = ", ".join("?" for _ in EVENT_COLUMNS)
             cursor.executemany(
                 self._sql(
                     f"INSERT INTO {{t}}forensic_events ({', '.join(EVENT_COLUMNS)}) "
                     f"VALUES ({marks})"
                 ),
-                events,
+                self._storable_rows(events),
             )
             if refs:
                 cursor.executemany(self._sql("INSERT INTO {t}forensic_refs VALUES (?, ?)"), refs)
             if late:
                 cursor.executemany(self._sql("INSERT INTO {t}forensic_late VALUES (?, ?, ?)"), late)
             if uses:
-                columns = list(uses[0])  # every use's row has the same fields, in order
-                marks = ", ".join("?" for _ in columns)
+                marks = ", ".join("?" for _ in USE_COLUMNS)
                 cursor.executemany(
                     self._sql(
-                        f"INSERT INTO {{t}}forensic_data_uses ({', '.join(columns)}) "
+                        f"INSERT INTO {{t}}forensic_data_uses ({', '.join(USE_COLUMNS)}) "
                         f"VALUES ({marks})"
                     ),
-                    [[self._storable(value) for value in use.values()] for use in uses],
+                    self._storable_rows(uses),
                 )
             if changed:
                 self.write_register_changes(cursor, changed)
@@ -305,33 +367,19 @@ class ForensicQueries(RegisterQueries):
             self._latest = None if latest is None else str(latest)
         return self._latest
 
-    def _recorded_at(self, cursor: Any, positions: Sequence[int]) -> dict[int, datetime]:
-        """When each position was recorded, in one range read of the recorder's table."""
+    def _recorded_at(
+        self, cursor: Any, positions: Sequence[int]
+    ) -> dict[int, tuple[datetime, str]]:
+        """When each position was recorded, and that instant as the tables write it, in one
+        range read of the recorder's table."""
         cursor.execute(self._sql(self.recorded_at_statement), [min(positions), max(positions)])
         found = {}
         for row in cursor.fetchall():
             position, recorded_at = (
                 (row["position"], row["recorded_at"]) if isinstance(row, dict) else row
             )
-            found[position] = _instant(recorded_at)
+            found[position] = _both(recorded_at)
         return found
-
-    def _use_values(self, use: DataUseRow, event: dict[str, Any]) -> dict[str, Any]:
-        values = dict(vars(use))  # shallow: asdict would deep-copy every field
-        for key in USE_ID_COLUMNS:
-            values[key] = values[key].hex if values[key] is not None else None
-        values["obtained_at"] = format_instant(use.obtained_at)
-        values["recorded_at"] = event["recorded_at"]
-        values["occurred_at"] = event["occurred_at"]
-        return values
-
-    def _event_values(self, row: EventRow, recorded_at: datetime) -> dict[str, Any]:
-        values = dict(vars(row))  # shallow: asdict would deep-copy every field
-        values["recorded_at"] = format_instant(recorded_at)
-        values["occurred_at"] = format_instant(row.occurred_at)
-        values["lag_seconds"] = int((recorded_at - row.occurred_at).total_seconds())
-        values["originator_id"] = row.originator_id.hex
-        return values
 
     def _events(self, where: str, params: Sequence[Any], page: Page) -> list[dict[str, Any]]:
         """Events matching ``where`` as the ledger knew them at the page's instant."""
@@ -392,12 +440,15 @@ class ForensicQueries(RegisterQueries):
         return None if first is None else _instant(first)
 
     def resource_history(self, resource_id: UUID, page: Page) -> list[dict[str, Any]]:
-        # One set of positions from two indexes: written as "originator_id = ? OR position
-        # IN (…)", PostgreSQL walked the whole primary key instead (0.4 s at 1M events).
+        # One set of positions from three indexes: written as "originator_id = ? OR position
+        # IN (…)", PostgreSQL walked the whole primary key instead (0.4 s at 1M events). A
+        # use names its resource in its use row only (tables made before also in refs).
         return self._events(
             "position IN (SELECT position FROM {t}forensic_events WHERE originator_id = ? "
-            "UNION SELECT position FROM {t}forensic_refs WHERE resource_id = ?)",
-            [resource_id.hex, resource_id.hex],
+            f"AND {NOT_A_USE} "
+            "UNION SELECT position FROM {t}forensic_refs WHERE resource_id = ? "
+            "UNION SELECT position FROM {t}forensic_data_uses WHERE resource_id = ?)",
+            [resource_id.hex, resource_id.hex, resource_id.hex],
             page,
         )
 
@@ -549,12 +600,23 @@ def _window_params(since: datetime | None, until: datetime | None) -> list[str]:
     return [format_instant(t) for t in (since, until) if t is not None]
 
 
+def _both(recorded_at: datetime | str) -> tuple[datetime, str]:
+    """An instant as a datetime and as the tables' text, from either."""
+    if isinstance(recorded_at, datetime):
+        return recorded_at, format_instant(recorded_at)
+    return parse_instant(recorded_at), recorded_at  # stored as the text itself
+
+
 def _instant(value: Any) -> datetime:
     return value if isinstance(value, datetime) else parse_instant(value)
 
 
 class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
     placeholder = "?"
+
+    def _storable_rows(self, rows: list[list[Any]]) -> list[list[Any]]:
+        return rows  # SQLite's text holds any value the rows carry
+
     prefix = ""
     recorded_at_statement = (
         "SELECT rowid AS position, recorded_at FROM stored_events WHERE rowid BETWEEN ? AND ?"

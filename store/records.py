@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 
 from store.entries import Entry
 
@@ -25,6 +25,15 @@ LedgerRow = tuple[int, str, int, str, bytes, int, str, bytes, bytes]
 originator id (32 hex digits), version, topic, state; then leaf index, recorded_at (as
 ``format_instant`` writes it), leaf hash and the tree nodes the leaf completes, all
 None where the event has no entry."""
+
+
+@dataclass(frozen=True)
+class RecordedNotification(Notification):
+    """A notification that says when its event was recorded, as the recorder read it with
+    the rest of the row (a datetime, or ``format_instant``'s text): the forensic projector
+    writes it beside each event's row without reading the row again."""
+
+    recorded_at: datetime | str
 
 
 RecordRow = tuple[int, UUID | str, int, str, bytes, datetime | str]

@@ -18,7 +18,12 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, StoredEvent, Subscription
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    Notification,
+    StoredEvent,
+    Subscription,
+)
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteCursor,
@@ -38,6 +43,7 @@ from store.records import (
     LedgerRow,
     NodeKey,
     Record,
+    RecordedNotification,
     RecordRow,
     StoredCheckpoint,
 )
@@ -245,6 +251,32 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, params)
             return _tuples(c)
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """The library's notifications, read as plain rows, each with its recorded_at (the
+        library's query reads that column too, and drops it)."""
+        after = 0 if start is None else (start - 1 if inclusive_of_start else start)
+        rows = self.select_rows(after=after, upto=stop, limit=limit, topics=topics)
+        convert = self.convert_originator_id
+        return [
+            RecordedNotification(
+                id=position,
+                originator_id=convert(cast(str, originator_id)),  # as stored: text
+                originator_version=version,
+                topic=topic,
+                state=state,
+                recorded_at=recorded_at,
+            )
+            for position, originator_id, version, topic, state, recorded_at in rows
+        ]
 
     def select_rows_at(self, positions: Sequence[int]) -> list[RecordRow]:
         rows: list[RecordRow] = []

@@ -12,8 +12,10 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
+from api.read_models import close_view, open_view
 from domain.audit import ForensicQueryMade
 from domain.ledger import Ledger
+from store.forensic_view import ForensicView, SQLiteForensicView
 from tests.support.portal import Portal, created, resource_body
 
 
@@ -329,3 +331,50 @@ def test_refusals_that_give_no_real_reason__art26_anomaly(portal: Portal) -> Non
         requests[reason] = request["id"]
     found = investigate(portal, "/v1/forensics/anomalies", kind="refusal_without_reason")
     assert [item["object_id"] for item in found] == [requests["无"]]
+
+
+def test_a_resources_history_includes_its_uses_before_and_after_an_upgrade__art36(
+    portal: Portal, ledger: Ledger
+) -> None:
+    # Art. 36: who used a resource's data is part of its history. A use is found by its
+    # use row; tables made before kept a reference row for it and a full index of ids,
+    # which opening them again replaces by the index of every event but uses.
+    resource_id, request_id = shared_resource(portal)
+    used = use(portal, resource_id, request_id)
+    kinds = [item["event_type"] for item in history(portal, resource_id)["items"]]
+    assert kinds.count("DataUseRecorded") == 1 and "ResourceCataloged" in kinds
+    view = open_view(dict(ledger.env))
+    with view.datastore.transaction(commit=True) as cursor:  # as an earlier version left them
+        cursor.execute(view._sql("DROP INDEX {t}forensic_events_originator_id_not_use_idx"))
+        cursor.execute(
+            view._sql(
+                "CREATE INDEX forensic_events_originator_id_idx "
+                "ON {t}forensic_events (originator_id)"
+            )
+        )
+        cursor.execute(
+            view._sql(
+                "INSERT INTO {t}forensic_refs SELECT position, resource_id "
+                "FROM {t}forensic_data_uses"
+            )
+        )
+    close_view(view)
+    upgraded = open_view(dict(ledger.env))
+    names = index_names(upgraded)
+    close_view(upgraded)
+    assert "forensic_events_originator_id_not_use_idx" in names
+    assert "forensic_events_originator_id_idx" not in names
+    again = [item["event_type"] for item in history(portal, resource_id)["items"]]
+    assert again == kinds  # each use once, though named twice
+    assert used["id"] in {i["object_id"] for i in history(portal, resource_id)["items"]}
+
+
+def index_names(view: ForensicView) -> set[str]:
+    if isinstance(view, SQLiteForensicView):
+        rows = view._rows("SELECT name FROM sqlite_master WHERE type = 'index'", [])
+    else:
+        rows = view._rows(
+            "SELECT indexname AS name FROM pg_indexes WHERE schemaname = ?",
+            [view.datastore.schema],
+        )
+    return {row["name"] for row in rows}

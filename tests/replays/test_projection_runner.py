@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 from uuid import uuid4
@@ -24,8 +25,9 @@ from projections.forensics import ForensicProjection
 from store.forensic_view import PROJECTION_NAME, TABLES
 
 
-def record_departments(ledger: Ledger, count: int) -> int:
+def record_departments(ledger: Ledger, count: int, pause: float = 0) -> int:
     for _ in range(count):
+        time.sleep(pause)
         code = "D" + uuid4().hex[:8].upper()
         ledger.record(
             [register_department(admin_command(), code, "测试处", DepartmentKind.DIVISION)]
@@ -82,17 +84,24 @@ def test_runner_that_crashes_midway_resumes_exactly_once(ledger: Ledger) -> None
 def test_projector_process_killed_midway_resumes_exactly_once(
     ledger: Ledger, database_url: str
 ) -> None:
+    # Art. 36: every use's record appears once. The projector is killed while commands
+    # go on arriving (a catch-up writes all it has read in one batch, so the log must still
+    # be growing for a kill to land midway).
     env = dict(ledger.env)
-    last = record_departments(ledger, 1500)  # the projector writes them in batches
+    first_wave = record_departments(ledger, 300)
     command = [sys.executable, "-m", "api", "project"]
     child_env = {**os.environ, "LEDGER_DATABASE_URL": database_url}
     first = subprocess.Popen(
         command, env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+    arriving = threading.Thread(target=record_departments, args=(ledger, 1200, 0.005))
+    arriving.start()
     view = open_view(env)
-    wait_for(lambda: caught_up_to(view) > 20)
+    wait_for(lambda: caught_up_to(view) > first_wave)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
+    arriving.join(120)
+    last = ledger.recorder.head().position  # type: ignore[attr-defined]
     stopped_at = caught_up_to(view)
     assert stopped_at < last, "the projector finished before it could be killed"
     second = subprocess.Popen(
