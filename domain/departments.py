@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Self
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from domain.vocabulary import DepartmentKind
 DEPARTMENT_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,31}$")
 
 
+@cache  # a ledger has a few hundred codes; reports ask each code's id thousands of times
 def department_id(code: str) -> UUID:
     return natural_id("department", code)
 

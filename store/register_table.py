@@ -325,15 +325,21 @@ class RegisterQueries:
         for when, position in asked:
             params += [when, position, position, when, when]
         marks = ", ".join("?" for _ in kinds)
+        # Only rows alive at some (T, K) asked: recorded by the latest K and not replaced
+        # by the earliest, valid somewhere from the earliest T (read from the index, before
+        # any instant's sum: a trend as known now skips every replaced row at once).
         rows = self._rows(
             f"SELECT department, kind, {each} FROM {{t}}register_rows "
             f"WHERE met = 0 AND due_end_us <= ? AND kind IN ({marks}) AND recorded_from <= ? "
+            "AND recorded_to > ? AND valid_to > ? "
             "GROUP BY department, kind",
             [
                 *params,
                 max(when for when, _ in asked),
                 *(k.value for k in kinds),
                 max(position for _, position in asked),
+                min(position for _, position in asked),
+                min(when for when, _ in asked),
             ],
         )
         counted: list[dict[tuple[str, ObligationKind], int]] = [{} for _ in instants]
