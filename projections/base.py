@@ -52,6 +52,10 @@ class Selective(Protocol):
     ignores must be ones that leave the fold as it is, wherever they occur."""
 
     payload_tests: Mapping[str, PayloadTest]
+    # True where a data use it needs is one with a mark, and that is all its test asks: a
+    # replay may then ask the forensic index for the marked uses only (a mark is a column
+    # there), instead of reading every use to test its payload.
+    marked_uses_only: bool
 
 
 def topics_of(*classes: type[LedgerEvent]) -> frozenset[str]:

@@ -1,9 +1,10 @@
 """What investigators search, extracted from each event: who, when (both times), about what.
 
-Pure functions from a domain event to rows, and the projection that hands them, a batch
-at a time (projections/write_behind.py), to the forensic tables: the SQL that keeps them
-is in store/forensic_view.py, kept exactly once by the library's projection runner
-(api/read_models.py starts it).
+The projection that hands each event's rows (projections/forensic_rows.py; a data use's
+from its stored payload, projections/stored_uses.py), a batch at a time
+(projections/write_behind.py), to the forensic tables: the SQL that keeps them is in
+store/forensic_view.py, kept exactly once by the library's projection runner
+(api/read_models.py starts it, with the mapper that leaves data uses undecoded).
 """
 
 from __future__ import annotations

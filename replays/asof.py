@@ -156,7 +156,8 @@ def replay(
             index = _OccurredIndex(recorder)
             reach = index.reach(upto)
             if reach > after:
-                for page in index.pages(after, reach, instant.at, projection.topics):
+                marked = isinstance(projection, Selective) and projection.marked_uses_only
+                for page in index.pages(after, reach, instant.at, projection.topics, marked):
                     folder.fold(recorder.select_rows_at(page), recorder.recorded_at_in)
                 after = reach
                 if progress is not None:
@@ -191,11 +192,14 @@ class _OccurredIndex:
         return self.index.reach(LEDGER, upto)
 
     def pages(
-        self, after: int, upto: int, at: datetime, topics: frozenset[str]
+        self, after: int, upto: int, at: datetime, topics: frozenset[str], marked_uses_only: bool
     ) -> Iterator[list[int]]:
-        """Positions in (after, upto] of events of ``topics`` that occurred by ``at``."""
+        """Positions in (after, upto] of events of ``topics`` that occurred by ``at`` (of the
+        data uses, only the marked ones if so asked)."""
         kinds = sorted({topic.rsplit(":", 1)[-1].rsplit(".", 1)[-1] for topic in topics})
-        positions = self.index.occurred_by(after, upto, at, kinds)
+        positions = self.index.occurred_by(
+            after, upto, at, kinds, marked_uses_only=marked_uses_only
+        )
         for start in range(0, len(positions), PAGE):
             yield positions[start : start + PAGE]
 

@@ -116,7 +116,13 @@ PARTIAL_INDEXES = [
     f"CREATE INDEX IF NOT EXISTS forensic_events_originator_id_not_use_idx "
     f"ON {{t}}forensic_events (originator_id) WHERE {NOT_A_USE}",
 ]
-REPLACED_INDEXES = ["forensic_events_originator_id_idx"]  # by the partial one, when opened
+REPLACED_INDEXES = ["forensic_events_originator_id_idx"]
+# A data use without a mark, left out of the events a fold of marked uses reads (``e``: the
+# events' or the late events' table; every use has its use row, written with its event).
+UNMARKED_USE = (
+    "AND NOT (e.event_type = 'DataUseRecorded' AND EXISTS (SELECT 1 FROM {t}forensic_data_uses "
+    "AS u WHERE u.position = e.position AND u.marks = '')) "
+)  # by the partial one, when opened
 EVENT_COLUMNS = (
     "position",
     "recorded_at",
@@ -154,7 +160,7 @@ def _indexes(prefix: str, indexes: Sequence[str]) -> list[str]:
 
 # A use's row as the projection makes it (projections/forensic_rows.DataUseRow), in order,
 # then the event's two instants.
-USE_FIELDS = (
+USE_ROW_FIELDS = (
     "position",
     "use_id",
     "resource_id",
@@ -174,8 +180,8 @@ USE_FIELDS = (
     "recipient",
     "marks",
 )
-USE_OBTAINED_AT = USE_FIELDS.index("obtained_at")
-# The columns that keep an id (as 32 hex digits).
+USE_OBTAINED_AT = USE_ROW_FIELDS.index("obtained_at")
+# The columns that keep an id, as 32 hex digits (answers give them back as UUIDs).
 USE_ID_COLUMNS = (
     "use_id",
     "resource_id",
@@ -184,7 +190,7 @@ USE_ID_COLUMNS = (
     "user_person_id",
     "approver_person_id",
 )
-USE_COLUMNS = (*USE_FIELDS, "recorded_at", "occurred_at")
+USE_COLUMNS = (*USE_ROW_FIELDS, "recorded_at", "occurred_at")
 
 
 class ForensicQueries(RegisterQueries):
@@ -327,7 +333,7 @@ class ForensicQueries(RegisterQueries):
                 )
                 refs.extend([position, resource_id] for resource_id in named)
                 if use is not None:
-                    values = [getattr(use, name) for name in USE_FIELDS]
+                    values = [getattr(use, name) for name in USE_ROW_FIELDS]
                     values[USE_OBTAINED_AT] = format_instant(use.obtained_at)
                     uses.append([*values, recorded_text, occurred])
             marks = ", ".join("?" for _ in EVENT_COLUMNS)
@@ -406,24 +412,33 @@ class ForensicQueries(RegisterQueries):
         return min(rows[0]["position"], upto) if rows else 0
 
     def occurred_by(
-        self, after: int, upto: int, at: datetime, event_types: Sequence[str]
+        self,
+        after: int,
+        upto: int,
+        at: datetime,
+        event_types: Sequence[str],
+        *,
+        marked_uses_only: bool = False,
     ) -> list[int]:
         """Positions in (after, upto] of the events of these types that occurred by ``at``:
         every one up to the last position where all had (``running_max`` <= at), those
         of the positions after it, up to where the latest recorded occurred LATE_LAG after
-        ``at``, that occurred by it, and beyond that the late ones that did."""
+        ``at``, that occurred by it, and beyond that the late ones that did.
+        ``marked_uses_only``: of the data uses, only those with a mark (a fold that the
+        others leave as it is: nearly every use, which it need not read to skip)."""
         marks = ", ".join("?" for _ in event_types)
+        unmarked = "" if not marked_uses_only else UNMARKED_USE
         every = max(after, self.in_order_by(at, upto))
         near = max(every, self.in_order_by(at + LATE_LAG, upto))
         when = format_instant(at)
         rows = self._rows(
-            "SELECT position FROM {t}forensic_events "
-            f"WHERE position > ? AND position <= ? AND event_type IN ({marks}) "
-            "UNION ALL SELECT position FROM {t}forensic_events "
-            f"WHERE position > ? AND position <= ? AND event_type IN ({marks}) "
+            "SELECT position FROM {t}forensic_events AS e "
+            f"WHERE position > ? AND position <= ? AND event_type IN ({marks}) {unmarked}"
+            "UNION ALL SELECT position FROM {t}forensic_events AS e "
+            f"WHERE position > ? AND position <= ? AND event_type IN ({marks}) {unmarked}"
             "AND occurred_at <= ? "
-            "UNION ALL SELECT position FROM {t}forensic_late WHERE occurred_at <= ? "
-            f"AND position > ? AND position <= ? AND event_type IN ({marks}) "
+            "UNION ALL SELECT position FROM {t}forensic_late AS e WHERE occurred_at <= ? "
+            f"AND position > ? AND position <= ? AND event_type IN ({marks}) {unmarked}"
             "ORDER BY position",
             [
                 *(after, every, *event_types),
@@ -695,7 +710,13 @@ class ForensicIndex(Protocol):
     def reach(self, application_name: str, upto: int) -> int: ...
 
     def occurred_by(
-        self, after: int, upto: int, at: datetime, event_types: Sequence[str]
+        self,
+        after: int,
+        upto: int,
+        at: datetime,
+        event_types: Sequence[str],
+        *,
+        marked_uses_only: bool = False,
     ) -> list[int]: ...
 
     def events_of_type(

@@ -67,6 +67,7 @@ class SupervisionProjection:
         self.payload_tests: dict[str, PayloadTest] = dict.fromkeys(
             topics_of(DataUseRecorded), lambda data: bool(data.get("marks", True))
         )
+        self.marked_uses_only = True  # what the test above asks, and all it asks
 
     def initial(self) -> SupervisionState:
         return SupervisionState()

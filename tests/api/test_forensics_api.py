@@ -6,6 +6,7 @@ ask who did what with which data, and their own queries are recorded too.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -378,3 +379,38 @@ def index_names(view: ForensicView) -> set[str]:
             [view.datastore.schema],
         )
     return {row["name"] for row in rows}
+
+
+def test_a_fold_of_marked_uses_is_given_only_those__v09(portal: Portal, ledger: Ledger) -> None:
+    # V09: only a marked use is a misuse; supervision's fold reads no other, and the index
+    # leaves the others out for it, the ones recorded in order and the late ones alike.
+    resource_id, request_id = shared_resource(portal)
+    kept = use(portal, resource_id, request_id)
+    no_grant = use(portal, resource_id, None)
+    late = use(
+        portal,
+        resource_id,
+        None,
+        obtained_at="2025-01-02T09:00:00+08:00",
+        occurred_at="2025-01-02T10:00:00+08:00",
+    )
+    investigate(portal, "/v1/forensics/anomalies", kind="use_without_grant")  # projected
+    view = open_view(dict(ledger.env))
+    kinds = ["DataUseRecorded", "JoinedCatalog"]
+    upto = ledger.recorder.head().position  # type: ignore[attr-defined]
+    for at in (datetime(2025, 2, 1, tzinfo=UTC), datetime(2025, 12, 31, tzinfo=UTC)):
+        every = view.occurred_by(0, upto, at, kinds)
+        marked = view.occurred_by(0, upto, at, kinds, marked_uses_only=True)
+        uses = {
+            row["position"]: row
+            for row in view._rows("SELECT position, use_id, marks FROM {t}forensic_data_uses", [])
+        }
+        unmarked = {p for p, row in uses.items() if not row["marks"]}
+        assert marked == [p for p in every if p not in unmarked]
+        assert {uses[p]["use_id"] for p in marked if p in uses} == (
+            {late["id"].replace("-", "")}
+            if at.month == 2
+            else {no_grant["id"].replace("-", ""), late["id"].replace("-", "")}
+        )
+        assert kept["id"].replace("-", "") not in {uses[p]["use_id"] for p in marked if p in uses}
+    close_view(view)

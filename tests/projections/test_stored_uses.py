@@ -4,6 +4,7 @@ earlier version is still decoded and upcast, never read as it lies (old events a
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid4
@@ -19,8 +20,9 @@ from domain.data_uses import DataUseRecorded
 from domain.events import Actor
 from domain.resources import JoinedCatalog
 from domain.vocabulary import AcquisitionMethod, DataUseMark, MediumType, Role
-from projections.forensic_rows import data_use_row, event_row
+from projections.forensic_rows import DataUseRow, data_use_row, event_row
 from projections.stored_uses import StoredPayload, stored_use_rows
+from store.forensic_view import USE_ROW_FIELDS
 from store.transcoding import OrjsonTranscoder, PydanticMapper
 
 STORING = PydanticMapper(transcoder=OrjsonTranscoder())
@@ -128,3 +130,8 @@ def test_the_register_can_still_decode_a_data_use() -> None:
 
 
 BASE_KEYS = {"timestamp", "occurred_at", "actor", "command_id"}
+
+
+def test_the_store_writes_a_use_row_field_by_field() -> None:
+    # Art. 36: each of the seven fields lands in its own column, none shifted.
+    assert tuple(f.name for f in fields(DataUseRow)) == USE_ROW_FIELDS
