@@ -22,10 +22,11 @@ from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from eventsourcing.projection import BaseProjectionRunner
 from eventsourcing.utils import Environment, get_topic
 
+from domain.data_uses import DataUseRecorded
 from domain.events import LedgerEvent
 from domain.ledger import Ledger
 from projections.forensics import ForensicProjection
-from projections.stored_uses import PAYLOAD_TOPICS, PAYLOAD_VERSIONS, StoredPayload
+from projections.stored_uses import PAYLOAD_TOPIC, StoredPayload
 from store.forensic_view import ForensicView
 from store.records import LedgerRecorder, RecordedNotification
 from store.transcoding import PydanticMapper
@@ -67,10 +68,10 @@ class ForensicMapper(PydanticMapper):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         if isinstance(stored_event, RecordedNotification):
             self.recorded_at[stored_event.id] = stored_event.recorded_at
-        if stored_event.topic not in PAYLOAD_TOPICS:
+        if stored_event.topic != PAYLOAD_TOPIC:
             return super().to_domain_event(stored_event)
         state = self.transcoder.decode(stored_event.state)
-        if state.get("class_version", 1) != PAYLOAD_VERSIONS[stored_event.topic]:
+        if state.get("class_version", 1) != DataUseRecorded.class_version:
             return self.from_payload(stored_event, state)
         return StoredPayload(
             cast(UUID, stored_event.originator_id),  # the ledger's ids are UUIDs

@@ -26,7 +26,7 @@ from domain.events import LedgerEvent
 from projections.forensic_rows import data_use_row, event_row
 from projections.obligations import deadline_register
 from projections.register_rows import ObligationRow, RegisterRows, RowChanges
-from projections.stored_uses import PAYLOAD_TOPICS, StoredPayload, stored_use_rows
+from projections.stored_uses import PAYLOAD_TOPIC, StoredPayload, stored_use_rows
 from projections.write_behind import WriteBehind
 
 ATTACH_SECONDS = 60
@@ -87,7 +87,7 @@ class ForensicProjection(Projection["ForensicView"]):
         super().__init__(view)
         self.batches: WriteBehind[EventRows] = WriteBehind(view.record_batch)
         self.register = RegisterRows(deadline_register())
-        if PAYLOAD_TOPICS & self.register.topics:
+        if PAYLOAD_TOPIC in self.register.topics:
             # The register folds decoded events: one it reads cannot be left as its payload.
             msg = "the register's events must be decoded, not left as their payloads"
             raise RuntimeError(msg)

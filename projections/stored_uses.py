@@ -23,9 +23,7 @@ from pydantic_core import to_jsonable_python
 from domain.data_uses import DataUseRecorded
 from projections.forensic_rows import BASE_FIELDS, DataUseRow, EventRow
 
-PAYLOAD_CLASSES: tuple[type[DataUseRecorded], ...] = (DataUseRecorded,)
-PAYLOAD_TOPICS = frozenset(get_topic(cls) for cls in PAYLOAD_CLASSES)
-PAYLOAD_VERSIONS = {get_topic(cls): cls.class_version for cls in PAYLOAD_CLASSES}
+PAYLOAD_TOPIC = get_topic(DataUseRecorded)  # the one event whose rows come from its payload
 
 _OWN_FIELDS = {
     name: field for name, field in DataUseRecorded.model_fields.items() if name not in BASE_FIELDS

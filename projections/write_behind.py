@@ -94,7 +94,7 @@ class WriteBehind(Generic[T]):
             writing = self._take()
         # Written by a thread of its own while this one fills the next batch (SQLite and
         # psycopg let go of the GIL while they write); a failure stops every later add.
-        threading.Thread(target=self._write_in_background, args=(writing,), daemon=True).start()
+        threading.Thread(target=self._write_logged, args=(writing,), daemon=True).start()
 
     def flush(self) -> None:
         """Write what is held now (a caller that stops calls this)."""
@@ -114,15 +114,14 @@ class WriteBehind(Generic[T]):
                     self._arm(min(self._max_delay, self._catching_up_delay - age))
                     return
             writing = self._take()
-        try:
-            self._write_taken(writing)
-        except BaseException:  # kept for the projector's thread to raise
-            log.exception("the read model's batch was not written; the projector stops")
+        self._write_logged(writing)
 
-    def _write_in_background(self, taken: tuple[Tracking | None, list[T]]) -> None:
+    def _write_logged(self, taken: tuple[Tracking | None, list[T]]) -> None:
+        """Write a batch taken, off the projector's thread: a failure is logged and kept,
+        for the projector's next event to raise."""
         try:
             self._write_taken(taken)
-        except BaseException:  # kept for the projector's thread to raise
+        except BaseException:
             log.exception("the read model's batch was not written; the projector stops")
 
     def _arm(self, delay: float) -> None:
