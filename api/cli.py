@@ -19,7 +19,8 @@ from api import cli_commands, cli_import, cli_integrity, cli_reports, cli_rules,
 from api.demo import is_loaded, load_demo
 from api.read_models import open_view, start_runner
 from api.runtime import StoreUnreachable, open_ledger, settle_heap
-from api.supervisor import ProjectorProcess, Supervisor
+from api.supervisor import KeptProcess, Supervisor
+from api.workers import run_worker, serve_workers
 from domain.ledger import Ledger
 from domain.principals import new_token
 from domain.vocabulary import Role
@@ -157,7 +158,19 @@ def serve(
         f"API docs: http://{host}:{port}/docs), store {database_url()}"
     )
     with _one_projector(workers):
-        uvicorn.run("api.server:create", factory=True, host=host, port=port, workers=workers)
+        if workers > 1:
+            serve_workers(host, port, workers)
+        else:
+            uvicorn.run("api.server:create", factory=True, host=host, port=port)
+
+
+@app.command(hidden=True)
+def worker(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """One of `serve --workers N`'s processes (`serve` starts them)."""
+    run_worker(host, port)
 
 
 @contextmanager
@@ -172,7 +185,7 @@ def _one_projector(workers: int) -> Iterator[None]:
         yield
         return
     os.environ["LEDGER_PROJECTIONS"] = "external"
-    keeper = ProjectorProcess([sys.executable, "-m", "api", "project"])
+    keeper = KeptProcess([sys.executable, "-m", "api", "project"])
     keeper.start()
     try:
         yield

@@ -165,18 +165,22 @@ def _close_view(runner: Any) -> None:
             log.debug("closing a stopped projector's view failed", exc_info=True)
 
 
-class ProjectorProcess:
-    """`ledger project` beside the workers, started again (with backoff) whenever it dies."""
+class KeptProcess:
+    """A process beside the server (`ledger project`, or one of the API's workers), started
+    again (with backoff) whenever it dies."""
 
-    def __init__(self, command: list[str], poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self, command: list[str], poll_seconds: float = 1.0, name: str = "the projector"
+    ) -> None:
         self.command = command
+        self.name = name
         self.poll_seconds = poll_seconds
         self.restarts = 0
         self._spawned_at = time.monotonic()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self.process: subprocess.Popen[bytes] | None = None
-        self._thread = threading.Thread(target=self._keep, name="keep-projector", daemon=True)
+        self._thread = threading.Thread(target=self._keep, name=f"keep {name}", daemon=True)
 
     def start(self) -> None:
         self._spawn()
@@ -197,7 +201,7 @@ class ProjectorProcess:
             lived = time.monotonic() - self._spawned_at
             failures = 1 if lived > HEALTHY_AFTER_SECONDS else failures + 1
             wait = backoff(failures)
-            log.warning("the projector exited (%s); restarting in %.1f s", process.returncode, wait)
+            log.warning("%s exited (%s); restarting in %.1f s", self.name, process.returncode, wait)
             if self._stopping.wait(wait):
                 return
             self.restarts += 1

@@ -229,7 +229,10 @@ class CommandService:
         return positions
 
     def _execute(self, cmd: Command, decide: Decide, receipt: Idempotency | None) -> Outcome:
-        decision = decide(cmd)
+        # A verb may ask for one object more than once (a resource's kind, then the
+        # resource; a person as user and as approver): the command reads each once.
+        with self.ledger.reading_once():
+            decision = decide(cmd)
         body = self.answer(decision)
         recordings = self.ledger.record(self._events(cmd, decision, body, receipt))
         # The command's own last event, not the receipt recorded after it: with or without

@@ -22,6 +22,7 @@ is rebuilt from the stored nodes in one query.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from threading import Lock, local
@@ -31,6 +32,10 @@ from eventsourcing.persistence import StoredEvent
 
 from store.entries import Entry, make_entries, next_recorded_at
 from store.merkle import HASH_SIZE, CompactRange
+
+# Committed inserts remembered for answering their commands' recorded_at: with group
+# commit one thread inserts for the others waiting, which ask just after it commits.
+RECENT_INSERTS = 64
 
 NodeKey = tuple[int, int]
 LoadNodes = Callable[[Iterable[NodeKey]], dict[NodeKey, bytes]]
@@ -113,6 +118,8 @@ class Frontier:
         self._lock = Lock()
         self._last: LastEntry | None = None
         self._compact = CompactRange()
+        # (first position, last position, recorded_at) of the last inserts committed here.
+        self._recent: deque[tuple[int, int, datetime]] = deque(maxlen=RECENT_INSERTS)
 
     def known_last(self, next_position: int) -> LastEntry | None:
         """The cached last entry, if the insert that got ``next_position`` directly follows it.
@@ -145,12 +152,23 @@ class Frontier:
         """Cache the range once its transaction has committed (never one that rolled back)."""
         last = extension.last
         with self._lock:
+            self._recent.append((extension.entries[0].position, last.position, last.recorded_at))
             if self._last is None or last.leaf_index > self._last.leaf_index:
                 self._last, self._compact = last, extension.compact
+
+    def recorded_at(self, position: int) -> datetime | None:
+        """When one of the last inserts committed through this recorder recorded
+        ``position``, if one did (None: read it from the store)."""
+        with self._lock:
+            for first, last, recorded_at in reversed(self._recent):
+                if first <= position <= last:
+                    return recorded_at
+        return None
 
     def forget(self) -> None:
         with self._lock:
             self._last, self._compact = None, CompactRange()
+            self._recent.clear()
 
     def _compact_after(self, last: LastEntry | None, load_nodes: LoadNodes) -> CompactRange:
         if last is None:
@@ -162,20 +180,8 @@ class Frontier:
 
 
 class ThreadInserts(local):
-    """One thread's inserts: the extension its open transaction is writing, and the last
-    one that committed (so a command is answered with its recorded_at without reading it
-    back; a rolled-back insert never becomes ``committed``, as its positions may be reused)."""
+    """The extension one thread's open insert transaction is writing (a rolled-back insert
+    never reaches ``Frontier.committed``, as its positions may be reused)."""
 
     def __init__(self) -> None:
         self.pending: Extension | None = None
-        self.committed: Extension | None = None
-
-    def recorded_at(self, position: int) -> datetime | None:
-        """When this thread's last committed insert recorded ``position``, if it did."""
-        committed = self.committed
-        if committed is None:
-            return None
-        entries = committed.entries
-        if entries[0].position <= position <= entries[-1].position:
-            return entries[-1].recorded_at  # one instant for the whole insert
-        return None

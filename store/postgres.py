@@ -209,7 +209,6 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         extension = self._inserts.pending
         if extension is not None:  # committed: the cached frontier may move on
             self.frontier.committed(extension)
-            self._inserts.committed = extension
         return positions
 
     def _fetch_ids_after_insert_events(
@@ -331,8 +330,8 @@ class LedgerPostgresRecorder(PostgresApplicationRecorder):
         return rows[0] if rows else None
 
     def recorded_at_of(self, position: int) -> datetime:
-        recorded_at = self._inserts.recorded_at(position)
-        if recorded_at is not None:  # this thread just recorded it
+        recorded_at = self.frontier.recorded_at(position)
+        if recorded_at is not None:  # just recorded through this recorder
             return recorded_at
         row = self._one(
             "SELECT recorded_at FROM {schema}.{entries} WHERE position = %s", [position]

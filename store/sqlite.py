@@ -48,6 +48,7 @@ from store.records import (
     StoredCheckpoint,
 )
 from store.sqlite_connections import caching_statements
+from store.write_turn import WriteTurn
 
 CHECKPOINTS = "ledger_checkpoints"
 EVENT_COLUMNS = "originator_id, originator_version, topic, state"
@@ -73,9 +74,13 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         super().__init__(datastore, events_table_name)
         self.frontier = Frontier()
         self._inserts = ThreadInserts()
+        self._turn = WriteTurn(self.database_file)
         self.insert_rows_statement = (
             f"INSERT INTO {events_table_name} (rowid, {EVENT_COLUMNS}, {ENTRY_COLUMNS}) "
             "VALUES (?,?,?,?,?,?,?,?,?)"
+        )
+        self.select_events_statement = (
+            f"SELECT {EVENT_COLUMNS} FROM {events_table_name} WHERE originator_id=? "
         )
         self.select_last_entry_statement = (
             f"SELECT rowid, leaf_index, recorded_at, leaf_hash FROM {events_table_name} "
@@ -152,7 +157,6 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         extension = self._inserts.pending
         if extension is not None:  # committed: the cached frontier may move on
             self.frontier.committed(extension)
-            self._inserts.committed = extension
             wake_local_subscriptions()
         return positions
 
@@ -162,6 +166,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         first would fail at once (SQLITE_BUSY_SNAPSHOT) if another writer committed
         before its first write; this one waits for the lock before it reads."""
         with (
+            self._turn.taken(),  # queued with the other processes' writers, not polling
             self.datastore.get_connection(commit=True) as connection,
             _ImmediateTransaction(connection, commit=True) as cursor,
             cursor,
@@ -248,9 +253,7 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
             params += sorted(topics)
         statement += "ORDER BY rowid LIMIT ?"
         params.append(limit)
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(statement, params)
-            return _tuples(c)
+        return self._query(statement, params)
 
     def select_notifications(
         self,
@@ -343,13 +346,54 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         return self._records(rows)
 
     def _fetchone(self, statement: str, params: Sequence[Any] = ()) -> Any:
-        with self.datastore.transaction(commit=False) as c:
+        with self.datastore.get_connection(commit=False) as connection, connection.cursor() as c:
             c.execute(statement, params)
             return c.fetchone()
 
+    def _query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        """One SELECT's rows as plain tuples, outside an explicit transaction: in autocommit
+        mode a lone statement reads one snapshot by itself, and the library's BEGIN and
+        ROLLBACK around it are two statements more for every object a command reads."""
+        with self.datastore.get_connection(commit=False) as connection, connection.cursor() as c:
+            c.row_factory = None
+            c.execute(statement, params)
+            return c.fetchall()
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """The library's query (``repository.get`` reads an object by it), by ``_query``."""
+        statement = self.select_events_statement
+        wanted = originator_id.hex if isinstance(originator_id, UUID) else originator_id
+        params: list[Any] = [wanted]
+        if gt is not None:
+            statement += "AND originator_version>? "
+            params.append(gt)
+        if lte is not None:
+            statement += "AND originator_version<=? "
+            params.append(lte)
+        statement += f"ORDER BY originator_version {'DESC' if desc else 'ASC'} "
+        if limit is not None:
+            statement += "LIMIT ? "
+            params.append(limit)
+        convert = self.convert_originator_id
+        return [
+            StoredEvent(convert(found_id), version, topic, state)
+            for found_id, version, topic, state in self._query(statement, params)
+        ]
+
+    def max_notification_id(self) -> int:
+        return self._fetchone(self.select_max_notification_id_statement)[0]  # type: ignore[no-any-return]
+
     def recorded_at_of(self, position: int) -> datetime:
-        recorded_at = self._inserts.recorded_at(position)
-        if recorded_at is not None:  # this thread just recorded it
+        recorded_at = self.frontier.recorded_at(position)
+        if recorded_at is not None:  # just recorded through this recorder
             return recorded_at
         row = self._fetchone(
             f"SELECT recorded_at FROM {self.events_table_name} WHERE rowid = ?", (position,)

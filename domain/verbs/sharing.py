@@ -211,7 +211,12 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
     def _grant_then(
         self, request_id: UUID | None, at: datetime
     ) -> ShareRequest | ExternalRequest | None:
-        if request_id is not None and isinstance(self.find(request_id), ExternalRequest):
+        """The cited request (ours, or one the office made to another department, Art. 30)
+        as it stood at ``at``: one read of its events tells which it is and its state."""
+        if request_id is None:
+            return None
+        now, _ = self.state_now_and_at(request_id, at)
+        if isinstance(now, ExternalRequest):
             return self._state_then(request_id, ExternalRequest, at, "share_request_id")
         return self._state_then(request_id, ShareRequest, at, "share_request_id")
 

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.read_models import caught_up_to
 from api.runtime import open_ledger
-from api.supervisor import ProjectorProcess, backoff
+from api.supervisor import KeptProcess, backoff
 from domain.ledger import Ledger
 from tests.conftest import POSTGRES_URL, require_postgres
 from tests.support.portal import Portal
@@ -163,7 +163,7 @@ def test_serve_with_workers_restarts_a_dead_ledger_project(tmp_path: Path) -> No
     # crash, an OOM kill), another is started, with backoff, until serve stops.
     starts = tmp_path / "starts"
     script = f"open({str(starts)!r}, 'a').write('x'); raise SystemExit(3)"
-    keeper = ProjectorProcess([sys.executable, "-c", script], poll_seconds=0.05)
+    keeper = KeptProcess([sys.executable, "-c", script], poll_seconds=0.05)
     keeper.start()
     try:
         wait_for(lambda: starts.exists() and len(starts.read_text()) >= 3, 20)
