@@ -3,7 +3,7 @@
 ``DIAGNOSES`` holds, for each measurement that missed its bar in the full run, where the
 time goes (from profiles: pyinstrument and cProfile, on the cached 1M-event ledger) and
 the fix proposed. RESULTS.md quotes an entry only while its row misses the bar.
-Keys: ``a.append``, ``b.throughput``, ``b.p99``, ``c.rebuild.<projection>``, ``d.now``,
+Keys: ``a.append``, ``b.throughput``, ``b.p99``, ``b.bulk``, ``c.rebuild.<projection>``, ``d.now``,
 ``d.at``, ``f.verify``.
 """
 
@@ -16,34 +16,45 @@ of hashing, under the insert lock. *Fix:* none needed for the bar at 100 per tra
 for single commands, group commit (below, (b)) amortises the extra row and the fsync.
 """,
     "b.throughput": """
-*Why:* on two cores the client, two uvicorn workers and the projector share the CPU: a
-command costs ~3–4 ms of CPU in all (Details: workers ~2–2.7 ms, client ~1 ms, projector
-0.2 ms on SQLite and 0.7 ms on PostgreSQL) against ~0.4 ms for the bare library's
-in-process get-decide-save, which has no HTTP, JSON, authentication, idempotency or read
-model. On SQLite the cores are only 50–78% busy: the two workers take turns on the
-file's one write lock, a commit (and its fsync) each. Since the previous full run the
-command path lost its read-back of `recorded_at` (the recorder remembers what its thread
-recorded) and its second read of the cited request, SQLite's append got cheaper (see
-Merkle tree overhead), records are read from plain tuple rows, and the projector writes
-100 events (or 50 ms) per transaction: throughput rose from 266 to 501 commands/s on
-SQLite (0.12× → 0.19×) and from 154 to 316 on PostgreSQL (0.31× → 0.34×; the bare loop
-got faster there too). These figures move by ±15% between runs on this shared machine.
-*Fix, in order of gain:* (1) group commit: a writer thread saves the decisions queued in
-the last few ms in one transaction, so throughput grows with concurrency instead of
-being one fsync per command (on SQLite, one turn on the write lock for many commands);
-(2) cache principals by token hash (revocation is an event: invalidate on it) and the
-cited request's fold; (3) build the response from the decision without FastAPI's
-`jsonable_encoder` pass. The bar (half of a loop with no HTTP at all) needs (1) and, on
-this machine, the client off the two cores.
+*Why:* on SQLite a command still costs ~1.7–1.9 ms of CPU in the workers against ~0.45
+ms for the bare library's in-process get-decide-save, which has no HTTP, JSON,
+authentication, idempotency receipt or read model; with two cores that caps the rate at
+~1,000 commands/s before anything else runs. The profile is flat: FastAPI and uvicorn
+(routing, dependencies, the thread hop of a sync endpoint, the access log) take ~40%,
+reading the principal, the grant, the resource and the persons ~25%, the insert with its
+Merkle entry ~15%. Since the previous full run (0.17× on SQLite, 0.33× on PostgreSQL):
+the client became a lean keep-alive one (httpx spent 2–3 ms of CPU a request on the same
+two cores); a command reads each object once (it read the resource and the grant twice
+and the person once per role) and folds it without the library's runtime protocol check
+on every event; SQLite reads an object in one statement, without BEGIN and ROLLBACK
+around it; SQLite's writers in every process queue for the write lock on a `flock`
+instead of polling it with back-off sleeps (store/write_turn.py); and each worker listens
+on a socket of its own (`SO_REUSEPORT`): uvicorn's shared socket let the first worker to
+wake accept all 8 connections in two runs of three, leaving the other idle. SQLite went
+from 242 to ~870 commands/s, PostgreSQL from 132 to ~500 (the bare loops got faster on
+this machine too: 1,412 → 2,182 and 402 → 664). *Fix, in order of gain:* keep the
+principals and dissolutions in one fold in memory (one read instead of three per
+request); an ASGI route for the command path that skips FastAPI's dependency solving;
+the grant and resource cached by version across commands.
 """,
     "b.p99": """
-*Why:* throughput rose by a third since the previous full run, so "half the best
-throughput" is now ~180 commands/s instead of 133; at that rate on SQLite every command
-waits for the write lock behind the other worker's commit, and the slowest 1% are those
-that queued behind two or three fsyncs. The p99 is at the bar (median of three runs
-50.7 ms, 38–88 ms across them); PostgreSQL, with row locks and the server's group commit,
-is at 24 ms. *Fix:* group commit (above): one commit for several commands is what
-shortens the queue on the write lock.
+*Why:* at half the best throughput (~250 commands/s on PostgreSQL) most commands are
+answered in 7 ms; the slowest 1% are those that arrive while the projector writes a
+batch of rows and the other worker commits, and on this shared machine one run of two
+saw a burst of 84 ms while the other stayed at 19 ms. *Fix:* the projector's batches
+smaller while commands arrive (it grows them only while catching up).
+""",
+    "b.bulk": """
+*Why:* on SQLite a bulk line writes two events (the use and its idempotency receipt, so
+that a resent batch records nothing twice) where the bare library's save writes one,
+and each line is parsed, validated and marked as a single use would be; the bare loop
+only builds a `Use` from fields it already has. The code at the previous full run,
+measured beside this one (same machine, same cached ledger), made 0.68× (0.65–0.70):
+the bar was met there (0.80×) on a slower machine whose bare library ran at half
+today's rate (on PostgreSQL, whose bare save is slower, the ratio is 1.5×). *Fix:* not
+profiled in this run; the first suspects are the receipts (half the rows and half the
+Merkle leaves written) and validating the lines' shared grant and resource once a batch
+instead of once a line.
 """,
     "c.rebuild.supervision": """
 *Why:* supervision needs the data uses (V09), 95% of the log. A replay reads them as raw
@@ -168,8 +179,10 @@ bench/append_tree.py's measurement (recorder against recorder, pre-encoded event
 
 **(b) HTTP.** `ledger serve --workers 2` as a subprocess on a copy of the cached
 ledger (it starts one `ledger project` beside its workers). `POST /v1/data-uses`, each
-citing a granted request of the caller's department, from an async httpx client pool in
-the harness's process (same two cores): closed loop at each concurrency level (at most
+citing a granted request of the caller's department, from a pool of keep-alive
+connections in the harness's process (bench/lean_client.py: requests written as bytes,
+~0.1 ms of CPU each; the machine has no third core to put the client on, so the client is
+kept small instead): closed loop at each concurrency level (at most
 600 requests or 15 s per level), then open loop at half the best throughput for 15 s,
 latency counted from when each request was due. Baseline: the bare library's
 get-decide-save in-process, one thread (get the grant, decide, save a `Use`), on a fresh
