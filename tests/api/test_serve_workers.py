@@ -43,8 +43,11 @@ def workers_of(serve: subprocess.Popen[bytes]) -> list[int]:
     return found
 
 
-def established_on(pid: int, port: int) -> int:
-    """How many TCP connections to ``port`` process ``pid`` holds open (from /proc)."""
+ESTABLISHED, LISTEN = "01", "0A"  # TCP states as /proc/net/tcp writes them
+
+
+def sockets_on(pid: int, port: int, state: str = ESTABLISHED) -> int:
+    """How many TCP sockets on local ``port`` in ``state`` process ``pid`` holds (/proc)."""
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:
@@ -58,7 +61,7 @@ def established_on(pid: int, port: int) -> int:
     for line in Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         local_port = int(fields[1].split(":")[1], 16)
-        if local_port == port and fields[3] == "01" and fields[9] in inodes:  # ESTABLISHED
+        if local_port == port and fields[3] == state and fields[9] in inodes:
             count += 1
     return count
 
@@ -96,6 +99,8 @@ def serve(tmp_path: Path, workers: int) -> Iterator[tuple[subprocess.Popen[bytes
     try:
         wait_for(answers, 120)
         wait_for(lambda: len(workers_of(process)) == workers)
+        # A worker answers once it listens; the others may still be loading the app.
+        wait_for(lambda: all(sockets_on(pid, port, LISTEN) for pid in workers_of(process)))
         yield process, port
     finally:
         process.send_signal(signal.SIGTERM)
@@ -116,7 +121,7 @@ def test_connections_opened_together_are_dealt_to_every_worker(tmp_path: Path) -
     with serve(tmp_path, 2) as (process, port):
         sockets = open_connections(port, CONNECTIONS)
         try:
-            held = [established_on(pid, port) for pid in workers_of(process)]
+            held = [sockets_on(pid, port) for pid in workers_of(process)]
         finally:
             for sock in sockets:
                 sock.close()
@@ -129,6 +134,7 @@ def test_a_killed_worker_is_started_again_and_the_port_keeps_answering(tmp_path:
         victim, survivor = workers_of(process)
         os.kill(victim, signal.SIGKILL)
         wait_for(lambda: victim not in workers_of(process) and len(workers_of(process)) == 2)
+        wait_for(lambda: all(sockets_on(pid, port, LISTEN) for pid in workers_of(process)))
         assert survivor in workers_of(process)
         for sock in open_connections(port, 4):
             sock.close()
