@@ -185,7 +185,7 @@ def _one_projector(workers: int) -> Iterator[None]:
         yield
         return
     os.environ["LEDGER_PROJECTIONS"] = "external"
-    keeper = KeptProcess([sys.executable, "-m", "api", "project"])
+    keeper = KeptProcess([sys.executable, "-m", "api", "project"], "the projector")
     keeper.start()
     try:
         yield

@@ -169,9 +169,7 @@ class KeptProcess:
     """A process beside the server (`ledger project`, or one of the API's workers), started
     again (with backoff) whenever it dies."""
 
-    def __init__(
-        self, command: list[str], poll_seconds: float = 1.0, name: str = "the projector"
-    ) -> None:
+    def __init__(self, command: list[str], name: str, poll_seconds: float = 1.0) -> None:
         self.command = command
         self.name = name
         self.poll_seconds = poll_seconds

@@ -13,8 +13,7 @@ offers (``LedgerRecorder.forensic_index``), beside the events they index.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
@@ -34,7 +33,6 @@ from store.register_table import (
     RegisterFilter,
     RegisterQueries,
 )
-from store.write_turn import WriteTurn
 
 if TYPE_CHECKING:
     # Only the shapes of the rows, which projections extract from events: the store never
@@ -285,10 +283,6 @@ class ForensicQueries(RegisterQueries):
         except PersistenceError:  # no forensic tables in this database
             return 0
 
-    def _batch_transaction(self) -> AbstractContextManager[Any]:
-        """The transaction a batch of rows is written in."""
-        return self.datastore.transaction(commit=True)
-
     def _sql(self, text: str) -> str:
         return text.replace("{t}", self.prefix).replace("?", self.placeholder)
 
@@ -300,7 +294,7 @@ class ForensicQueries(RegisterQueries):
     def record_batch(self, tracking: Tracking, batch: Sequence[EventRows]) -> None:
         """Write events' rows and the tracking position of the last of them atomically:
         one read of their recorded_at and one statement per table for the whole batch."""
-        with self._batch_transaction() as cursor:
+        with self.datastore.transaction(commit=True) as cursor:
             # Tracking first: on SQLite a transaction that reads before it writes cannot
             # wait for the write lock (SQLITE_BUSY at once); writing first waits its turn.
             self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
@@ -642,14 +636,6 @@ class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
 
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
-        pool = datastore.pool
-        self._turn = WriteTurn(None if pool.is_sqlite_memory_mode else pool.db_name)
-
-    @contextmanager
-    def _batch_transaction(self) -> Iterator[Any]:
-        # The projector waits its turn with the API's writers (store/write_turn.py).
-        with self._turn.taken(), self.datastore.transaction(commit=True) as cursor:
-            yield cursor
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *_statements("")]

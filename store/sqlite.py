@@ -48,7 +48,6 @@ from store.records import (
     StoredCheckpoint,
 )
 from store.sqlite_connections import caching_statements
-from store.write_turn import WriteTurn
 
 CHECKPOINTS = "ledger_checkpoints"
 EVENT_COLUMNS = "originator_id, originator_version, topic, state"
@@ -74,7 +73,6 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         super().__init__(datastore, events_table_name)
         self.frontier = Frontier()
         self._inserts = ThreadInserts()
-        self._turn = WriteTurn(self.database_file)
         self.insert_rows_statement = (
             f"INSERT INTO {events_table_name} (rowid, {EVENT_COLUMNS}, {ENTRY_COLUMNS}) "
             "VALUES (?,?,?,?,?,?,?,?,?)"
@@ -166,7 +164,6 @@ class LedgerSQLiteRecorder(SQLiteApplicationRecorder):
         first would fail at once (SQLITE_BUSY_SNAPSHOT) if another writer committed
         before its first write; this one waits for the lock before it reads."""
         with (
-            self._turn.taken(),  # queued with the other processes' writers, not polling
             self.datastore.get_connection(commit=True) as connection,
             _ImmediateTransaction(connection, commit=True) as cursor,
             cursor,

@@ -4,12 +4,15 @@ The library opens its connections with ``cached_statements=True``, a cache of on
 statement: a transaction of several statements (BEGIN IMMEDIATE, read the last entry,
 insert the rows) parses each of them again every time, and for a one-event command that
 parsing costs about as much as the insert. This pool is the library's, with connections
-opened the same way (autocommit, WAL for files, rows by name) and a real cache.
+opened the same way (autocommit, WAL for files, rows by name) and a real cache; and every
+writer connection it lends holds the file's write turn (store/write_turn.py) until it
+is returned.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from eventsourcing.persistence import InterfaceError
 from eventsourcing.sqlite import (
@@ -18,6 +21,8 @@ from eventsourcing.sqlite import (
     SQLiteConnectionPool,
     SQLiteDatastore,
 )
+
+from store.write_turn import WriteTurn
 
 STATEMENTS_CACHED = 64  # the ledger's recorders, projections and read models use a few dozen
 
@@ -36,6 +41,34 @@ class StatementCachingPool(SQLiteConnectionPool):
             max_age=pool.max_age,
             pre_ping=pool.pre_ping,
         )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.turn = WriteTurn(None if self.is_sqlite_memory_mode else self.db_name)
+
+    def get_connection(
+        self, timeout: float | None = None, *, is_writer: bool | None = None
+    ) -> SQLiteConnection:
+        connection = super().get_connection(timeout, is_writer=is_writer)
+        if is_writer is True:
+            try:
+                self.turn.take()  # queued with the other processes' writers, not polling
+            except BaseException:
+                super().put_connection(connection)
+                raise
+        return connection
+
+    def put_connection(self, conn: SQLiteConnection) -> None:
+        # The turn goes before the pool's writer lock: the next writer of this pool, once
+        # through that lock, takes the turn on the same open file, and a release after it
+        # would release the lock that writer then holds.
+        if conn.is_writer is True:
+            self.turn.release()
+        super().put_connection(conn)
+
+    def close(self) -> None:
+        super().close()
+        self.turn.close()
 
     def _create_connection(self) -> SQLiteConnection:
         try:

@@ -9,37 +9,33 @@ database instead: the kernel queues the writers and wakes the next the moment th
 released. SQLite's own lock still guards the file; a writer outside the ledger that skips
 the turn only makes the ledger's writers poll, as before.
 
-Within one process a thread lock hands the turn over (one ``flock`` holder per process:
-an open file's lock is its process's, whichever thread took it).
+The ledger's connection pool takes the turn with every writer connection it lends
+(store/sqlite_connections.py), so no writer of the ledger can skip it. Each pool opens
+the turn file once: an open file's lock is held for the whole file description, and the
+pool's own writer lock already lets one of its threads write at a time.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 
 
 class WriteTurn:
     def __init__(self, database_file: str | None) -> None:
         self._path = None if database_file is None else _lock_path(database_file)
         self._fd: int | None = None
-        self._threads = threading.Lock()
 
-    @contextmanager
-    def taken(self) -> Iterator[None]:
-        with self._threads:
-            fd = self._descriptor()
-            if fd is None:
-                yield
-                return
-            fcntl.flock(fd, fcntl.LOCK_EX)  # waits, without the GIL, for the holder to finish
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+    def take(self) -> None:
+        """Waits (without the GIL) until no other writer of the file holds the turn."""
+        fd = self._descriptor()
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def _descriptor(self) -> int | None:
         if self._fd is None and self._path is not None:
@@ -49,15 +45,11 @@ class WriteTurn:
                 self._path = None
         return self._fd
 
-    def __del__(self) -> None:
-        self.close()  # a recorder is closed by dropping it: its file goes with it
-
     def close(self) -> None:
-        with self._threads:
-            if self._fd is not None:
-                with suppress(OSError):
-                    os.close(self._fd)
-                self._fd = None
+        if self._fd is not None:
+            with suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
 
 
 def _lock_path(database_file: str) -> str:

@@ -215,10 +215,10 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
         as it stood at ``at``: one read of its events tells which it is and its state."""
         if request_id is None:
             return None
-        now, _ = self.state_now_and_at(request_id, at)
+        now, then = self.state_now_and_at(request_id, at)
         if isinstance(now, ExternalRequest):
-            return self._state_then(request_id, ExternalRequest, at, "share_request_id")
-        return self._state_then(request_id, ShareRequest, at, "share_request_id")
+            return _of_kind(now, then, ExternalRequest, request_id, "share_request_id")
+        return _of_kind(now, then, ShareRequest, request_id, "share_request_id")
 
     def _state_then(
         self, object_id: UUID | None, kind: type[S], at: datetime, field: str
@@ -229,10 +229,16 @@ class SharingVerbs(ReferenceVerbs, CalendarVerbs):
             return None
         # The state now (to know the object is a ``kind``) and the state at ``at``.
         now, then = self.state_now_and_at(object_id, at)
-        if not isinstance(now, kind):
-            error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
-            raise error(f"no {kind.__name__} with id {object_id}", field=field)
-        return cast("S | None", then)
+        return _of_kind(now, then, kind, object_id, field)
+
+
+def _of_kind(now: object, then: object, kind: type[S], object_id: UUID, field: str) -> S | None:
+    """``then``, the cited object's state at an instant, once its state ``now`` shows it is a
+    ``kind``; else the error naming ``field``."""
+    if not isinstance(now, kind):
+        error = UnknownArrangement if kind is TimeSensitiveArrangement else UnknownShareRequest
+        raise error(f"no {kind.__name__} with id {object_id}", field=field)
+    return cast("S | None", then)
 
 
 def mark_facts(marks: tuple[DataUseMark, ...]) -> tuple[Fact, ...]:

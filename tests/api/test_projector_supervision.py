@@ -163,7 +163,7 @@ def test_serve_with_workers_restarts_a_dead_ledger_project(tmp_path: Path) -> No
     # crash, an OOM kill), another is started, with backoff, until serve stops.
     starts = tmp_path / "starts"
     script = f"open({str(starts)!r}, 'a').write('x'); raise SystemExit(3)"
-    keeper = KeptProcess([sys.executable, "-c", script], poll_seconds=0.05)
+    keeper = KeptProcess([sys.executable, "-c", script], "the projector", poll_seconds=0.05)
     keeper.start()
     try:
         wait_for(lambda: starts.exists() and len(starts.read_text()) >= 3, 20)
