@@ -22,7 +22,10 @@ BASE_FIELDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a catch-up makes a million of each, and a frozen dataclass's __init__ sets
+# each field through object.__setattr__ (three times the cost); nothing changes a row once
+# made, and nothing hashes one.
+@dataclass(slots=True)
 class EventRow:
     """One event as its table keeps it: ids as 32 hex digits, enums as their codes; the
     instant stays a datetime, which the store formats (and sets against recorded_at)."""
@@ -42,7 +45,7 @@ class EventRow:
     recorded_at: datetime | str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DataUseRow:
     """One use of shared data with the seven Art. 36 fields, flat for the trail: ids as 32
     hex digits, codes as text, as the table keeps them."""

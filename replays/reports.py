@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 from functools import cached_property
@@ -29,10 +31,14 @@ from projections.supervision import (
     detections_at,
     findings_at,
 )
-from replays.asof import Instant, Progress, replay
+from replays.asof import Instant, Progress, Replayed, replay
 from replays.register_rows import breaches_at, register_at, register_page
 from store.records import LedgerRecorder
 from store.register_table import RegisterFilter
+
+# A trend's months are folded two at a time (and its breaches counted beside them): the
+# machine's cores, not more, as the folds themselves hold the interpreter's lock.
+TREND_THREADS = min(2, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -193,9 +199,8 @@ def supervision_report(
         position = recorder.position_known_at(instant.known_at)
         breached = breaches_at(recorder, instant.at, position, list(BREACH_CATEGORY))
         if breached is not None:
-            return _facts_with(
-                recorder, mapper, instant, department, progress, publications, breached, listed
-            )
+            facts = _facts_at(recorder, mapper, instant, progress, publications, listed)
+            return _with_breaches(facts, department, breached)
     projection = SupervisionProjection()
     replayed = replay(recorder, mapper, projection, instant, progress)
     policies = policies_known(publications, instant, replayed.position)
@@ -217,12 +222,19 @@ def supervision_trend(
     publications: Iterable[Publication],
 ) -> list[SupervisionReport]:
     """The grid at each instant (a trend): the register's breaches counted for all of them
-    in one pass where the rows answer, each instant's facts forked from the nearest fold."""
+    in one pass where the rows answer, each instant's facts forked from the nearest fold.
+    The breaches' query and the months' folds run side by side: about half of a trend's
+    time is the database's, which works without holding the interpreter's lock."""
     published = list(publications)
     positions = [recorder.position_known_at(i.known_at) for i in instants]
-    counted = recorder.forensic_index().register_breaches_each(
-        [(i.at, p) for i, p in zip(instants, positions, strict=True)], list(BREACH_CATEGORY)
-    )
+    with ThreadPoolExecutor(TREND_THREADS, thread_name_prefix="trend") as pool:
+        counting = pool.submit(
+            recorder.forensic_index().register_breaches_each,
+            [(i.at, p) for i, p in zip(instants, positions, strict=True)],
+            list(BREACH_CATEGORY),
+        )
+        months = list(pool.map(lambda i: _facts_at(recorder, mapper, i, None, published), instants))
+        counted = counting.result()
     if counted is None:
         return [
             supervision_report(
@@ -231,23 +243,30 @@ def supervision_trend(
             for i in instants
         ]
     return [
-        _facts_with(recorder, mapper, i, department, None, published, breached)
-        for i, breached in zip(instants, counted, strict=True)
+        _with_breaches(facts, department, breached)
+        for facts, breached in zip(months, counted, strict=True)
     ]
 
 
-def _facts_with(
+@dataclass(frozen=True)
+class _Facts:
+    """The facts fold at an instant, and what it detects there (without the breaches)."""
+
+    replayed: Replayed[SupervisionState]
+    policies: InForce
+    detections: list[Detection]
+    standings: list[FindingStanding]
+    listed: bool
+
+
+def _facts_at(
     recorder: LedgerRecorder,
     mapper: Mapper[Any],
     instant: Instant,
-    department: str | None,
     progress: Progress,
     publications: Iterable[Publication],
-    breached: Mapping[tuple[str, ObligationKind], int],
     listed: bool = False,
-) -> SupervisionReport:
-    """The grid from the facts fold, with the breaches the register's rows counted and,
-    unless ``listed``, the detections tied to one event as the fold counted them."""
+) -> _Facts:
     projection = SupervisionFacts()
     replayed = replay(recorder, mapper, projection, instant, progress)
     policies = policies_known(publications, instant, replayed.position)
@@ -255,17 +274,26 @@ def _facts_with(
         projection, replayed.state, instant.at, policies, register=[], tied=listed
     )
     standings = findings_at(replayed.state, instant.at)
+    return _Facts(replayed, policies, detections, standings, listed)
+
+
+def _with_breaches(
+    facts: _Facts, department: str | None, breached: Mapping[tuple[str, ObligationKind], int]
+) -> SupervisionReport:
+    """The grid from the facts fold, with the breaches the register's rows counted and,
+    unless ``listed``, the detections tied to one event as the fold counted them."""
+    state = facts.replayed.state
     counts = Counter({(code, BREACH_CATEGORY[kind]): n for (code, kind), n in breached.items()})
-    if not listed:
-        counts.update(replayed.state.counted_cells())
+    if not facts.listed:
+        counts.update(state.counted_cells())
     return _supervision(
-        replayed.state,
-        instant,
-        replayed.position,
+        state,
+        facts.replayed.instant,
+        facts.replayed.position,
         department,
-        detections,
-        standings,
-        policies,
+        facts.detections,
+        facts.standings,
+        facts.policies,
         counts,
     )
 
@@ -369,17 +397,19 @@ class SupervisionReport:
         counts = {
             code: {c.value: self.cell(code, c) for c in Category} for code in self.departments
         }
-        categories = [
-            {
-                "code": c.value,
-                "label": c.label,
-                "detected": sum(cells[c.value]["detected"] for cells in counts.values()),
-                "found": sum(cells[c.value]["found"] for cells in counts.values()),
-            }
-            for c in Category
-        ]
         departments = [{"department": code, "counts": cells} for code, cells in counts.items()]
-        return {**self.header(), "categories": categories, "departments": departments}
+        return {**self.header(), "categories": self.categories(), "departments": departments}
+
+    def categories(self) -> list[dict[str, Any]]:
+        """Each category's totals over the report's departments (a trend's month): summed
+        from the tally's cells, without the grid's cell for every department."""
+        shown = set(self.departments)
+        totals = {c: {"detected": 0, "found": 0} for c in Category}
+        for (code, category), cell in self._tally.items():
+            if code in shown:
+                totals[category]["detected"] += cell["detected"]
+                totals[category]["found"] += cell["found"]
+        return [{"code": c.value, "label": c.label, **totals[c]} for c in Category]
 
     def grid(self) -> list[dict[str, Any]]:
         """Department × V01–V11, each cell "detected/found", with totals: the table and csv."""

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 from uuid import UUID
 
@@ -181,6 +182,7 @@ USE_ROW_FIELDS = (
     "marks",
 )
 USE_OBTAINED_AT = USE_ROW_FIELDS.index("obtained_at")
+USE_VALUES = attrgetter(*USE_ROW_FIELDS)
 # The columns that keep an id, as 32 hex digits (answers give them back as UUIDs).
 USE_ID_COLUMNS = (
     "use_id",
@@ -266,9 +268,10 @@ class ForensicQueries(RegisterQueries):
                 if isinstance(row, dict)
                 else row
             )
-            if running.late(occurred):
+            occurred_at = _instant(occurred)
+            if running.late(occurred_at):
                 late.append([position, occurred, event_type])
-            maxima.append([running.passed(occurred), position])
+            maxima.append([running.passed(occurred_at, occurred), position])
         cursor.executemany(
             self._sql("UPDATE {t}forensic_events SET running_max = ? WHERE position = ?"), maxima
         )
@@ -313,15 +316,16 @@ class ForensicQueries(RegisterQueries):
                 recorded_at, recorded_text = (
                     recorded[position] if row.recorded_at is None else _both(row.recorded_at)
                 )
-                occurred = format_instant(row.occurred_at)
-                if running.late(occurred):
+                occurred_at = row.occurred_at
+                occurred = format_instant(occurred_at)
+                if running.late(occurred_at):
                     late.append([position, occurred, row.event_type])
                 events.append(
                     [
                         position,
                         recorded_text,
                         occurred,
-                        int((recorded_at - row.occurred_at).total_seconds()),
+                        int((recorded_at - occurred_at).total_seconds()),
                         row.originator_id,
                         row.originator_version,
                         row.event_type,
@@ -330,14 +334,16 @@ class ForensicQueries(RegisterQueries):
                         row.actor_role,
                         row.command_id,
                         row.payload,
-                        running.passed(occurred),
+                        running.passed(occurred_at, occurred),
                     ]
                 )
-                refs.extend([position, resource_id] for resource_id in named)
+                if named:
+                    refs.extend([position, resource_id] for resource_id in named)
                 if use is not None:
-                    values = [getattr(use, name) for name in USE_ROW_FIELDS]
+                    values = list(USE_VALUES(use))  # one call, not a getattr a field
                     values[USE_OBTAINED_AT] = format_instant(use.obtained_at)
-                    uses.append([*values, recorded_text, occurred])
+                    values += (recorded_text, occurred)
+                    uses.append(values)
             self._insert(cursor, "forensic_events", EVENT_COLUMNS, self._storable_rows(events))
             if refs:
                 self._insert(cursor, "forensic_refs", REF_COLUMNS, refs)
@@ -587,20 +593,21 @@ class Page:
 
 class _Running:
     """The latest occurred_at (as stored text) along positions, and which events are late:
-    they occurred more than LATE_LAG before it."""
+    they occurred more than LATE_LAG before it. Instants are compared as datetimes (the
+    text, fixed-width, orders the same): a catch-up asks this of every event."""
 
     def __init__(self, latest: str | None) -> None:
         self.latest = latest
-        self._bound = None if latest is None else format_instant(parse_instant(latest) - LATE_LAG)
+        self._bound = None if latest is None else parse_instant(latest) - LATE_LAG
 
-    def late(self, occurred: str) -> bool:
+    def late(self, occurred: datetime) -> bool:
         return self._bound is not None and occurred < self._bound
 
-    def passed(self, occurred: str) -> str:
-        """The running maximum once ``occurred`` is passed."""
-        if self.latest is None or occurred > self.latest:
-            self.latest = occurred
-            self._bound = format_instant(parse_instant(occurred) - LATE_LAG)
+    def passed(self, occurred: datetime, text: str) -> str:
+        """The running maximum once ``occurred`` (``text`` as stored) is passed."""
+        if self.latest is None or text > self.latest:
+            self.latest = text
+            self._bound = occurred - LATE_LAG
         return self.latest
 
 

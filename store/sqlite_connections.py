@@ -25,6 +25,11 @@ from eventsourcing.sqlite import (
 from store.write_turn import WriteTurn
 
 STATEMENTS_CACHED = 64  # the ledger's recorders, projections and read models use a few dozen
+# Pages a connection keeps, in KiB (SQLite's default is 2 MiB). The projector writes rows
+# into a dozen indexes at once, most keyed by values in no order (resources, persons): at a
+# million events their pages no longer fit in 2 MiB, and each row read them again from the
+# file; with 128 MiB it caught up 20% faster. Memory is taken as pages are read, not at once.
+CACHE_KIB = 128 * 1024
 
 
 class StatementCachingPool(SQLiteConnectionPool):
@@ -85,6 +90,7 @@ class StatementCachingPool(SQLiteConnectionPool):
         if not self.is_sqlite_memory_mode:
             connection.execute("PRAGMA journal_mode=WAL")  # persistent: a no-op once set
             self.is_journal_mode_wal = True
+        connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # negative: in KiB, not pages
         connection.row_factory = sqlite3.Row
         return SQLiteConnection(sqlite_conn=connection, max_age=self.max_age)
 

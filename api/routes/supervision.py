@@ -207,6 +207,6 @@ def read_trend(
         "known_at": inst.known_at.isoformat(),
         "known": known.value,
         "months": [
-            {**report.header(), "categories": report.as_json()["categories"]} for report in reports
+            {**report.header(), "categories": report.categories()} for report in reports
         ],
     }
