@@ -66,7 +66,7 @@ def command_service(ledger: Ledger) -> CommandService:
     return CommandService(ledger, recorder_of(ledger), answer_of)
 
 
-def if_match_version(
+async def if_match_version(  # reads only a header: on the event loop (api/auth.require)
     value: Annotated[
         str | None,
         Header(

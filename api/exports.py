@@ -106,7 +106,7 @@ def render(sheet: Sheet, fmt: ExportFormat, filename: str) -> Response:
     return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
-def export_format(
+async def export_format(  # reads only the request: on the event loop (api/auth.require)
     request: Request,
     format: Annotated[
         ExportFormat | None,

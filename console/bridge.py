@@ -35,7 +35,8 @@ def principal_parameter(endpoint: Callable[..., Any]) -> tuple[str, Guard | None
         for meta in args[1:]:
             dependency = getattr(meta, "dependency", None)
             if dependency is not None and dependency is not current_principal:
-                guard: Guard = dependency
+                # A role's dependency runs on the event loop; its check, as a plain call.
+                guard: Guard = getattr(dependency, "admit", dependency)
                 return name, guard
         return name, None
     msg = f"{endpoint.__name__} takes no principal"

@@ -27,7 +27,6 @@ from domain.events import LedgerEvent
 from domain.facts import Fact
 from domain.group_commit import GroupCommit
 from domain.object_at import ObjectAt
-from domain.principals import Principal, principal_id_for_token
 
 S = TypeVar("S", bound=AggregateState)
 T = TypeVar("T")
@@ -152,12 +151,6 @@ class LedgerBase(Application[UUID]):
         except NotFound:
             msg = f"no department with code {code!r}"
             raise UnknownDepartment(msg, field=field) from None
-
-    def principal_for_token(self, token: str) -> Principal | None:
-        try:
-            return self.get(principal_id_for_token(token), Principal)
-        except NotFound:
-            return None
 
     def caught_up(
         self, kept: tuple[int, T], topics: Sequence[str], fold: Callable[[T, object, int], T]

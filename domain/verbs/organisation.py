@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from uuid import UUID, uuid4
 
 from eventsourcing.utils import get_topic
@@ -15,13 +17,17 @@ from domain.departments import (
     register_department,
 )
 from domain.errors import Conflict
+from domain.events import LedgerEvent
 from domain.facts import DeadlinesByDepartment, DepartmentCode, Dissolved, Revoked, Token
 from domain.persons import check_person_of
 from domain.principals import (
     Principal,
+    PrincipalRegistered,
+    PrincipalRevoked,
     check_role_fits,
     initialisation_id,
     initialise,
+    principal_id_for_token,
     register_principal,
 )
 from domain.rules.catalog import CATALOG_UPDATE
@@ -31,24 +37,68 @@ from domain.verbs.calendar import CalendarVerbs
 from domain.verbs.references import ReferenceVerbs
 from domain.vocabulary import DepartmentKind, Role
 
-DISSOLUTION_TOPICS = [get_topic(DepartmentDissolvedEvent)]
+# Every event that changes who may act: a principal registered or revoked (its only
+# events), a department dissolved. A test holds this to every event class of ``Principal``.
+STANDING_TOPICS = [
+    get_topic(PrincipalRegistered),
+    get_topic(PrincipalRevoked),
+    get_topic(DepartmentDissolvedEvent),
+]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Who may act, as recorded so far: every principal as its events leave it (revoked
+    ones too), and the departments dissolved. Never changed: a later one replaces it."""
+
+    principals: Mapping[UUID, Principal] = field(default_factory=dict)
+    dissolved: frozenset[UUID] = frozenset()
+
+    def with_events(self, events: Sequence[LedgerEvent]) -> Standing:
+        principals = dict(self.principals)
+        dissolved = set(self.dissolved)
+        for event in events:
+            if isinstance(event, DepartmentDissolvedEvent):
+                dissolved.add(event.originator_id)
+            else:  # folded as reading the principal would (``LedgerBase.find``)
+                principals[event.originator_id] = event.mutate(
+                    principals.get(event.originator_id)
+                )
+        return Standing(principals, frozenset(dissolved))
+
+    def principal(self, token: str) -> Principal | None:
+        return self.principals.get(principal_id_for_token(token))
+
+    def is_dissolved(self, code: str) -> bool:
+        return department_id(code) in self.dissolved
 
 
 class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
-    _dissolved_lock = threading.Lock()
-    _dissolved_cache: tuple[int, frozenset[UUID]] = (0, frozenset())
+    _standing_lock = threading.Lock()
+    _standing: tuple[int, Standing] = (0, Standing())
+
+    def standing(self) -> Standing:
+        """Who may act now. Every authenticated request asks, and a revocation or a
+        dissolution counts from the moment it is recorded, in whichever process: the
+        standing is kept in memory and brought up to date with the events of
+        ``STANDING_TOPICS`` recorded since (an indexed read of the few new rows), in one
+        pass for the principal and its department, not by reading the principal's
+        events and then the dissolutions."""
+        with self._standing_lock:
+            after, standing = self._standing
+            collected: list[LedgerEvent] = []
+            position, new = self.caught_up((after, collected), STANDING_TOPICS, _appended)
+            if new:
+                standing = standing.with_events(new)
+            self._standing = (position, standing)
+        return standing
+
+    def principal_for_token(self, token: str) -> Principal | None:
+        return self.standing().principal(token)
 
     def is_dissolved(self, code: str) -> bool:
-        """Whether the department is dissolved, as recorded so far. Every authenticated
-        request asks: the dissolutions are kept in memory and brought up to date with the
-        ones recorded since (an indexed read of the few new rows), not by rebuilding the
-        department from its events."""
-        with self._dissolved_lock:
-            self._dissolved_cache = self.caught_up(
-                self._dissolved_cache, DISSOLUTION_TOPICS, _dissolved
-            )
-            _, dissolved = self._dissolved_cache
-        return department_id(code) in dissolved
+        """Whether the department is dissolved, as recorded so far."""
+        return self.standing().is_dissolved(code)
 
     def is_initialised(self) -> bool:
         return self.exists(initialisation_id())
@@ -129,6 +179,8 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
         return Decision(event.originator_id, [event], (due, per_department))
 
 
-def _dissolved(dissolved: frozenset[UUID], event: object, _position: int) -> frozenset[UUID]:
-    assert isinstance(event, DepartmentDissolvedEvent)
-    return dissolved | {event.originator_id}
+def _appended(events: list[LedgerEvent], event: object, _position: int) -> list[LedgerEvent]:
+    """Collects one catch-up's events (a list of its own) to fold them in one pass."""
+    assert isinstance(event, LedgerEvent)
+    events.append(event)
+    return events

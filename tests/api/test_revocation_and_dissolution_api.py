@@ -11,8 +11,12 @@ from uuid import uuid4
 import pytest
 from fastapi.testclient import TestClient
 
+from api.app import create_app
+from api.runtime import open_ledger
 from domain.ledger import Ledger
-from tests.support.portal import OFFICE, ZYKF_STAFF, Portal, created
+from domain.principals import Principal
+from domain.verbs.organisation import STANDING_TOPICS
+from tests.support.portal import OFFICE, ZYKF_STAFF, Portal, auth, created
 
 
 @pytest.fixture
@@ -96,3 +100,49 @@ def test_only_the_office_dissolves_a_known_department(portal: Portal) -> None:
     assert blank.status_code == 422 and "reason" in blank.text
     assert portal.position() == before
     assert portal.get(portal.tokens["孙悦"], "/v1/ledger/head").status_code == 200
+
+
+def test_a_revocation_or_dissolution_another_worker_records_counts_at_once(
+    portal: Portal, database_url: str
+) -> None:
+    """Who may act is kept in memory by each process: what another one records (a second
+    API worker) counts at this one's next request, not when its memory is renewed."""
+    pid, token = principal_id(portal, "赵六", "ZYKF")
+    assert portal.get(token, "/v1/ledger/head").status_code == 200  # known here, and kept
+    staff = portal.tokens["孙悦"]  # ZYKF's, like 赵六
+    assert portal.get(staff, "/v1/ledger/head").status_code == 200
+    other = open_ledger(database_url)
+    try:
+        app = create_app(other, backend=_backend(database_url), run_projections=False)
+        with TestClient(app) as worker:
+            path = f"/v1/principals/{pid}/revocation"
+            created(worker.post(path, json={"reason": "调离"}, headers=auth(portal.admin)))
+            assert portal.get(token, "/v1/ledger/head").status_code == 401
+            assert portal.get(staff, "/v1/ledger/head").status_code == 200
+            office = auth(portal.tokens["李静"])
+            path = "/v1/departments/ZYKF/dissolution"
+            created(worker.post(path, json={"reason": "机构改革"}, headers=office))
+            assert portal.get(staff, "/v1/ledger/head").status_code == 403
+    finally:
+        other.close()
+
+
+def test_the_standing_folds_every_event_a_principal_has(ledger: Ledger, portal: Portal) -> None:
+    """Every event of every principal on the record is of a topic the standing reads: a
+    principal's event it missed would leave a revoked token working."""
+    principal_id(portal, "赵六", "ZYKF")
+    pid, _ = principal_id(portal, "钱七", "ZYKF")
+    created(portal.post(portal.admin, f"/v1/principals/{pid}/revocation", {"reason": "调离"}))
+    standing = ledger.standing()
+    assert len(standing.principals) >= 5
+    for principal_id_ in standing.principals:
+        records = ledger.recorder.select_events(principal_id_)
+        assert records, principal_id_
+        assert {record.topic for record in records} <= set(STANDING_TOPICS)
+        found = ledger.find(principal_id_)
+        assert isinstance(found, Principal)
+        assert standing.principals[principal_id_] == found  # as reading it gives it
+
+
+def _backend(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
