@@ -16,26 +16,20 @@ of hashing, under the insert lock. *Fix:* none needed for the bar at 100 per tra
 for single commands, group commit (below, (b)) amortises the extra row and the fsync.
 """,
     "b.throughput": """
-*Why:* on SQLite a command still costs ~1.7–1.9 ms of CPU in the workers against ~0.45
+*Why:* on SQLite a command still costs ~1.9–2.0 ms of CPU in the workers against ~0.5
 ms for the bare library's in-process get-decide-save, which has no HTTP, JSON,
 authentication, idempotency receipt or read model; with two cores that caps the rate at
-~1,000 commands/s before anything else runs. The profile is flat: FastAPI and uvicorn
-(routing, dependencies, the thread hop of a sync endpoint, the access log) take ~40%,
-reading the principal, the grant, the resource and the persons ~25%, the insert with its
-Merkle entry ~15%. Since the previous full run (0.17× on SQLite, 0.33× on PostgreSQL):
-the client became a lean keep-alive one (httpx spent 2–3 ms of CPU a request on the same
-two cores); a command reads each object once (it read the resource and the grant twice
-and the person once per role) and folds it without the library's runtime protocol check
-on every event; SQLite reads an object in one statement, without BEGIN and ROLLBACK
-around it; SQLite's writers in every process queue for the write lock on a `flock`
-instead of polling it with back-off sleeps (store/write_turn.py); and each worker listens
-on a socket of its own (`SO_REUSEPORT`): uvicorn's shared socket let the first worker to
-wake accept all 8 connections in two runs of three, leaving the other idle. SQLite went
-from 242 to ~870 commands/s, PostgreSQL from 132 to ~500 (the bare loops got faster on
-this machine too: 1,412 → 2,182 and 402 → 664). *Fix, in order of gain:* keep the
-principals and dissolutions in one fold in memory (one read instead of three per
-request); an ASGI route for the command path that skips FastAPI's dependency solving;
-the grant and resource cached by version across commands.
+~1,000 commands/s before anything else runs. The profile (py-spy, GIL held, both
+workers) is flat: FastAPI and uvicorn (middleware, routing, dependency solving, the hop
+of a sync endpoint to the thread pool and back) take ~45%, deciding and reading the
+grant, the resource and the persons ~25%, the insert with its Merkle entry and the group
+commit's hand-off ~20%. Since the previous run of (b): who may act (principals and
+dissolutions) is one fold kept in memory, read once a request instead of three times,
+and the role check and the header-only dependencies run on the event loop instead of a
+thread-pool hop each: the workers' CPU per command went from ~2.15 to ~1.95 ms measured
+side by side (old and new code, same copy of the 1M ledger). *Fix, in order of gain:* the
+command path as a plain ASGI route (no dependency solving, no thread hop for the
+principal); the grant and resource cached by version across commands.
 """,
     "b.p99": """
 *Why:* at half the best throughput (~250 commands/s on PostgreSQL) most commands are
@@ -47,14 +41,17 @@ smaller while commands arrive (it grows them only while catching up).
     "b.bulk": """
 *Why:* on SQLite a bulk line writes two events (the use and its idempotency receipt, so
 that a resent batch records nothing twice) where the bare library's save writes one,
-and each line is parsed, validated and marked as a single use would be; the bare loop
-only builds a `Use` from fields it already has. The code at the previous full run,
-measured beside this one (same machine, same cached ledger), made 0.68× (0.65–0.70):
-the bar was met there (0.80×) on a slower machine whose bare library ran at half
-today's rate (on PostgreSQL, whose bare save is slower, the ratio is 1.5×). *Fix:* not
-profiled in this run; the first suspects are the receipts (half the rows and half the
-Merkle leaves written) and validating the lines' shared grant and resource once a batch
-instead of once a line.
+and each line is parsed, validated (the edge's limits, then the request model, then the
+domain's fields) and marked as a single use would be; the bare loop only builds a `Use`
+from fields it already has. In the worker (py-spy, 1M ledger): saving ~30% (encoding
+both events, the inserts, the Merkle leaves), deciding ~22%, validating the lines ~15%,
+answering each line ~8%, FastAPI ~15%. Since the previous run of (b) the ratio rose from
+0.64× to 0.75×, not measured change by change: the one change on this path is that
+SQLite's connections keep 128 MiB of pages (a million events' indexes outgrew its 2 MiB
+default, and inserts read their pages from the file again). On
+PostgreSQL, whose bare save is slower, the ratio is 1.5×. *Fix:* one validation of a
+line instead of three (the domain's fields straight from the request model), and each
+line's answer made from the decision's facts without the generic JSON walk.
 """,
     "c.rebuild.supervision": """
 *Why:* supervision needs the data uses (V09), 95% of the log. A replay reads them as raw
