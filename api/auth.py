@@ -8,7 +8,7 @@ domain rules; on reads, ``may_see`` decides.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, ClassVar, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -91,21 +91,27 @@ def actor_of(principal: Principal) -> Actor:
     return Actor(person=principal.name, department=principal.department, role=principal.role)
 
 
-def require(*roles: Role) -> Callable[..., Any]:
-    """A dependency admitting only principals in one of ``roles``; its ``admit`` is the
-    same check as a plain function (the console applies it to its session's principal)."""
+class RoleCheck:
+    """The dependency admitting only principals in one of ``roles``. FastAPI awaits it on
+    the event loop: it reads nothing, and a plain function dependency would be run on the
+    thread pool, a hand-off to another thread and back on every request (a tenth of a
+    command's time). ``admit`` is the same check as a plain call (the console applies it
+    to its session's principal)."""
 
-    def admit(principal: Principal) -> Principal:
-        return in_role(principal, *roles)
+    def __init__(self, roles: tuple[Role, ...]) -> None:
+        self.roles = roles
 
-    # Async, as it reads nothing: FastAPI runs a plain function dependency on its thread
-    # pool, a hand-off to another thread and back on every request (a tenth of a command's
-    # time); a coroutine that does not wait runs on the event loop at once.
-    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-        return admit(principal)
+    async def __call__(
+        self, principal: Annotated[Principal, Depends(current_principal)]
+    ) -> Principal:
+        return self.admit(principal)
 
-    check.admit = admit  # type: ignore[attr-defined]
-    return check
+    def admit(self, principal: Principal) -> Principal:
+        return in_role(principal, *self.roles)
+
+
+def require(*roles: Role) -> RoleCheck:
+    return RoleCheck(roles)
 
 
 Authenticated = Annotated[Principal, Depends(current_principal)]

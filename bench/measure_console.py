@@ -72,7 +72,7 @@ def department_token(ledger: Ledger, seed: int) -> str:
     """A department principal of the generated ledger: the first department that has one."""
     for code in sorted(_codes(ledger)):
         token = token_for(seed, code, Role.DEPARTMENT)
-        if ledger.principal_for_token(token) is not None:
+        if ledger.standing().principal(token) is not None:
             return token
     raise LookupError("the generated ledger has no department principal")
 

@@ -18,7 +18,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from api.auth import current_principal
+from api.auth import RoleCheck, current_principal
 from domain.errors import Forbidden
 from domain.principals import Principal
 
@@ -35,8 +35,9 @@ def principal_parameter(endpoint: Callable[..., Any]) -> tuple[str, Guard | None
         for meta in args[1:]:
             dependency = getattr(meta, "dependency", None)
             if dependency is not None and dependency is not current_principal:
-                # A role's dependency runs on the event loop; its check, as a plain call.
-                guard: Guard = getattr(dependency, "admit", dependency)
+                guard: Guard = (
+                    dependency.admit if isinstance(dependency, RoleCheck) else dependency
+                )
                 return name, guard
         return name, None
     msg = f"{endpoint.__name__} takes no principal"

@@ -37,7 +37,7 @@ from store.records import LedgerRecorder
 from store.register_table import RegisterFilter
 
 # A trend's months are folded two at a time (and its breaches counted beside them): the
-# machine's cores, not more, as the folds themselves hold the interpreter's lock.
+# folds hold the interpreter's lock, so a third thread measured no faster than two.
 TREND_THREADS = min(2, os.cpu_count() or 1)
 
 

@@ -93,13 +93,6 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
             self._standing = (position, standing)
         return standing
 
-    def principal_for_token(self, token: str) -> Principal | None:
-        return self.standing().principal(token)
-
-    def is_dissolved(self, code: str) -> bool:
-        """Whether the department is dissolved, as recorded so far."""
-        return self.standing().is_dissolved(code)
-
     def is_initialised(self) -> bool:
         return self.exists(initialisation_id())
 

@@ -98,13 +98,19 @@ def serve(tmp_path: Path, workers: int) -> Iterator[tuple[subprocess.Popen[bytes
 
     try:
         wait_for(answers, 120)
-        wait_for(lambda: len(workers_of(process)) == workers)
-        # A worker answers once it listens; the others may still be loading the app.
-        wait_for(lambda: all(sockets_on(pid, port, LISTEN) for pid in workers_of(process)))
+        # A worker answers once it listens; the others may still be loading the app. All of
+        # them, in one look: a worker started again meanwhile is not yet among them.
+        wait_for(lambda: listening(process, port) == workers)
         yield process, port
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
+
+
+def listening(serve: subprocess.Popen[bytes], port: int) -> int:
+    """How many workers there are, or 0 while any of them does not listen yet."""
+    pids = workers_of(serve)
+    return len(pids) if all(sockets_on(pid, port, LISTEN) for pid in pids) else 0
 
 
 def open_connections(port: int, count: int) -> list[socket.socket]:
@@ -133,8 +139,7 @@ def test_a_killed_worker_is_started_again_and_the_port_keeps_answering(tmp_path:
     with serve(tmp_path, 2) as (process, port):
         victim, survivor = workers_of(process)
         os.kill(victim, signal.SIGKILL)
-        wait_for(lambda: victim not in workers_of(process) and len(workers_of(process)) == 2)
-        wait_for(lambda: all(sockets_on(pid, port, LISTEN) for pid in workers_of(process)))
+        wait_for(lambda: victim not in workers_of(process) and listening(process, port) == 2)
         assert survivor in workers_of(process)
         for sock in open_connections(port, 4):
             sock.close()
