@@ -12,6 +12,7 @@ from api import openapi, problems
 from api.bulk_lines import MAX_BULK_BYTES
 from api.commands import CommandRunner
 from api.edge import EdgeGuard
+from api.plain_commands import PlainCommandLane
 from api.read_models import close_view, open_view, start_runner
 from api.routes import (
     aggregations,
@@ -90,6 +91,8 @@ def create_app(
     app.state.projector = None  # the in-process projector's supervisor, once started
     problems.install(app)
     openapi.install(app)
+    # The lane inside the guard: what it answers has passed the edge's limits.
+    app.add_middleware(PlainCommandLane, commands=[data_uses.RECORD_DATA_USE])
     app.add_middleware(EdgeGuard, larger={BATCH_PATH: MAX_BULK_BYTES})
     for module in (
         health,

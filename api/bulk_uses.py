@@ -18,7 +18,6 @@ from api.commands import caller_of
 from api.problems import ledger_error_body
 from api.routes.data_uses import DataUseIn
 from domain.commands import CommandService, Outcome
-from domain.data_uses import DataUseFields
 from domain.errors import LedgerError
 from domain.ledger import Ledger
 from domain.principals import Principal
@@ -71,13 +70,11 @@ def record_lines(
         body = line.value.model_dump(mode="json", exclude_unset=True, exclude={"idempotency_key"})
         key = line.value.idempotency_key
         caller = caller_of(principal, "POST", SINGLE_PATH, body, key, actor)
-        use = DataUseFields.model_validate(
-            line.value.model_dump(exclude={"occurred_at", "idempotency_key"}, exclude_unset=True)
-        )
         commands.append(
             (
                 caller,
-                lambda cmd, use=use: Ledger.record_data_use(ledger, cmd, use),
+                # The line is the use: its own fields beside the use's are not recorded.
+                lambda cmd, use=line.value: Ledger.record_data_use(ledger, cmd, use),
                 line.value.occurred_at,
             )
         )

@@ -218,6 +218,11 @@ class DataUse(AggregateState, DataUseFields):
         return self
 
 
+# The fields a use is recorded with as sent. ``use`` may be a request's body (a subclass
+# with fields of its own, the business time and the idempotency key): only these are kept.
+_RECORDED_AS_SENT = set(DataUseFields.model_fields) - {"purpose_code"}
+
+
 def record_data_use(
     cmd: Command,
     use_id: UUID,
@@ -253,7 +258,7 @@ def record_data_use(
         department=department,
         provider=resource.department,
         marks=tuple(dict.fromkeys(marks)),
-        **use.model_dump(exclude={"purpose_code"}),
+        **use.model_dump(include=_RECORDED_AS_SENT),
         purpose_code=code,
     )
 

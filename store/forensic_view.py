@@ -294,6 +294,13 @@ class ForensicQueries(RegisterQueries):
             cursor.execute(self._sql(text), list(params))
             return [dict(row) for row in cursor.fetchall()]
 
+    def _positions(self, text: str, params: Sequence[Any]) -> list[int]:
+        """A query's ``position`` column: thousands of them for a report's fold, not worth
+        a dict each."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._sql(text), list(params))
+            return [row["position"] for row in cursor.fetchall()]
+
     def record_batch(self, tracking: Tracking, batch: Sequence[EventRows]) -> None:
         """Write events' rows and the tracking position of the last of them atomically:
         one read of their recorded_at and one statement per table for the whole batch."""
@@ -434,7 +441,7 @@ class ForensicQueries(RegisterQueries):
         every = max(after, self.in_order_by(at, upto))
         near = max(every, self.in_order_by(at + LATE_LAG, upto))
         when = format_instant(at)
-        rows = self._rows(
+        return self._positions(
             "SELECT position FROM {t}forensic_events AS e "
             f"WHERE position > ? AND position <= ? AND event_type IN ({marks}) {unmarked}"
             "UNION ALL SELECT position FROM {t}forensic_events AS e "
@@ -449,7 +456,6 @@ class ForensicQueries(RegisterQueries):
                 *(when, near, upto, *event_types),
             ],
         )
-        return [row["position"] for row in rows]
 
     def earliest_occurred_at(self) -> datetime | None:
         """When the first fact on the record happened: where a time bar over the ledger starts."""

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field
 
 from api.auth import Authenticated, readable, require
 from api.models import CommandBody
+from api.plain_commands import PlainCommand
 from api.responses import DataUseOut
 from api.routes.common import (
     COMMAND,
@@ -29,7 +30,8 @@ from projections.listings import DATA_USES
 from projections.sharing import OneDataUse
 
 router = APIRouter(prefix="/v1", tags=["sharing"])
-UsingDepartment = Annotated[Principal, Depends(require(Role.DEPARTMENT, Role.EXTERNAL))]
+USING_DEPARTMENTS = require(Role.DEPARTMENT, Role.EXTERNAL)
+UsingDepartment = Annotated[Principal, Depends(USING_DEPARTMENTS)]
 Provider = Annotated[Principal, Depends(require(Role.DEPARTMENT))]
 
 
@@ -42,8 +44,14 @@ class DataUseIn(CommandBody, DataUseFields):
 @router.post("/data-uses", **COMMAND)
 def record_data_use(body: DataUseIn, request: Request, principal: UsingDepartment) -> JSONResponse:
     """Recorded even when it breaks the rules; the answer's ``marks`` say how (V09)."""
-    use = DataUseFields.model_validate(body.model_dump(exclude={"occurred_at"}, exclude_unset=True))
-    return run_verb(request, principal, body, Ledger.record_data_use, use)
+    return run_verb(request, principal, body, Ledger.record_data_use, body)
+
+
+# The same route, as the lane answers it when it accepts the request (api/plain_commands.py):
+# one use a call of the sharing system, nearly every command a platform sends.
+RECORD_DATA_USE = PlainCommand(
+    "/v1/data-uses", USING_DEPARTMENTS, DataUseIn, Ledger.record_data_use
+)
 
 
 class ThirdPartyConsentIn(CommandBody):

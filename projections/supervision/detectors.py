@@ -12,7 +12,6 @@ from domain.deadlines import Status, WorkingDays
 from domain.departments import department_id
 from domain.holidays import calendar_with
 from domain.policies import DEFAULTS, InForce
-from domain.resources import basic_data_shared_as_required
 from domain.rules import RULES, breach_categories
 from domain.rules.aggregation import BASIC_DATA_NOT_UNCONDITIONAL
 from domain.rules.catalog import DIFFERENCES_NOT_FIXED, FIRST_CATALOG, FIRST_CATALOG_GRACE
@@ -128,7 +127,5 @@ def _resource_detections(state: SupervisionState) -> list[Detection]:
         if facts.basic_data_kind is not None
         and facts.in_catalog_since is not None
         and not facts.retired
-        and not basic_data_shared_as_required(
-            facts.basic_data_kind, facts.classified, facts.share_type
-        )
+        and facts.basic_data_not_unconditional
     ]

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from uuid import UUID
 
 from domain.findings import Category
+from domain.resources import basic_data_shared_as_required
 from domain.vocabulary import DepartmentKind
 from projections.deadlines import RegisterState
 
@@ -51,6 +53,15 @@ class ResourceFacts:
     in_catalog_since: datetime | None = None
     retired: bool = False
     basic_data_confirmed: bool = False  # by the office, at catalog approval (Art. 24(2))
+
+    @cached_property
+    def basic_data_not_unconditional(self) -> bool:
+        """Art. 24(2) broken by this resource as it stands, whenever it is cataloged: asked
+        of every resource at every instant a report counts, and answered once for each
+        state of a resource (a fold shares the ones no event changed)."""
+        return not basic_data_shared_as_required(
+            self.basic_data_kind, self.classified, self.share_type
+        )
 
 
 @dataclass(frozen=True)
