@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import singledispatch
 from typing import Any
+from uuid import UUID
 
 from fastapi.encoders import jsonable_encoder
 
@@ -37,6 +38,8 @@ def json_values(value: Any) -> Any:
     kind = type(value)
     if kind in _PLAIN:
         return value
+    if kind is UUID:  # every answer's id: as ``jsonable_encoder`` writes it, without asking
+        return str(value)
     if kind is dict and all(type(key) is str and not key.startswith("_sa") for key in value):
         return {key: json_values(item) for key, item in value.items()}
     if kind is list:

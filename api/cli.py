@@ -138,6 +138,11 @@ def _print_tokens(tokens: dict[str, str]) -> None:
         print(f"  {token}  {who}")
 
 
+# Off by default: what a request did is on the ledger's own record, and a line for every
+# data use the sharing system sends costs a fourteenth of a worker's CPU at platform rates.
+ACCESS_LOG_HELP = "Print a line for every HTTP request (off: the ledger records every command)"
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
@@ -146,6 +151,7 @@ def serve(
     demo_data: Annotated[
         bool, typer.Option("--demo", help="Load the demo data set first if the store is empty")
     ] = False,
+    access_log: Annotated[bool, typer.Option("--access-log", help=ACCESS_LOG_HELP)] = False,
 ) -> None:
     """Run the HTTP API (docs at /docs)."""
     ledger = open_ledger()
@@ -159,18 +165,21 @@ def serve(
     )
     with _one_projector(workers):
         if workers > 1:
-            serve_workers(host, port, workers)
+            serve_workers(host, port, workers, access_log)
         else:
-            uvicorn.run("api.server:create", factory=True, host=host, port=port)
+            uvicorn.run(
+                "api.server:create", factory=True, host=host, port=port, access_log=access_log
+            )
 
 
 @app.command(hidden=True)
 def worker(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
+    access_log: Annotated[bool, typer.Option("--access-log")] = False,
 ) -> None:
     """One of `serve --workers N`'s processes (`serve` starts them)."""
-    run_worker(host, port)
+    run_worker(host, port, access_log)
 
 
 @contextmanager

@@ -32,13 +32,15 @@ def shared_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_worker(host: str, port: int) -> None:
+def run_worker(host: str, port: int, access_log: bool = False) -> None:
     """One worker: the API on a socket of its own (in a process started by ``serve``)."""
-    config = uvicorn.Config("api.server:create", factory=True, host=host, port=port)
+    config = uvicorn.Config(
+        "api.server:create", factory=True, host=host, port=port, access_log=access_log
+    )
     uvicorn.Server(config).run(sockets=[shared_port_socket(host, port)])
 
 
-def serve_workers(host: str, port: int, workers: int) -> None:
+def serve_workers(host: str, port: int, workers: int, access_log: bool = False) -> None:
     """Start ``workers`` worker processes on (host, port) and keep them until SIGTERM or
     SIGINT. The address is held (bound, not listening, so it is dealt no connection) while
     they run: a port another program holds fails here, at once, not in every worker."""
@@ -51,6 +53,7 @@ def serve_workers(host: str, port: int, workers: int) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     command = [sys.executable, "-m", "api", "worker", "--host", host, "--port", str(port)]
+    command += ["--access-log"] if access_log else []
     kept = [KeptProcess(command, name=f"API worker {n + 1}") for n in range(workers)]
     try:
         for process in kept:

@@ -74,7 +74,10 @@ def wait_for(condition: object, seconds: float = 60) -> None:
 
 
 @contextmanager
-def serve(tmp_path: Path, workers: int) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+def serve(
+    tmp_path: Path, workers: int, *options: str
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """``ledger serve --workers N`` with ``options``; what it prints goes to serve.log."""
     port = free_port()
     env = {
         **os.environ,
@@ -82,11 +85,16 @@ def serve(tmp_path: Path, workers: int) -> Iterator[tuple[subprocess.Popen[bytes
         "LEDGER_SIGNING_KEY": str(tmp_path / "ledger.key"),
     }
     env.pop("LEDGER_PROJECTIONS", None)
+    log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--workers", str(workers), "--port", str(port)],
+        [
+            *(sys.executable, "-m", "api", "serve", "--workers", str(workers)),
+            *("--port", str(port), *options),
+        ],
         cwd=tmp_path,
         env={**env, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
     def answers() -> bool:
@@ -105,6 +113,7 @@ def serve(tmp_path: Path, workers: int) -> Iterator[tuple[subprocess.Popen[bytes
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
+        log.close()
 
 
 def listening(serve: subprocess.Popen[bytes], port: int) -> int:
@@ -165,3 +174,15 @@ def test_a_port_another_program_holds_stops_serve_at_once(tmp_path: Path) -> Non
         )
     assert run.returncode != 0
     assert b"Address already in use" in run.stderr
+
+
+def test_requests_are_printed_only_when_asked(tmp_path: Path) -> None:
+    # A line per request is the operator's choice (--access-log): every command is on the
+    # ledger's own record, and the sharing system sends one for every use of data (Art. 36).
+    for options, printed in (((), False), (("--access-log",), True)):
+        folder = tmp_path / ("with" if printed else "without")
+        folder.mkdir()
+        with serve(folder, 2, *options) as (_, port):
+            for _ in range(4):
+                assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200
+        assert ("GET /health" in (folder / "serve.log").read_text()) is printed
