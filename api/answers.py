@@ -34,16 +34,22 @@ def json_values(value: Any) -> Any:
     """``jsonable_encoder(value)``, with what is already plain JSON (exactly a dict with
     text keys, a list, a string, a number, a boolean, None) taken as it is: most of an
     answer or a request body is, and a bulk load encodes thousands of them. Anything else
-    (an id, an instant, an enum, a model) is ``jsonable_encoder``'s to say."""
+    (an instant, an enum, a model) is ``jsonable_encoder``'s to say; an id is its text."""
     kind = type(value)
     if kind in _PLAIN:
         return value
     if kind is UUID:  # every answer's id: as ``jsonable_encoder`` writes it, without asking
         return str(value)
-    if kind is dict and all(type(key) is str and not key.startswith("_sa") for key in value):
-        return {key: json_values(item) for key, item in value.items()}
+    if kind is dict:
+        plain: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(key) is not str or key.startswith("_sa"):
+                return jsonable_encoder(value)  # its rules for such keys, not ours
+            # A scalar is taken here, not by a call for each: nearly every value is one.
+            plain[key] = item if type(item) in _PLAIN else json_values(item)
+        return plain
     if kind is list:
-        return [json_values(item) for item in value]
+        return [item if type(item) in _PLAIN else json_values(item) for item in value]
     return jsonable_encoder(value)
 
 
