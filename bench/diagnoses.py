@@ -16,42 +16,44 @@ of hashing, under the insert lock. *Fix:* none needed for the bar at 100 per tra
 for single commands, group commit (below, (b)) amortises the extra row and the fsync.
 """,
     "b.throughput": """
-*Why:* on SQLite a command still costs ~1.9–2.0 ms of CPU in the workers against ~0.5
-ms for the bare library's in-process get-decide-save, which has no HTTP, JSON,
-authentication, idempotency receipt or read model; with two cores that caps the rate at
-~1,000 commands/s before anything else runs. The profile (py-spy, GIL held, both
-workers) is flat: FastAPI and uvicorn (middleware, routing, dependency solving, the hop
-of a sync endpoint to the thread pool and back) take ~45%, deciding and reading the
-grant, the resource and the persons ~25%, the insert with its Merkle entry and the group
-commit's hand-off ~20%. Since the previous run of (b): who may act (principals and
-dissolutions) is one fold kept in memory, read once a request instead of three times,
-and the role check and the header-only dependencies run on the event loop instead of a
-thread-pool hop each: the workers' CPU per command went from ~2.15 to ~1.95 ms measured
-side by side (old and new code, same copy of the 1M ledger). *Fix, in order of gain:* the
-command path as a plain ASGI route (no dependency solving, no thread hop for the
-principal); the grant and resource cached by version across commands.
+*Why:* on SQLite a command costs ~1.3–1.4 ms of CPU in the workers against ~0.5 ms for
+the bare library's in-process get-decide-save, which has no HTTP, JSON, authentication,
+idempotency receipt or read model. Since the previous run of (b), `POST /v1/data-uses` is
+answered by a plain ASGI lane when the route would accept the request (the route's own
+role check, model and verb; one hop to a thread instead of two, no dependency solving),
+a use is recorded from the request's model without validating it again, and uvicorn's
+access line (a fourteenth of a worker's CPU) is printed only with `--access-log`: the
+workers' CPU per command went from ~1.86 to ~1.26 ms measured side by side (same copy of
+the 1M ledger, 8 clients). What is left (py-spy, GIL held): the insert with its Merkle
+entry and the group commit's hand-off ~35%, deciding and reading the grant, the resource
+and the standing ~25%, uvicorn's HTTP ~15%. *Fix:* the grant and resource cached by
+version across commands.
 """,
     "b.p99": """
-*Why:* at half the best throughput (~250 commands/s on PostgreSQL) most commands are
-answered in 7 ms; the slowest 1% are those that arrive while the projector writes a
-batch of rows and the other worker commits, and on this shared machine one run of two
-saw a burst of 84 ms while the other stayed at 19 ms. *Fix:* the projector's batches
-smaller while commands arrive (it grows them only while catching up).
+*Why:* the bar's rate is half the best throughput, and the best is reached with 32
+clients, where group commit saves many commands a transaction; at half of it (~560/s on
+SQLite, ~280/s on PostgreSQL, up from ~400 and ~260 before the data-use lane) fewer
+commands share a commit, and the commits of both workers and the projector take turns on
+one write lock (SQLite's file, PostgreSQL's lock on the events table), held across the
+Python work of the transaction in a process whose event loop competes for the
+interpreter. Measured side by side at one rate, the lane shortened the tail: PostgreSQL
+at 280/s p99 75–141 ms before, 38–92 ms after (two runs each); SQLite at 400/s p99 38 ms.
+On SQLite at 600/s the projector stopped (SIGSTOP) took p99 from ~160 ms to 58–68 ms.
+The spread between runs is as large as the gap to the bar. *Fix:* the Python work of a
+save (encoding, Merkle leaves) done before the write lock is taken, so that the lock is
+held for the statements only.
 """,
     "b.bulk": """
 *Why:* on SQLite a bulk line writes two events (the use and its idempotency receipt, so
 that a resent batch records nothing twice) where the bare library's save writes one,
-and each line is parsed, validated (the edge's limits, then the request model, then the
-domain's fields) and marked as a single use would be; the bare loop only builds a `Use`
-from fields it already has. In the worker (py-spy, 1M ledger): saving ~30% (encoding
-both events, the inserts, the Merkle leaves), deciding ~22%, validating the lines ~15%,
-answering each line ~8%, FastAPI ~15%. Since the previous run of (b) the ratio rose from
-0.64× to 0.75×, not measured change by change: the one change on this path is that
-SQLite's connections keep 128 MiB of pages (a million events' indexes outgrew its 2 MiB
-default, and inserts read their pages from the file again). On
-PostgreSQL, whose bare save is slower, the ratio is 1.5×. *Fix:* one validation of a
-line instead of three (the domain's fields straight from the request model), and each
-line's answer made from the decision's facts without the generic JSON walk.
+and each line is parsed, validated (the edge's limits, then the request model) and marked
+as a single use would be; the bare loop only builds a `Use` from fields it already has.
+Since the previous run of (b) the ratio rose from 0.75× to 0.88×: a line is recorded
+from its request model without being validated a second time as the domain's fields,
+and encoding the answers and fingerprints takes each scalar where it finds it (it was a
+sixth of a bulk load's time). In process, per 1,000 lines: 250 → 207 ms. *Fix:* the
+receipt's id (a `uuid5` per line) and the edge's limits walk are what is left above
+the save.
 """,
     "c.rebuild.supervision": """
 *Why:* supervision needs the data uses (V09), 95% of the log. A replay reads them as raw
