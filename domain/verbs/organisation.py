@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from uuid import UUID, uuid4
 
 from eventsourcing.utils import get_topic
@@ -19,6 +19,7 @@ from domain.departments import (
 from domain.errors import Conflict
 from domain.events import LedgerEvent
 from domain.facts import DeadlinesByDepartment, DepartmentCode, Dissolved, Revoked, Token
+from domain.fresh_read import FreshRead
 from domain.persons import check_person_of
 from domain.principals import (
     Principal,
@@ -61,9 +62,7 @@ class Standing:
             if isinstance(event, DepartmentDissolvedEvent):
                 dissolved.add(event.originator_id)
             else:  # folded as reading the principal would (``LedgerBase.find``)
-                principals[event.originator_id] = event.mutate(
-                    principals.get(event.originator_id)
-                )
+                principals[event.originator_id] = event.mutate(principals.get(event.originator_id))
         return Standing(principals, frozenset(dissolved))
 
     def principal(self, token: str) -> Principal | None:
@@ -74,7 +73,6 @@ class Standing:
 
 
 class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
-    _standing_lock = threading.Lock()
     _standing: tuple[int, Standing] = (0, Standing())
 
     def standing(self) -> Standing:
@@ -83,14 +81,22 @@ class OrganisationVerbs(ReferenceVerbs, CalendarVerbs):
         standing is kept in memory and brought up to date with the events of
         ``STANDING_TOPICS`` recorded since (an indexed read of the few new rows), in one
         pass for the principal and its department, not by reading the principal's
-        events and then the dissolutions."""
-        with self._standing_lock:
-            after, standing = self._standing
-            collected: list[LedgerEvent] = []
-            position, new = self.caught_up((after, collected), STANDING_TOPICS, _appended)
-            if new:
-                standing = standing.with_events(new)
-            self._standing = (position, standing)
+        events and then the dissolutions; the requests that ask while one such read
+        runs share the next (domain/fresh_read.py)."""
+        return self._standing_read()
+
+    @cached_property
+    def _standing_read(self) -> FreshRead[Standing]:
+        return FreshRead(self._read_standing)
+
+    def _read_standing(self) -> Standing:
+        # One read at a time (FreshRead): each goes on from where the last one stopped.
+        after, standing = self._standing
+        collected: list[LedgerEvent] = []
+        position, new = self.caught_up((after, collected), STANDING_TOPICS, _appended)
+        if new:
+            standing = standing.with_events(new)
+        self._standing = (position, standing)
         return standing
 
     def is_initialised(self) -> bool:
