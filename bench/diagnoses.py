@@ -24,24 +24,30 @@ role check, model and verb; one hop to a thread instead of two, no dependency so
 a use is recorded from the request's model without validating it again, and uvicorn's
 access line (a fourteenth of a worker's CPU) is printed only with `--access-log`: the
 workers' CPU per command went from ~1.86 to ~1.26 ms measured side by side (same copy of
-the 1M ledger, 8 clients). What is left (py-spy, GIL held): the insert with its Merkle
+the 1M ledger, 8 clients). Who may act is then read once for all the requests asking
+while a read runs (domain/fresh_read.py), not once each under a lock: side by side, 20 s
+each, twice, on a slower stretch of the machine: 595/643 → 732/787 commands/s, worker CPU
+1.96/1.88 → 1.60/1.53 ms a command. What is left (py-spy, GIL held): the insert with its Merkle
 entry and the group commit's hand-off ~35%, deciding and reading the grant, the resource
 and the standing ~25%, uvicorn's HTTP ~15%. *Fix:* the grant and resource cached by
 version across commands.
 """,
     "b.p99": """
 *Why:* the bar's rate is half the best throughput, and the best is reached with 32
-clients, where group commit saves many commands a transaction; at half of it (~560/s on
-SQLite, ~280/s on PostgreSQL, up from ~400 and ~260 before the data-use lane) fewer
-commands share a commit, and the commits of both workers and the projector take turns on
-one write lock (SQLite's file, PostgreSQL's lock on the events table), held across the
-Python work of the transaction in a process whose event loop competes for the
+clients, where group commit saves many commands a transaction; at half of it (430–560/s
+on SQLite, 240–280/s on PostgreSQL in this stop's runs, ~400 and ~260 before the data-use
+lane) fewer commands share a commit, and the commits of both workers and the projector
+take turns on one write lock (SQLite's file, PostgreSQL's lock on the events table), held
+across the Python work of the transaction in a process whose event loop competes for the
 interpreter. Measured side by side at one rate, the lane shortened the tail: PostgreSQL
 at 280/s p99 75–141 ms before, 38–92 ms after (two runs each); SQLite at 400/s p99 38 ms.
 On SQLite at 600/s the projector stopped (SIGSTOP) took p99 from ~160 ms to 58–68 ms.
-The spread between runs is as large as the gap to the bar. *Fix:* the Python work of a
-save (encoding, Merkle leaves) done before the write lock is taken, so that the lock is
-held for the statements only.
+Reading who may act once for the requests asking together (instead of under a lock, two
+round trips each on PostgreSQL) gave, at 280/s, first and second run after a fresh copy:
+p99 2,543/167 and 1,250/109 ms before, 324/84 and 138/136 ms after. The spread between
+runs is as large as the gap to the bar. *Fix:* the Python work of a save (encoding,
+Merkle leaves) done before the write lock is taken, so that the lock is held for the
+statements only.
 """,
     "b.bulk": """
 *Why:* on SQLite a bulk line writes two events (the use and its idempotency receipt, so
