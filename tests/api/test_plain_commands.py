@@ -20,13 +20,19 @@ import api.plain_commands
 from api.app import create_app
 from api.plain_commands import PlainCommandLane, bearer_token
 from domain.ledger import Ledger
-from tests.api.test_data_uses_api import granted, resource, use_body
+from tests.api import test_data_uses_api
+from tests.api.test_data_uses_api import use_body
 from tests.support.portal import Portal, auth
 
 PATH = "/v1/data-uses"
 # What two recordings of the same use differ in, and nothing else may.
 PER_RECORDING = {"id", "position", "recorded_at"}
 HEADERS_COMPARED = ("content-type", "etag", "www-authenticate", "retry-after")
+
+
+# The data-use tests' departments, principals and grant (SCGL's, on ZYKF's resource).
+portal = test_data_uses_api.portal
+grant = test_data_uses_api.grant
 
 
 @pytest.fixture
@@ -37,24 +43,6 @@ def route_only(ledger: Ledger, database_url: str) -> Iterator[TestClient]:
     app.user_middleware = [m for m in app.user_middleware if m.cls is not PlainCommandLane]
     with TestClient(app) as test_client:
         yield test_client
-
-
-@pytest.fixture
-def portal(client: TestClient, ledger: Ledger) -> Portal:
-    portal = Portal(client, ledger)
-    portal.department("BGS", "办公室")
-    portal.department("ZYKF", "资源开发处")
-    portal.department("SCGL", "市场管理处")
-    portal.principal("李静", "BGS", "office")
-    portal.principal("孙悦", "ZYKF", "department")
-    portal.principal("高远", "SCGL", "department")
-    return portal
-
-
-@pytest.fixture
-def grant(portal: Portal) -> tuple[str, str]:
-    resource_id = resource(portal)
-    return resource_id, granted(portal, resource_id)
 
 
 @pytest.fixture
