@@ -33,6 +33,7 @@ from store.register_table import (
     REGISTER_TABLES,
     RegisterFilter,
     RegisterQueries,
+    RegisterWrites,
 )
 
 if TYPE_CHECKING:
@@ -197,6 +198,19 @@ REF_COLUMNS = ("position", "resource_id")
 LATE_COLUMNS = ("position", "occurred_at", "event_type")
 
 
+@dataclass(frozen=True)
+class _BatchRows:
+    """A batch's rows for each table, made before its transaction, and the latest
+    occurred_at once they are written."""
+
+    events: list[list[Any]]
+    refs: list[list[Any]]
+    late: list[list[Any]]
+    uses: list[list[Any]]
+    register: RegisterWrites | None
+    latest: str | None
+
+
 class ForensicQueries(RegisterQueries):
     """The reads investigators make; the same SQL on both backends."""
 
@@ -302,65 +316,84 @@ class ForensicQueries(RegisterQueries):
             return [row["position"] for row in cursor.fetchall()]
 
     def record_batch(self, tracking: Tracking, batch: Sequence[EventRows]) -> None:
-        """Write events' rows and the tracking position of the last of them atomically:
-        one read of their recorded_at and one statement per table for the whole batch."""
+        """Write events' rows and the tracking position of the last of them atomically,
+        one statement per table for the whole batch. The rows are made before the
+        transaction opens, so that it holds SQLite's one write lock (and a PostgreSQL
+        transaction) for the statements alone: made inside it, a catch-up batch's
+        Python kept every command waiting on the lock, and on a busy machine ran past
+        PostgreSQL's limit on a transaction left idle, which ends the session."""
+        rows = self._batch_rows(batch) if batch else None
         with self.datastore.transaction(commit=True) as cursor:
             # Tracking first: on SQLite a transaction that reads before it writes cannot
             # wait for the write lock (SQLITE_BUSY at once); writing first waits its turn.
             self._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
-            if not batch:
+            if rows is None:
                 return
-            unread = [row.position for row, _, _, _ in batch if row.recorded_at is None]
+            self._insert(cursor, "forensic_events", EVENT_COLUMNS, rows.events)
+            if rows.refs:
+                self._insert(cursor, "forensic_refs", REF_COLUMNS, rows.refs)
+            if rows.late:
+                self._insert(cursor, "forensic_late", LATE_COLUMNS, rows.late)
+            if rows.uses:
+                self._insert(cursor, "forensic_data_uses", USE_COLUMNS, rows.uses)
+            if rows.register is not None:
+                self.write_register(cursor, rows.register)
+        self._latest = rows.latest  # written: the next batch goes on from it
+
+    def _batch_rows(self, batch: Sequence[EventRows]) -> _BatchRows:
+        """The tables' rows for a batch; what they need of the database (when events not
+        read with their row were recorded, the latest occurred_at written) is read in a
+        transaction of its own, of committed rows only this projector writes."""
+        unread = [row.position for row, _, _, _ in batch if row.recorded_at is None]
+        with self.datastore.transaction(commit=False) as cursor:
             recorded = self._recorded_at(cursor, unread) if unread else {}
             running = _Running(self._latest_occurred(cursor))
-            events: list[list[Any]] = []
-            late: list[list[Any]] = []
-            refs: list[list[Any]] = []
-            uses: list[list[Any]] = []
-            changed = [(row.position, changes) for row, _, _, changes in batch if changes]
-            for row, named, use, _ in batch:
-                position = row.position
-                recorded_at, recorded_text = (
-                    recorded[position] if row.recorded_at is None else _both(row.recorded_at)
-                )
-                occurred_at = row.occurred_at
-                occurred = format_instant(occurred_at)
-                if running.late(occurred_at):
-                    late.append([position, occurred, row.event_type])
-                events.append(
-                    [
-                        position,
-                        recorded_text,
-                        occurred,
-                        int((recorded_at - occurred_at).total_seconds()),
-                        row.originator_id,
-                        row.originator_version,
-                        row.event_type,
-                        row.actor_person,
-                        row.actor_department,
-                        row.actor_role,
-                        row.command_id,
-                        row.payload,
-                        running.passed(occurred_at, occurred),
-                    ]
-                )
-                if named:
-                    refs.extend([position, resource_id] for resource_id in named)
-                if use is not None:
-                    values = list(USE_VALUES(use))  # one call, not a getattr a field
-                    values[USE_OBTAINED_AT] = format_instant(use.obtained_at)
-                    values += (recorded_text, occurred)
-                    uses.append(values)
-            self._insert(cursor, "forensic_events", EVENT_COLUMNS, self._storable_rows(events))
-            if refs:
-                self._insert(cursor, "forensic_refs", REF_COLUMNS, refs)
-            if late:
-                self._insert(cursor, "forensic_late", LATE_COLUMNS, late)
-            if uses:
-                self._insert(cursor, "forensic_data_uses", USE_COLUMNS, self._storable_rows(uses))
-            if changed:
-                self.write_register_changes(cursor, changed)
-        self._latest = running.latest  # written: the next batch goes on from it
+        events: list[list[Any]] = []
+        late: list[list[Any]] = []
+        refs: list[list[Any]] = []
+        uses: list[list[Any]] = []
+        changed = [(row.position, changes) for row, _, _, changes in batch if changes]
+        for row, named, use, _ in batch:
+            position = row.position
+            recorded_at, recorded_text = (
+                recorded[position] if row.recorded_at is None else _both(row.recorded_at)
+            )
+            occurred_at = row.occurred_at
+            occurred = format_instant(occurred_at)
+            if running.late(occurred_at):
+                late.append([position, occurred, row.event_type])
+            events.append(
+                [
+                    position,
+                    recorded_text,
+                    occurred,
+                    int((recorded_at - occurred_at).total_seconds()),
+                    row.originator_id,
+                    row.originator_version,
+                    row.event_type,
+                    row.actor_person,
+                    row.actor_department,
+                    row.actor_role,
+                    row.command_id,
+                    row.payload,
+                    running.passed(occurred_at, occurred),
+                ]
+            )
+            if named:
+                refs.extend([position, resource_id] for resource_id in named)
+            if use is not None:
+                values = list(USE_VALUES(use))  # one call, not a getattr a field
+                values[USE_OBTAINED_AT] = format_instant(use.obtained_at)
+                values += (recorded_text, occurred)
+                uses.append(values)
+        return _BatchRows(
+            events=self._storable_rows(events),
+            refs=refs,
+            late=late,
+            uses=self._storable_rows(uses),
+            register=self.register_writes(changed) if changed else None,
+            latest=running.latest,
+        )
 
     _latest: str | None = None  # the latest occurred_at written by this view, once read
 

@@ -149,6 +149,16 @@ class RegisterFilter:
     after: tuple[str | int, UUID] | None = None  # the last key of the page before
 
 
+@dataclass(frozen=True)
+class RegisterWrites:
+    """A batch's changes to the register as statements' rows: rows to close (recorded_to,
+    obligation, valid_from, and the open end they had), rows to insert, horizons."""
+
+    closed: list[list[Any]]
+    inserted: list[list[Any]]
+    horizons: list[list[Any]]
+
+
 class RegisterQueries:
     """The register's table, for the forensic view's backends (the same SQL on both)."""
 
@@ -164,12 +174,11 @@ class RegisterQueries:
     def reach(self, application_name: str, upto: int) -> int:
         raise NotImplementedError
 
-    def write_register_changes(
-        self, cursor: Any, changes: Sequence[tuple[int, RowChanges]]
-    ) -> None:
-        """A batch of events' changes, each at its position, in one statement per kind: a
-        row closed by a later event of the same batch is written closed, and only rows
-        written before the batch are closed by an UPDATE."""
+    def register_writes(self, changes: Sequence[tuple[int, RowChanges]]) -> RegisterWrites:
+        """A batch of events' changes, each at its position, as one statement's rows per
+        kind: a row closed by a later event of the same batch is written closed, and only
+        rows written before the batch are closed by an UPDATE. Made before the batch's
+        transaction opens (store/forensic_view.py), which then only writes them."""
         current: dict[tuple[str, int], list[Any]] = {}  # opened in this batch, still current
         written: list[list[Any]] = []  # opened and closed again in this batch
         closed: list[list[Any]] = []
@@ -188,27 +197,30 @@ class RegisterQueries:
                 current[row.obligation_id.hex, microseconds(row.valid_from)] = values
             if change.horizon is not None:
                 horizons.append([position, microseconds(change.horizon)])
-        if closed:
+        return RegisterWrites(closed, [*written, *current.values()], horizons)
+
+    def write_register(self, cursor: Any, writes: RegisterWrites) -> None:
+        """The statements of ``register_writes``, in the batch's transaction."""
+        if writes.closed:
             cursor.executemany(
                 self._sql(
                     "UPDATE {t}register_rows SET recorded_to = ? WHERE obligation_id = ? "
                     "AND valid_from = ? AND recorded_to = ?"
                 ),
-                closed,
+                writes.closed,
             )
-        inserted = [*written, *current.values()]
-        if inserted:
+        if writes.inserted:
             marks = ", ".join("?" for _ in REGISTER_COLUMNS)
             cursor.executemany(
                 self._sql(
                     f"INSERT INTO {{t}}register_rows ({', '.join(REGISTER_COLUMNS)}) "
                     f"VALUES ({marks})"
                 ),
-                inserted,
+                writes.inserted,
             )
-        if horizons:
+        if writes.horizons:
             cursor.executemany(
-                self._sql("INSERT INTO {t}register_horizons VALUES (?, ?)"), horizons
+                self._sql("INSERT INTO {t}register_horizons VALUES (?, ?)"), writes.horizons
             )
 
     def register_horizon_kept(self) -> bool:
