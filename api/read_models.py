@@ -11,6 +11,7 @@ built from the settings as the projection's name prefixes them.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -32,6 +33,20 @@ from store.records import LedgerRecorder, RecordedNotification
 from store.transcoding import PydanticMapper
 
 PAGE = 5000
+# How many objects the cyclic collector lets be made before its youngest generation is
+# collected (Python's default: 700). A projector catching up makes and keeps batches of
+# thousands of rows, each a few objects: at 700 the collector ran so often, and promoted so
+# much to be walked again by full collections, that it took a fifth of a catch-up's time.
+# Nothing the projector makes is cyclic; the process's other garbage is still collected.
+YOUNG_COLLECTION_EVERY = 50_000
+
+
+def collect_cycles_less_often() -> None:
+    """Raise the youngest generation's threshold, once, for the process the projector runs
+    in (``ledger project``, or the API's own with the embedded default)."""
+    young, middle, old = gc.get_threshold()
+    if young < YOUNG_COLLECTION_EVERY:
+        gc.set_threshold(YOUNG_COLLECTION_EVERY, middle, old)
 
 
 def projection_env(name: str, env: Mapping[str, str]) -> Environment:
@@ -95,6 +110,7 @@ class ForensicRunner(BaseProjectionRunner[Ledger]):
         env: Mapping[str, str],
         projection_class: type[ForensicProjection] = ForensicProjection,
     ) -> None:
+        collect_cycles_less_often()
         self.view = open_view(env)
         self.projection = projection_class(self.view)
         super().__init__(

@@ -312,6 +312,39 @@ def test_late_entries_are_those_recorded_more_than_a_working_day_after__anomaly(
     assert late[0]["object_id"] == backdated["id"]
 
 
+def test_late_entries_are_found_the_same_once_the_full_index_of_lags_is_replaced__art36(
+    portal: Portal, ledger: Ledger
+) -> None:
+    # Art. 36: tables made before indexed every event's lag; opening them replaces that by
+    # an index of the events more than a day late only, and the late entries stay the same.
+    created(
+        portal.post(
+            portal.tokens["孙悦"],
+            "/v1/resources",
+            resource_body("ZYKF", occurred_at="2025-03-03T09:00:00+08:00"),
+        )
+    )
+    created(portal.post(portal.tokens["孙悦"], "/v1/resources", resource_body("ZYKF")))
+    before = investigate(portal, "/v1/forensics/anomalies", kind="late_entry")
+    view = open_view(dict(ledger.env))
+    with view.datastore.transaction(commit=True) as cursor:  # as an earlier version left them
+        cursor.execute(view._sql("DROP INDEX {t}forensic_events_lag_seconds_late_idx"))
+        cursor.execute(
+            view._sql(
+                "CREATE INDEX forensic_events_lag_seconds_idx ON {t}forensic_events (lag_seconds)"
+            )
+        )
+    close_view(view)
+    upgraded = open_view(dict(ledger.env))
+    names = index_names(upgraded)
+    close_view(upgraded)
+    assert "forensic_events_lag_seconds_late_idx" in names
+    assert "forensic_events_lag_seconds_idx" not in names
+    after = investigate(portal, "/v1/forensics/anomalies", kind="late_entry")
+    assert [item["object_id"] for item in after] == [item["object_id"] for item in before]
+    assert len(before) == 2  # the backdated entry and its code's claim
+
+
 def test_refusals_that_give_no_real_reason__art26_anomaly(portal: Portal) -> None:
     portal.principal("高远", "SCGL", "department")
     resource_id = portal.in_catalog(portal.tokens["孙悦"], portal.tokens["李静"], "ZYKF")
