@@ -447,3 +447,26 @@ def test_a_fold_of_marked_uses_is_given_only_those__v09(portal: Portal, ledger: 
         )
         assert kept["id"].replace("-", "") not in {uses[p]["use_id"] for p in marked if p in uses}
     close_view(view)
+
+
+def test_a_uses_rows_keep_each_columns_type_as_written_in_one_statement__art36(
+    portal: Portal, ledger: Ledger
+) -> None:
+    # Art. 36: a batch's rows are written in one statement (on SQLite, read from one JSON
+    # array): a number stays a number (lags are compared as numbers), a missing value NULL.
+    resource_id, request_id = shared_resource(portal)
+    used = use(portal, resource_id, request_id)
+    investigate(portal, "/v1/forensics/data-uses", resource_id=resource_id)  # caught up
+    view = open_view(dict(ledger.env))
+    try:
+        [row] = view._rows(
+            "SELECT e.lag_seconds, e.originator_version, e.payload, u.recipient, u.marks "
+            "FROM {t}forensic_events AS e JOIN {t}forensic_data_uses AS u "
+            "ON u.position = e.position WHERE u.use_id = ?",
+            [used["id"].replace("-", "")],
+        )
+    finally:
+        close_view(view)
+    assert isinstance(row["lag_seconds"], int) and isinstance(row["originator_version"], int)
+    assert isinstance(row["payload"], str) and row["recipient"] is None
+    assert row["marks"] == ""
