@@ -233,7 +233,15 @@ class ForensicQueries(RegisterQueries):
         return value
 
     def _storable_rows(self, rows: list[list[Any]]) -> list[list[Any]]:
-        return [[self._storable(value) for value in row] for row in rows]
+        """Rows as ``_storable`` makes each value. What it changes is a NUL, which almost
+        no row holds, and a Python call a value cost a sixth of a catch-up: the rows are
+        looked at once as JSON, which writes a NUL as \\u0000 (a text that spells out
+        "\\u0000" is looked at value by value too, and kept as is)."""
+        try:
+            clean = b"\\u0000" not in orjson.dumps(rows)
+        except TypeError:  # a value JSON does not write
+            clean = False
+        return rows if clean else [[self._storable(value) for value in row] for row in rows]
 
     def _columns_of(self, cursor: Any, table: str) -> set[str]:
         raise NotImplementedError
@@ -353,9 +361,13 @@ class ForensicQueries(RegisterQueries):
         read with their row were recorded, the latest occurred_at written) is read in a
         transaction of its own, of committed rows only this projector writes."""
         unread = [row.position for row, _, _, _ in batch if row.recorded_at is None]
-        with self.datastore.transaction(commit=False) as cursor:
-            recorded = self._recorded_at(cursor, unread) if unread else {}
-            running = _Running(self._latest_occurred(cursor))
+        recorded: dict[int, tuple[datetime, str]] = {}
+        latest = self._latest
+        if unread or latest is None:  # live on SQLite, neither: no transaction a batch
+            with self.datastore.transaction(commit=False) as cursor:
+                recorded = self._recorded_at(cursor, unread) if unread else {}
+                latest = self._latest_occurred(cursor)
+        running = _Running(latest)
         events: list[list[Any]] = []
         late: list[list[Any]] = []
         refs: list[list[Any]] = []
@@ -730,16 +742,6 @@ class SQLiteForensicView(ForensicQueries, SQLiteTrackingRecorder):
 
 class PostgresForensicView(ForensicQueries, PostgresTrackingRecorder):
     placeholder = "%s"
-
-    def _storable_rows(self, rows: list[list[Any]]) -> list[list[Any]]:
-        # Almost no row holds a NUL, and looking at each value in Python cost a sixth of a
-        # catch-up: the rows are looked at once as JSON, which writes a NUL as \u0000 (a
-        # text that spells out "\u0000" is looked at value by value too, and kept as is).
-        try:
-            clean = b"\\u0000" not in orjson.dumps(rows)
-        except TypeError:  # a value JSON does not write
-            clean = False
-        return rows if clean else [[self._storable(value) for value in row] for row in rows]
 
     def _storable(self, value: Any) -> Any:
         # PostgreSQL text cannot hold NUL. The edge refuses it now, but an event the ledger

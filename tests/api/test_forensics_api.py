@@ -326,18 +326,11 @@ def test_late_entries_are_found_the_same_once_the_full_index_of_lags_is_replaced
     )
     created(portal.post(portal.tokens["孙悦"], "/v1/resources", resource_body("ZYKF")))
     before = investigate(portal, "/v1/forensics/anomalies", kind="late_entry")
-    view = open_view(dict(ledger.env))
-    with view.datastore.transaction(commit=True) as cursor:  # as an earlier version left them
-        cursor.execute(view._sql("DROP INDEX {t}forensic_events_lag_seconds_late_idx"))
-        cursor.execute(
-            view._sql(
-                "CREATE INDEX forensic_events_lag_seconds_idx ON {t}forensic_events (lag_seconds)"
-            )
-        )
-    close_view(view)
-    upgraded = open_view(dict(ledger.env))
-    names = index_names(upgraded)
-    close_view(upgraded)
+    names = reopened_index_names(
+        ledger,
+        "DROP INDEX {t}forensic_events_lag_seconds_late_idx",
+        "CREATE INDEX forensic_events_lag_seconds_idx ON {t}forensic_events (lag_seconds)",
+    )
     assert "forensic_events_lag_seconds_late_idx" in names
     assert "forensic_events_lag_seconds_idx" not in names
     after = investigate(portal, "/v1/forensics/anomalies", kind="late_entry")
@@ -377,30 +370,32 @@ def test_a_resources_history_includes_its_uses_before_and_after_an_upgrade__art3
     used = use(portal, resource_id, request_id)
     kinds = [item["event_type"] for item in history(portal, resource_id)["items"]]
     assert kinds.count("DataUseRecorded") == 1 and "ResourceCataloged" in kinds
-    view = open_view(dict(ledger.env))
-    with view.datastore.transaction(commit=True) as cursor:  # as an earlier version left them
-        cursor.execute(view._sql("DROP INDEX {t}forensic_events_originator_id_not_use_idx"))
-        cursor.execute(
-            view._sql(
-                "CREATE INDEX forensic_events_originator_id_idx "
-                "ON {t}forensic_events (originator_id)"
-            )
-        )
-        cursor.execute(
-            view._sql(
-                "INSERT INTO {t}forensic_refs SELECT position, resource_id "
-                "FROM {t}forensic_data_uses"
-            )
-        )
-    close_view(view)
-    upgraded = open_view(dict(ledger.env))
-    names = index_names(upgraded)
-    close_view(upgraded)
+    names = reopened_index_names(
+        ledger,
+        "DROP INDEX {t}forensic_events_originator_id_not_use_idx",
+        "CREATE INDEX forensic_events_originator_id_idx ON {t}forensic_events (originator_id)",
+        "INSERT INTO {t}forensic_refs SELECT position, resource_id FROM {t}forensic_data_uses",
+    )
     assert "forensic_events_originator_id_not_use_idx" in names
     assert "forensic_events_originator_id_idx" not in names
     again = [item["event_type"] for item in history(portal, resource_id)["items"]]
     assert again == kinds  # each use once, though named twice
     assert used["id"] in {i["object_id"] for i in history(portal, resource_id)["items"]}
+
+
+def reopened_index_names(ledger: Ledger, *earlier: str) -> set[str]:
+    """The tables left as an earlier version left them (``earlier``'s statements), then
+    opened again, which upgrades them: the indexes they have then."""
+    view = open_view(dict(ledger.env))
+    with view.datastore.transaction(commit=True) as cursor:
+        for statement in earlier:
+            cursor.execute(view._sql(statement))
+    close_view(view)
+    upgraded = open_view(dict(ledger.env))
+    try:
+        return index_names(upgraded)
+    finally:
+        close_view(upgraded)
 
 
 def index_names(view: ForensicView) -> set[str]:
